@@ -1,0 +1,366 @@
+/**
+ * Wire types and zod schemas for the Anthropic Messages API, as a server must read them.
+ *
+ * Spec: https://docs.anthropic.com/en/api/messages (request, response, streaming events).
+ *
+ * Schemas are lenient on unknown keys (zod objects strip them: clients add fields every
+ * month) and strict on the shapes we read. Content blocks of a type we do not know are
+ * kept as `{ type: "unknown_block" }` so the converter can drop them with a warning
+ * instead of failing the whole request.
+ */
+import { z } from "zod";
+
+const cacheControl = z.object({ type: z.string() }).nullish();
+
+export const textBlockSchema = z.object({
+  type: z.literal("text"),
+  text: z.string(),
+  cache_control: cacheControl,
+  citations: z.array(z.unknown()).nullish(),
+});
+
+const base64ImageSource = z.object({
+  type: z.literal("base64"),
+  media_type: z.string(),
+  data: z.string(),
+});
+const urlSource = z.object({ type: z.literal("url"), url: z.string() });
+const fileSource = z.object({ type: z.literal("file"), file_id: z.string() });
+
+export const imageBlockSchema = z.object({
+  type: z.literal("image"),
+  source: z.discriminatedUnion("type", [base64ImageSource, urlSource, fileSource]),
+  cache_control: cacheControl,
+});
+
+const base64PdfSource = z.object({
+  type: z.literal("base64"),
+  media_type: z.string(),
+  data: z.string(),
+});
+const plainTextSource = z.object({
+  type: z.literal("text"),
+  media_type: z.string().optional(),
+  data: z.string(),
+});
+const contentSource = z.object({
+  type: z.literal("content"),
+  content: z.union([z.string(), z.array(z.lazy(() => documentContentBlockSchema))]),
+});
+const documentContentBlockSchema: z.ZodType<TextBlock | ImageBlock> = z.lazy(() =>
+  z.discriminatedUnion("type", [textBlockSchema, imageBlockSchema]),
+);
+
+export const documentBlockSchema = z.object({
+  type: z.literal("document"),
+  source: z.discriminatedUnion("type", [
+    base64PdfSource,
+    plainTextSource,
+    urlSource,
+    contentSource,
+    fileSource,
+  ]),
+  title: z.string().nullish(),
+  context: z.string().nullish(),
+  citations: z.unknown().optional(),
+  cache_control: cacheControl,
+});
+
+export const searchResultBlockSchema = z.object({
+  type: z.literal("search_result"),
+  source: z.string(),
+  title: z.string(),
+  content: z.array(textBlockSchema),
+  cache_control: cacheControl,
+});
+
+export const toolReferenceBlockSchema = z.object({
+  type: z.literal("tool_reference"),
+  tool_name: z.string(),
+});
+
+export const thinkingBlockSchema = z.object({
+  type: z.literal("thinking"),
+  thinking: z.string(),
+  signature: z.string().nullish(),
+});
+
+export const redactedThinkingBlockSchema = z.object({
+  type: z.literal("redacted_thinking"),
+  data: z.string(),
+});
+
+export const toolUseBlockSchema = z.object({
+  type: z.literal("tool_use"),
+  id: z.string(),
+  name: z.string(),
+  input: z.unknown(),
+  cache_control: cacheControl,
+});
+
+/** Server tool blocks (web search and friends) from history: read loosely, converted to text or dropped. */
+export const serverToolUseBlockSchema = z.object({
+  type: z.literal("server_tool_use"),
+  id: z.string(),
+  name: z.string(),
+  input: z.unknown(),
+});
+export const webSearchToolResultBlockSchema = z.object({
+  type: z.literal("web_search_tool_result"),
+  tool_use_id: z.string(),
+  content: z.unknown(),
+});
+
+/** A block whose `type` this version does not know; kept so it can be dropped with a warning. */
+export interface UnknownBlock {
+  type: "unknown_block";
+  original_type: string;
+}
+const unknownBlockSchema = z.object({
+  type: z.literal("unknown_block"),
+  original_type: z.string(),
+});
+
+const TOOL_RESULT_BLOCK_TYPES: ReadonlySet<string> = new Set([
+  "text",
+  "image",
+  "document",
+  "search_result",
+  "tool_reference",
+]);
+
+const toolResultContentBlockSchema = z.discriminatedUnion("type", [
+  textBlockSchema,
+  imageBlockSchema,
+  documentBlockSchema,
+  searchResultBlockSchema,
+  toolReferenceBlockSchema,
+  unknownBlockSchema,
+]);
+
+export const toolResultBlockSchema = z.object({
+  type: z.literal("tool_result"),
+  tool_use_id: z.string(),
+  content: z
+    .union([
+      z.string(),
+      z.array(z.preprocess(markUnknownBlock(TOOL_RESULT_BLOCK_TYPES), toolResultContentBlockSchema)),
+    ])
+    .nullish(),
+  is_error: z.boolean().nullish(),
+  cache_control: cacheControl,
+});
+
+const MESSAGE_BLOCK_TYPES: ReadonlySet<string> = new Set([
+  "text",
+  "image",
+  "document",
+  "search_result",
+  "tool_reference",
+  "thinking",
+  "redacted_thinking",
+  "tool_use",
+  "tool_result",
+  "server_tool_use",
+  "web_search_tool_result",
+]);
+
+/** Rewrites a block with an unknown `type` into an `unknown_block`, leaving malformed known blocks to fail. */
+function markUnknownBlock(known: ReadonlySet<string>) {
+  return (value: unknown): unknown => {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) return value;
+    const type = (value as { type?: unknown }).type;
+    if (typeof type === "string" && !known.has(type)) return { type: "unknown_block", original_type: type };
+    return value;
+  };
+}
+
+export const contentBlockSchema = z.preprocess(
+  markUnknownBlock(MESSAGE_BLOCK_TYPES),
+  z.discriminatedUnion("type", [
+    textBlockSchema,
+    imageBlockSchema,
+    documentBlockSchema,
+    searchResultBlockSchema,
+    toolReferenceBlockSchema,
+    thinkingBlockSchema,
+    redactedThinkingBlockSchema,
+    toolUseBlockSchema,
+    toolResultBlockSchema,
+    serverToolUseBlockSchema,
+    webSearchToolResultBlockSchema,
+    unknownBlockSchema,
+  ]),
+);
+
+export const messageParamSchema = z.object({
+  role: z.enum(["user", "assistant", "system"]),
+  content: z.union([z.string(), z.array(contentBlockSchema)]),
+  /** Per-turn control: a `system` message may carry its own settings. */
+  output_config: z.lazy(() => outputConfigSchema).nullish(),
+});
+
+export const toolSchema = z.object({
+  type: z.string().nullish(),
+  name: z.string().min(1),
+  description: z.string().nullish(),
+  input_schema: z.record(z.string(), z.unknown()).nullish(),
+  // Anthropic-only knobs, accepted and stripped by the converter.
+  cache_control: cacheControl,
+  defer_loading: z.boolean().nullish(),
+  strict: z.boolean().nullish(),
+  eager_input_streaming: z.boolean().nullish(),
+  input_examples: z.array(z.unknown()).nullish(),
+  // Server tools (web_search_20250305 and friends).
+  max_uses: z.number().nullish(),
+  allowed_domains: z.array(z.string()).nullish(),
+  blocked_domains: z.array(z.string()).nullish(),
+});
+
+export const toolChoiceSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("auto"), disable_parallel_tool_use: z.boolean().nullish() }),
+  z.object({ type: z.literal("any"), disable_parallel_tool_use: z.boolean().nullish() }),
+  z.object({ type: z.literal("tool"), name: z.string(), disable_parallel_tool_use: z.boolean().nullish() }),
+  z.object({ type: z.literal("none") }),
+]);
+
+export const thinkingConfigSchema = z.discriminatedUnion("type", [
+  z.object({
+    type: z.literal("enabled"),
+    budget_tokens: z.number().int().nonnegative(),
+    display: z.string().nullish(),
+  }),
+  z.object({ type: z.literal("adaptive"), display: z.string().nullish() }),
+  z.object({ type: z.literal("disabled") }),
+]);
+
+export const outputConfigSchema = z.object({
+  effort: z.string().nullish(),
+  format: z.object({ type: z.string(), schema: z.record(z.string(), z.unknown()).nullish() }).nullish(),
+});
+
+export const systemParamSchema = z.union([z.string(), z.array(textBlockSchema)]);
+
+export const messagesRequestSchema = z.object({
+  model: z.string().min(1),
+  max_tokens: z.number().int().positive(),
+  messages: z.array(messageParamSchema),
+  system: systemParamSchema.nullish(),
+  stop_sequences: z.array(z.string()).nullish(),
+  stream: z.boolean().nullish(),
+  temperature: z.number().min(0).max(2).nullish(),
+  top_p: z.number().min(0).max(1).nullish(),
+  top_k: z.number().int().nonnegative().nullish(),
+  tools: z.array(toolSchema).nullish(),
+  tool_choice: toolChoiceSchema.nullish(),
+  thinking: thinkingConfigSchema.nullish(),
+  output_config: outputConfigSchema.nullish(),
+  metadata: z.object({ user_id: z.string().nullish() }).nullish(),
+});
+
+/** count_tokens takes the messages body without `max_tokens`. */
+export const countTokensRequestSchema = messagesRequestSchema.extend({
+  max_tokens: z.number().int().positive().nullish(),
+});
+
+export type TextBlock = z.infer<typeof textBlockSchema>;
+export type ImageBlock = z.infer<typeof imageBlockSchema>;
+export type DocumentBlock = z.infer<typeof documentBlockSchema>;
+export type SearchResultBlock = z.infer<typeof searchResultBlockSchema>;
+export type ToolReferenceBlock = z.infer<typeof toolReferenceBlockSchema>;
+export type ThinkingBlock = z.infer<typeof thinkingBlockSchema>;
+export type RedactedThinkingBlock = z.infer<typeof redactedThinkingBlockSchema>;
+export type ToolUseBlock = z.infer<typeof toolUseBlockSchema>;
+export type ToolResultBlock = z.infer<typeof toolResultBlockSchema>;
+export type ContentBlockParam = z.infer<typeof contentBlockSchema>;
+export type MessageParam = z.infer<typeof messageParamSchema>;
+export type ToolParam = z.infer<typeof toolSchema>;
+export type ToolChoice = z.infer<typeof toolChoiceSchema>;
+export type ThinkingConfigParam = z.infer<typeof thinkingConfigSchema>;
+export type OutputConfig = z.infer<typeof outputConfigSchema>;
+export type MessagesRequest = z.infer<typeof messagesRequestSchema>;
+export type CountTokensRequest = z.infer<typeof countTokensRequestSchema>;
+
+// ---------------------------------------------------------------------------
+// What we send back. Plain types: we build these, we never parse them.
+
+export type StopReason =
+  | "end_turn"
+  | "max_tokens"
+  | "stop_sequence"
+  | "tool_use"
+  | "pause_turn"
+  | "refusal"
+  | "model_context_window_exceeded";
+
+export interface TextContent {
+  type: "text";
+  text: string;
+}
+export interface ThinkingContent {
+  type: "thinking";
+  thinking: string;
+  signature: string;
+}
+export interface ToolUseContent {
+  type: "tool_use";
+  id: string;
+  name: string;
+  input: Record<string, unknown>;
+}
+export type ContentBlock = TextContent | ThinkingContent | ToolUseContent;
+
+export interface Usage {
+  input_tokens: number;
+  output_tokens: number;
+  cache_creation_input_tokens: number;
+  cache_read_input_tokens: number;
+}
+
+export interface AnthropicMessage {
+  id: string;
+  type: "message";
+  role: "assistant";
+  model: string;
+  content: ContentBlock[];
+  stop_reason: StopReason | null;
+  stop_sequence: string | null;
+  usage: Usage;
+}
+
+export type ContentBlockDelta =
+  | { type: "text_delta"; text: string }
+  | { type: "thinking_delta"; thinking: string }
+  | { type: "signature_delta"; signature: string }
+  | { type: "input_json_delta"; partial_json: string };
+
+export type AnthropicErrorType =
+  | "invalid_request_error"
+  | "authentication_error"
+  | "permission_error"
+  | "not_found_error"
+  | "request_too_large"
+  | "rate_limit_error"
+  | "api_error"
+  | "timeout_error"
+  | "overloaded_error";
+
+export interface AnthropicErrorBody {
+  type: "error";
+  error: { type: AnthropicErrorType; message: string };
+  request_id?: string;
+}
+
+export type AnthropicStreamEvent =
+  | { type: "message_start"; message: AnthropicMessage }
+  | { type: "content_block_start"; index: number; content_block: ContentBlock }
+  | { type: "content_block_delta"; index: number; delta: ContentBlockDelta }
+  | { type: "content_block_stop"; index: number }
+  | {
+      type: "message_delta";
+      delta: { stop_reason: StopReason | null; stop_sequence: string | null };
+      usage: Usage;
+    }
+  | { type: "message_stop" }
+  | { type: "ping" }
+  | AnthropicErrorBody;

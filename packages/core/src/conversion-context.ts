@@ -1,0 +1,20 @@
+import type { ModelCapabilities } from "./model-capabilities.js";
+
+/**
+ * What `convertToGeminiRequest` learned about a request that the response side needs:
+ * it is returned with the Gemini request and passed to `convertToAnthropicMessage` and
+ * `createStreamTranslator`.
+ */
+export interface ConversionContext {
+  /** The model name the client asked for; reported back in `message.model`. */
+  requestedModel: string;
+  /** The Gemini model the request goes to. */
+  geminiModel: string;
+  capabilities: ModelCapabilities;
+  /** Gemini function name → the Anthropic tool name the client declared. */
+  toolNames: ReadonlyMap<string, string>;
+  /** Whether thought text is returned to the client (`thinking.display: "omitted"` hides it, signatures stay). */
+  showThinking: boolean;
+  /** The client's `stop_sequences`, to tell `stop_sequence` from `end_turn`. */
+  stopSequences: readonly string[];
+}

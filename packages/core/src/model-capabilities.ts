@@ -1,0 +1,31 @@
+import type { GeminiThinkingLevel } from "./gemini-api.js";
+
+/** How a model takes its thinking setting. */
+export type ThinkingStyle =
+  | {
+      /** Gemini 2.5: `thinkingBudget` in tokens; `-1` asks for a dynamic budget. */
+      style: "budget";
+      min: number;
+      max: number;
+      /** Whether a budget of 0 (thinking off) is legal (Flash yes, Pro no). */
+      canDisable: boolean;
+    }
+  | {
+      /** Gemini 3: `thinkingLevel`; a budget alongside it is a 400. */
+      style: "level";
+      levels: readonly GeminiThinkingLevel[];
+    }
+  | { style: "none" };
+
+/** What the converters need to know about one Gemini model. A user can extend the table. */
+export interface ModelCapabilities {
+  /** `maxOutputTokens` above this is a 400 upstream: requests are clamped to it. */
+  maxOutputTokens: number;
+  thinking: ThinkingStyle;
+  /** Gemini 3 validates thought signatures on the current turn's function calls. */
+  requiresThoughtSignatures: boolean;
+  /** Accepts `parametersJsonSchema` (JSON Schema) rather than only the OpenAPI `parameters` subset. */
+  supportsJsonSchema: boolean;
+  /** Accepts `inlineData` inside `functionResponse.parts` (images in tool results). */
+  supportsFunctionResponseParts: boolean;
+}

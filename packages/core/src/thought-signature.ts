@@ -1,0 +1,82 @@
+/**
+ * How Gemini thought signatures survive a round trip through an Anthropic client.
+ *
+ * Gemini wants every `thoughtSignature` back on the part it came on, and Gemini 3 rejects a
+ * step whose first `functionCall` lost its signature. Anthropic has no field for that on
+ * `tool_use`, but clients echo two things verbatim: tool-use ids and `thinking` signatures.
+ *
+ * - A signature on a `functionCall` rides in the `tool_use` id:
+ *   `toolu_<random>__gs1_<base64url(signature)>`. Ids are echoed in history and in every
+ *   `tool_result.tool_use_id`, so they survive even when a client strips thinking blocks.
+ * - A signature on a thought part rides in that `thinking` block's `signature`.
+ * - A signature on a text part rides in an empty `thinking` block emitted right after the
+ *   text block it belongs to (`kind: "text"`), or standing alone when the part had no text
+ *   (`kind: "empty"`).
+ *
+ * Thinking signatures are `cgm1.<kind>.<signature>`; anything else (a signature made by
+ * Anthropic, or edited history) is not ours and is not sent to Gemini.
+ */
+
+/** Gemini's documented placeholder for calls that never had a signature. */
+export const SKIP_THOUGHT_SIGNATURE_VALIDATOR = "skip_thought_signature_validator";
+
+const TOOL_USE_PREFIX = "toolu_";
+const TOOL_USE_SIGNATURE_MARK = "__gs1_";
+const THINKING_PREFIX = "cgm1.";
+
+/** Which Gemini part a thinking-block signature belongs to. */
+export type SignatureCarrierKind = "thought" | "text" | "empty";
+
+const KIND_CODES = { thought: "t", text: "p", empty: "e" } as const satisfies Record<
+  SignatureCarrierKind,
+  string
+>;
+
+function toBase64Url(base64: string): string {
+  let end = base64.length;
+  while (end > 0 && base64[end - 1] === "=") end--;
+  let out = "";
+  for (let index = 0; index < end; index++) {
+    const char = base64[index]!;
+    out += char === "+" ? "-" : char === "/" ? "_" : char;
+  }
+  return out;
+}
+
+function fromBase64Url(value: string): string {
+  let out = "";
+  for (const char of value) out += char === "-" ? "+" : char === "_" ? "/" : char;
+  while (out.length % 4 !== 0) out += "=";
+  return out;
+}
+
+/** Builds a `tool_use` id from a random part and, when Gemini sent one, the call's signature. */
+export function encodeToolUseId(randomPart: string, signature?: string | null): string {
+  const base = `${TOOL_USE_PREFIX}${randomPart}`;
+  return signature ? `${base}${TOOL_USE_SIGNATURE_MARK}${toBase64Url(signature)}` : base;
+}
+
+/** Recovers the signature a `tool_use` id carries, if it was made by {@link encodeToolUseId}. */
+export function decodeToolUseIdSignature(id: string): string | undefined {
+  const mark = id.indexOf(TOOL_USE_SIGNATURE_MARK);
+  if (!id.startsWith(TOOL_USE_PREFIX) || mark < 0) return undefined;
+  const encoded = id.slice(mark + TOOL_USE_SIGNATURE_MARK.length);
+  return encoded.length > 0 && /^[A-Za-z0-9_-]+$/.test(encoded) ? fromBase64Url(encoded) : undefined;
+}
+
+/** Wraps a Gemini signature for a `thinking` block's `signature` field. */
+export function encodeThinkingSignature(kind: SignatureCarrierKind, signature: string): string {
+  return `${THINKING_PREFIX}${KIND_CODES[kind]}.${signature}`;
+}
+
+/** Unwraps a `thinking` block signature made by {@link encodeThinkingSignature}. */
+export function decodeThinkingSignature(
+  value: string | null | undefined,
+): { kind: SignatureCarrierKind; signature: string } | undefined {
+  if (!value?.startsWith(THINKING_PREFIX)) return undefined;
+  const code = value.slice(THINKING_PREFIX.length, THINKING_PREFIX.length + 1);
+  const signature = value.slice(THINKING_PREFIX.length + 2);
+  if (value[THINKING_PREFIX.length + 1] !== "." || signature.length === 0) return undefined;
+  const kind = (Object.keys(KIND_CODES) as SignatureCarrierKind[]).find((key) => KIND_CODES[key] === code);
+  return kind ? { kind, signature } : undefined;
+}
