@@ -1,1 +1,101 @@
-export const placeholder = "core";
+/**
+ * `@claude-gemini/core`: pure converters between the Anthropic Messages API and the
+ * Google Gemini API. No I/O: every host (fetch handler, Node server, your own gateway)
+ * does the talking and passes in what core needs.
+ */
+
+export type {
+  AnthropicErrorBody,
+  AnthropicErrorType,
+  AnthropicMessage,
+  AnthropicStreamEvent,
+  ContentBlock,
+  ContentBlockDelta,
+  ContentBlockParam,
+  CountTokensRequest,
+  DocumentBlock,
+  ImageBlock,
+  MessageParam,
+  MessagesRequest,
+  OutputConfig,
+  RedactedThinkingBlock,
+  SearchResultBlock,
+  StopReason,
+  TextBlock,
+  TextContent,
+  ThinkingBlock,
+  ThinkingConfigParam,
+  ThinkingContent,
+  ToolChoice,
+  ToolParam,
+  ToolReferenceBlock,
+  ToolResultBlock,
+  ToolUseBlock,
+  ToolUseContent,
+  UnknownBlock,
+  Usage,
+} from "./anthropic-api.js";
+export { countTokensRequestSchema, messagesRequestSchema } from "./anthropic-api.js";
+export { buildCountTokensRequest } from "./build-count-tokens-request.js";
+export { ClaudeGeminiError, InvalidRequestError } from "./claude-gemini-error.js";
+export type { ConversionContext } from "./conversion-context.js";
+export type { Effort, GenerationConfigResult } from "./convert-generation-config.js";
+export { convertGenerationConfig } from "./convert-generation-config.js";
+export type { ConvertJsonSchemaOptions, JsonSchemaTarget } from "./convert-json-schema.js";
+export { convertJsonSchema } from "./convert-json-schema.js";
+export type { ConvertResponseOptions } from "./convert-to-anthropic-message.js";
+export { convertToAnthropicMessage } from "./convert-to-anthropic-message.js";
+export type { ConvertToGeminiRequestOptions } from "./convert-to-gemini-request.js";
+export { convertToGeminiRequest } from "./convert-to-gemini-request.js";
+export type { ToolNameMap } from "./convert-tool-name.js";
+export { createToolNameMap } from "./convert-tool-name.js";
+export { convertUsage } from "./convert-usage.js";
+export type { IdGenerator } from "./create-id-generator.js";
+export { createIdGenerator } from "./create-id-generator.js";
+export type { SseDecoder, SseEvent } from "./create-sse-decoder.js";
+export { createSseDecoder } from "./create-sse-decoder.js";
+export type { StreamTranslator, StreamTranslatorOptions } from "./create-stream-translator.js";
+export { createStreamTranslator } from "./create-stream-translator.js";
+export { encodeSseEvent } from "./encode-sse-event.js";
+export { estimateTokens } from "./estimate-tokens.js";
+export type {
+  GeminiBlockReason,
+  GeminiCandidate,
+  GeminiContent,
+  GeminiCountTokensParameters,
+  GeminiErrorStatus,
+  GeminiFinishReason,
+  GeminiFunctionCall,
+  GeminiFunctionDeclaration,
+  GeminiFunctionResponse,
+  GeminiGenerateContentConfig,
+  GeminiGenerateContentParameters,
+  GeminiGenerateContentResponse,
+  GeminiPart,
+  GeminiSchema,
+  GeminiThinkingConfig,
+  GeminiThinkingLevel,
+  GeminiTool,
+  GeminiToolConfig,
+  GeminiUsageMetadata,
+} from "./gemini-api.js";
+export { isRetryableGeminiResponse } from "./is-retryable-gemini-response.js";
+export type { SchemaCompiler, SchemaCompilerOptions } from "./json-schema-compiler.js";
+export { createSchemaCompiler } from "./json-schema-compiler.js";
+export type { FinishReasonMapping } from "./map-gemini-finish-reason.js";
+export { mapGeminiFinishReason } from "./map-gemini-finish-reason.js";
+export type { AnthropicErrorResponse, MapUpstreamErrorOptions } from "./map-upstream-error.js";
+export { mapUpstreamError } from "./map-upstream-error.js";
+export type { ModelCapabilities, ThinkingStyle } from "./model-capabilities.js";
+export type { ModelMappingOptions } from "./resolve-model.js";
+export { DEFAULT_MODEL_CAPABILITIES, listConfiguredModels, resolveModel } from "./resolve-model.js";
+export type { SignatureCarrierKind } from "./thought-signature.js";
+export {
+  decodeThinkingSignature,
+  decodeToolUseIdSignature,
+  encodeThinkingSignature,
+  encodeToolUseId,
+  SKIP_THOUGHT_SIGNATURE_VALIDATOR,
+} from "./thought-signature.js";
+export type { ValidateRequestOptions } from "./validate-messages-request.js";
+export { validateCountTokensRequest, validateMessagesRequest } from "./validate-messages-request.js";

@@ -1,0 +1,288 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import type { AnthropicMessage } from "./anthropic-api.js";
+import { convertToAnthropicMessage } from "./convert-to-anthropic-message.js";
+import type { GeminiGenerateContentResponse, GeminiPart } from "./gemini-api.js";
+import { createSequentialIdGenerator } from "./test-utils/create-sequential-id-generator.js";
+import { createTestContext } from "./test-utils/create-test-context.js";
+import {
+  decodeThinkingSignature,
+  decodeToolUseIdSignature,
+  encodeThinkingSignature,
+} from "./thought-signature.js";
+
+const FIXTURES = new URL("./__fixtures__/responses/", import.meta.url);
+
+function loadResponse(name: string): GeminiGenerateContentResponse {
+  return JSON.parse(readFileSync(new URL(`${name}.json`, FIXTURES), "utf8")) as GeminiGenerateContentResponse;
+}
+
+function convert(
+  response: GeminiGenerateContentResponse,
+  overrides: Parameters<typeof createTestContext>[0] = {},
+) {
+  return convertToAnthropicMessage(response, {
+    context: createTestContext(overrides),
+    generateId: createSequentialIdGenerator(),
+  });
+}
+
+function fromParts(parts: GeminiPart[], finishReason = "STOP"): GeminiGenerateContentResponse {
+  return {
+    candidates: [{ content: { role: "model", parts }, finishReason, index: 0 }],
+  } as GeminiGenerateContentResponse;
+}
+
+const FIXTURE_NAMES = [
+  "plain-text",
+  "thinking-text",
+  "gemini3-text-signature",
+  "tool-call-signed",
+  "parallel-tool-calls",
+  "max-tokens",
+  "safety",
+  "blocked-prompt",
+  "malformed-function-call",
+  "empty-candidates",
+  "usage-thoughts-cached",
+];
+
+describe("convertToAnthropicMessage on recorded responses", () => {
+  it.each(FIXTURE_NAMES)("%s matches its snapshot", async (name) => {
+    const { value } = convert(loadResponse(name));
+    await expect(`${JSON.stringify(value, null, 2)}\n`).toMatchFileSnapshot(
+      `./__fixtures__/responses/${name}.message.json`,
+    );
+  });
+
+  it("plain text: one text block, end_turn, ids and model from the options", () => {
+    const { value, warnings } = convert(loadResponse("plain-text"));
+    expect(value).toMatchObject({
+      id: "msg_id1",
+      type: "message",
+      role: "assistant",
+      model: "claude-sonnet-4-5",
+      stop_reason: "end_turn",
+      stop_sequence: null,
+    });
+    expect(value.content).toEqual([
+      { type: "text", text: "Hello! How can I help you with your code today?" },
+    ]);
+    expect(value.usage).toEqual({
+      input_tokens: 12,
+      output_tokens: 11,
+      cache_creation_input_tokens: 0,
+      cache_read_input_tokens: 0,
+    });
+    expect(warnings).toEqual([]);
+  });
+
+  it("thinking + text (2.5): thinking block first, text signature in a carrier block after the text", () => {
+    const { value } = convert(loadResponse("thinking-text"));
+    expect(value.content.map((block) => block.type)).toEqual(["thinking", "text", "thinking"]);
+    expect(value.content[0]).toMatchObject({ type: "thinking", signature: "" });
+    expect((value.content[0] as { thinking: string }).thinking).toContain("Understanding the request");
+    const carrier = value.content[2] as { thinking: string; signature: string };
+    expect(carrier.thinking).toBe("");
+    expect(decodeThinkingSignature(carrier.signature)?.kind).toBe("text");
+    expect(value.usage.output_tokens).toBe(24 + 96);
+  });
+
+  it("hides thought text but keeps the block when showThinking is false", () => {
+    const { value } = convert(loadResponse("thinking-text"), { showThinking: false });
+    expect(value.content[0]).toEqual({ type: "thinking", thinking: "", signature: "" });
+  });
+
+  it("tool call with signature: tool_use id carries the signature, stop_reason tool_use", () => {
+    const response = loadResponse("tool-call-signed");
+    const { value } = convert(response);
+    expect(value.stop_reason).toBe("tool_use");
+    const block = value.content[0]!;
+    expect(block).toMatchObject({
+      type: "tool_use",
+      name: "Bash",
+      input: { command: "git status --short", description: "Show working tree status" },
+    });
+    const id = (block as { id: string }).id;
+    expect(id.startsWith("toolu_id2")).toBe(true);
+    expect(decodeToolUseIdSignature(id)).toBe(
+      response.candidates?.[0]?.content?.parts?.[0]?.thoughtSignature,
+    );
+    expect(value.usage).toEqual({
+      input_tokens: 5120 - 4096,
+      output_tokens: 31 + 77,
+      cache_creation_input_tokens: 0,
+      cache_read_input_tokens: 4096,
+    });
+  });
+
+  it("parallel calls: only the first id carries a signature, names map back to the client's", () => {
+    const { value } = convert(loadResponse("parallel-tool-calls"));
+    expect(value.content.map((block) => block.type)).toEqual(["text", "tool_use", "tool_use"]);
+    const [, first, second] = value.content as [
+      unknown,
+      { id: string; name: string },
+      { id: string; name: string },
+    ];
+    expect(decodeToolUseIdSignature(first.id)).toBeDefined();
+    expect(second.id).toBe("toolu_id3");
+    expect(second.name).toBe("mcp__fs__read-multiple");
+    expect(value.stop_reason).toBe("tool_use");
+  });
+
+  it.each([
+    ["max-tokens", "max_tokens", undefined],
+    ["safety", "refusal", "SAFETY"],
+    ["blocked-prompt", "refusal", "PROHIBITED_CONTENT"],
+    ["malformed-function-call", "end_turn", "invalid tool call"],
+    ["empty-candidates", "end_turn", "empty response"],
+  ])("%s → stop_reason %s with an explaining text block", (name, stopReason, noticeFragment) => {
+    const { value, warnings } = convert(loadResponse(name));
+    expect(value.stop_reason).toBe(stopReason);
+    const last = value.content.at(-1);
+    if (noticeFragment === undefined) {
+      expect(last).toMatchObject({ type: "text" });
+      expect((last as { text: string }).text).not.toMatch(/retry|Gemini/);
+    } else {
+      expect(last?.type).toBe("text");
+      expect((last as { text: string }).text).toContain(noticeFragment);
+      expect(warnings.length).toBeGreaterThan(0);
+    }
+  });
+
+  it("usage: thoughts count as output, cached tokens move out of input, tool-use prompt counts as input", () => {
+    const { value } = convert(loadResponse("usage-thoughts-cached"));
+    expect(value.usage).toEqual({
+      input_tokens: 15360 + 64 - 12288,
+      output_tokens: 29 + 512,
+      cache_creation_input_tokens: 0,
+      cache_read_input_tokens: 12288,
+    });
+  });
+});
+
+describe("convertToAnthropicMessage part rules", () => {
+  const signature = "c2lnbmF0dXJl";
+  it.each<[string, GeminiPart[], AnthropicMessage["content"]]>([
+    ["consecutive text parts merge", [{ text: "a" }, { text: "b" }], [{ type: "text", text: "ab" }]],
+    [
+      "consecutive thought parts merge, signature from the part carrying it",
+      [
+        { text: "x", thought: true },
+        { text: "y", thought: true, thoughtSignature: signature },
+      ],
+      [{ type: "thinking", thinking: "xy", signature: encodeThinkingSignature("thought", signature) }],
+    ],
+    [
+      "a signed thought part closes its block",
+      [
+        { text: "x", thought: true, thoughtSignature: signature },
+        { text: "y", thought: true },
+      ],
+      [
+        { type: "thinking", thinking: "x", signature: encodeThinkingSignature("thought", signature) },
+        { type: "thinking", thinking: "y", signature: "" },
+      ],
+    ],
+    [
+      "empty text with a signature after text attaches to that text",
+      [{ text: "a" }, { text: "", thoughtSignature: signature }],
+      [
+        { type: "text", text: "a" },
+        { type: "thinking", thinking: "", signature: encodeThinkingSignature("text", signature) },
+      ],
+    ],
+    [
+      "empty text with a signature and nothing to attach to stands alone",
+      [{ text: "t", thought: true }, { text: "", thoughtSignature: signature }, { text: "a" }],
+      [
+        { type: "thinking", thinking: "t", signature: "" },
+        { type: "thinking", thinking: "", signature: encodeThinkingSignature("empty", signature) },
+        { type: "text", text: "a" },
+      ],
+    ],
+    [
+      "text after a signed text part starts a new block",
+      [{ text: "a", thoughtSignature: signature }, { text: "b" }],
+      [
+        { type: "text", text: "a" },
+        { type: "thinking", thinking: "", signature: encodeThinkingSignature("text", signature) },
+        { type: "text", text: "b" },
+      ],
+    ],
+    [
+      "thinking after text keeps the order the parts came in",
+      [{ text: "a" }, { text: "t", thought: true }, { text: "b" }],
+      [
+        { type: "text", text: "a" },
+        { type: "thinking", thinking: "t", signature: "" },
+        { type: "text", text: "b" },
+      ],
+    ],
+    [
+      "empty unsigned text parts are skipped",
+      [{ text: "" }, { text: "a" }, { text: "" }],
+      [{ type: "text", text: "a" }],
+    ],
+  ])("%s", (_name, parts, content) => {
+    // MAX_TOKENS: no notice block is appended, whatever the parts hold.
+    expect(convert(fromParts(parts, "MAX_TOKENS")).value.content).toEqual(content);
+  });
+
+  it("a call without args gets an empty input; ids use generateId in order", () => {
+    const { value } = convert(
+      fromParts([{ functionCall: { name: "Bash" } }, { functionCall: { name: "Read", args: {} } }]),
+    );
+    expect(value.content).toEqual([
+      { type: "tool_use", id: "toolu_id2", name: "Bash", input: {} },
+      { type: "tool_use", id: "toolu_id3", name: "Read", input: {} },
+    ]);
+  });
+
+  it("drops parts Anthropic cannot carry, with a warning, and keeps neighbours merged", () => {
+    const { value, warnings } = convert(
+      fromParts([
+        { text: "a" },
+        { executableCode: { code: "print(1)", language: "PYTHON" } as never },
+        { text: "b" },
+      ]),
+    );
+    expect(value.content).toEqual([{ type: "text", text: "ab" }]);
+    expect(warnings).toEqual([expect.stringContaining("executableCode")]);
+  });
+
+  it("uses only the first candidate and warns about the others", () => {
+    const response = {
+      candidates: [
+        { content: { role: "model", parts: [{ text: "first" }] }, finishReason: "STOP", index: 0 },
+        { content: { role: "model", parts: [{ text: "second" }] }, finishReason: "STOP", index: 1 },
+      ],
+    } as GeminiGenerateContentResponse;
+    const { value, warnings } = convert(response);
+    expect(value.content).toEqual([{ type: "text", text: "first" }]);
+    expect(warnings).toEqual([expect.stringContaining("2 candidates")]);
+  });
+
+  it("no candidates at all and no block reason → a retry notice, never an empty end_turn", () => {
+    const { value } = convert({ candidates: [] } as unknown as GeminiGenerateContentResponse);
+    expect(value.stop_reason).toBe("end_turn");
+    expect(value.content).toEqual([{ type: "text", text: expect.stringContaining("empty response") }]);
+  });
+
+  it("a thinking-only STOP counts as empty; a thinking-only MAX_TOKENS does not", () => {
+    const thinkingOnly = [{ text: "hmm", thought: true }];
+    expect(convert(fromParts(thinkingOnly)).value.content.at(-1)).toMatchObject({ type: "text" });
+    expect(convert(fromParts(thinkingOnly, "MAX_TOKENS")).value.content).toHaveLength(1);
+  });
+
+  it("unknown finish reasons end the turn with a warning", () => {
+    const { value, warnings } = convert(fromParts([{ text: "ok" }], "SOMETHING_NEW"));
+    expect(value.stop_reason).toBe("end_turn");
+    expect(warnings).toEqual([expect.stringContaining("SOMETHING_NEW")]);
+  });
+
+  it("STOP stays end_turn even when the client set stop sequences (Gemini does not say which hit)", () => {
+    const { value } = convert(fromParts([{ text: "1, 2, 3" }]), { stopSequences: ["4"] });
+    expect(value).toMatchObject({ stop_reason: "end_turn", stop_sequence: null });
+  });
+});

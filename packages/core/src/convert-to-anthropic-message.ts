@@ -1,0 +1,131 @@
+import type { AnthropicMessage, ContentBlock, TextContent, ThinkingContent } from "./anthropic-api.js";
+import type { ConversionContext } from "./conversion-context.js";
+import { convertUsage } from "./convert-usage.js";
+import type { IdGenerator } from "./create-id-generator.js";
+import type { GeminiGenerateContentResponse } from "./gemini-api.js";
+import { readResponsePart } from "./read-response-part.js";
+import { resolveResponseOutcome } from "./resolve-response-outcome.js";
+import { encodeThinkingSignature, encodeToolUseId } from "./thought-signature.js";
+
+/** What the response side needs: the request's context and a source of ids. */
+export interface ConvertResponseOptions {
+  context: ConversionContext;
+  generateId: IdGenerator;
+}
+
+/**
+ * Converts a whole (non-streaming) Gemini response into an Anthropic message.
+ *
+ * Only the first candidate is read; its parts keep their order. Thought parts become
+ * `thinking` blocks (text hidden unless `context.showThinking`), consecutive parts of the same
+ * kind merge, and a part that carries a thought signature closes its block: a thought's
+ * signature stays on its `thinking` block, a text part's signature follows its `text` block in
+ * an empty `thinking` block, and a call's signature rides in the `tool_use` id (see
+ * `thought-signature.ts`). Parts Anthropic cannot carry (code execution, images) are dropped
+ * with a warning. A response that stopped for a reason the client should hear about (refusal,
+ * invalid tool call, nothing produced) ends with a text block saying so.
+ *
+ * @example
+ * const { value } = convertToAnthropicMessage(response, { context, generateId });
+ * value.stop_reason; // "tool_use" when the candidate holds function calls
+ */
+export function convertToAnthropicMessage(
+  response: GeminiGenerateContentResponse,
+  options: ConvertResponseOptions,
+): { value: AnthropicMessage; warnings: string[] } {
+  const { context, generateId } = options;
+  const id = `msg_${generateId()}`;
+  const warnings: string[] = [];
+  const candidates = response.candidates ?? [];
+  if (candidates.length > 1)
+    warnings.push(`Gemini returned ${candidates.length} candidates; only the first is used.`);
+  const candidate = candidates[0];
+
+  const content: ContentBlock[] = [];
+  // The block later parts may still merge into; `undefined` once a signature or another kind closed it.
+  let open: TextContent | ThinkingContent | undefined;
+  let hasToolCalls = false;
+  let hasVisibleOutput = false;
+
+  for (const part of candidate?.content?.parts ?? []) {
+    const item = readResponsePart(part, context.toolNames);
+    switch (item.kind) {
+      case "thought": {
+        if (open?.type !== "thinking") {
+          open = { type: "thinking", thinking: "", signature: "" };
+          content.push(open);
+        }
+        if (context.showThinking) open.thinking += item.text;
+        if (item.signature !== undefined) {
+          open.signature = encodeThinkingSignature("thought", item.signature);
+          open = undefined;
+        }
+        break;
+      }
+      case "text": {
+        if (item.text !== "") {
+          hasVisibleOutput = true;
+          if (open?.type !== "text") {
+            open = { type: "text", text: "" };
+            content.push(open);
+          }
+          open.text += item.text;
+        }
+        if (item.signature !== undefined) {
+          const kind = open?.type === "text" ? "text" : "empty";
+          content.push({
+            type: "thinking",
+            thinking: "",
+            signature: encodeThinkingSignature(kind, item.signature),
+          });
+          open = undefined;
+        }
+        break;
+      }
+      case "tool_call": {
+        hasToolCalls = true;
+        hasVisibleOutput = true;
+        open = undefined;
+        content.push({
+          type: "tool_use",
+          id: encodeToolUseId(generateId(), item.signature),
+          name: item.name,
+          input: item.input,
+        });
+        break;
+      }
+      case "unsupported":
+        warnings.push(item.warning);
+        break;
+      case "skip":
+        break;
+    }
+  }
+
+  if (candidate?.finishMessage) warnings.push(`Gemini finish message: ${candidate.finishMessage}`);
+  const outcome = resolveResponseOutcome({
+    finishReason: candidate?.finishReason,
+    blockReason: response.promptFeedback?.blockReason,
+    blockReasonMessage: response.promptFeedback?.blockReasonMessage,
+    hasToolCalls,
+    hasVisibleOutput,
+  });
+  warnings.push(...outcome.warnings);
+  if (outcome.notice !== undefined) content.push({ type: "text", text: outcome.notice });
+
+  return {
+    value: {
+      id,
+      type: "message",
+      role: "assistant",
+      model: context.requestedModel,
+      content,
+      stop_reason: outcome.stopReason,
+      // Gemini strips a matched stop sequence and never says which one hit, so a `STOP` is
+      // reported as `end_turn` even when the client set `stop_sequences`.
+      stop_sequence: null,
+      usage: convertUsage(response.usageMetadata),
+    },
+    warnings,
+  };
+}

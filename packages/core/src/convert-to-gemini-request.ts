@@ -1,0 +1,97 @@
+import type { MessagesRequest, TextBlock } from "./anthropic-api.js";
+import type { ConversionContext } from "./conversion-context.js";
+import { convertGenerationConfig } from "./convert-generation-config.js";
+import { convertJsonSchema } from "./convert-json-schema.js";
+import { convertMessagesToGemini } from "./convert-messages-to-gemini.js";
+import { createToolNameMap } from "./convert-tool-name.js";
+import { convertToolsToGemini, type SchemaConverter } from "./convert-tools-to-gemini.js";
+import type {
+  GeminiContent,
+  GeminiGenerateContentConfig,
+  GeminiGenerateContentParameters,
+} from "./gemini-api.js";
+import { type ModelMappingOptions, resolveModel } from "./resolve-model.js";
+
+export interface ConvertToGeminiRequestOptions {
+  /** How `claude-*` names map to Gemini models, and capability overrides. */
+  models?: ModelMappingOptions;
+  /** Compiles tool input schemas; defaults to {@link convertJsonSchema}. Pass one with a cache to reuse work across requests. */
+  schemaCompiler?: SchemaConverter;
+}
+
+const DEFAULT_SCHEMA_COMPILER: SchemaConverter = { convert: convertJsonSchema };
+
+/** `system` → `systemInstruction`, one part per non-empty text block; never a user turn. */
+function convertSystem(system: string | TextBlock[] | null | undefined): GeminiContent | undefined {
+  const texts = typeof system === "string" ? [system] : (system ?? []).map((block) => block.text);
+  const parts = texts.filter((text) => text.length > 0).map((text) => ({ text }));
+  return parts.length > 0 ? { parts } : undefined;
+}
+
+/** Every tool name the request mentions: declared tools first, then names only history knows. */
+function collectToolNames(request: MessagesRequest): string[] {
+  const names = (request.tools ?? []).map((tool) => tool.name);
+  for (const message of request.messages) {
+    if (typeof message.content === "string") continue;
+    for (const block of message.content) {
+      if (block.type === "tool_use") names.push(block.name);
+      else if (block.type === "tool_result" && Array.isArray(block.content)) {
+        for (const inner of block.content) if (inner.type === "tool_reference") names.push(inner.tool_name);
+      }
+    }
+  }
+  return names;
+}
+
+/**
+ * Converts a validated Anthropic Messages request into Gemini `generateContent` parameters,
+ * plus the {@link ConversionContext} the response side needs (tool name map, model,
+ * whether thinking is shown) and warnings for everything dropped on the way.
+ *
+ * @throws InvalidRequestError when the request cannot be expressed for Gemini (more than 512
+ * tools, a `tool_choice` naming an undeclared tool, no message with any content).
+ *
+ * @example
+ * const { value, context, warnings } = convertToGeminiRequest(request);
+ * const response = await gemini.models.generateContent(value);
+ */
+export function convertToGeminiRequest(
+  request: MessagesRequest,
+  options: ConvertToGeminiRequestOptions = {},
+): { value: GeminiGenerateContentParameters; context: ConversionContext; warnings: string[] } {
+  const { geminiModel, capabilities } = resolveModel(request.model, options.models);
+  const generation = convertGenerationConfig(request, capabilities);
+  const toolNames = createToolNameMap(collectToolNames(request));
+  const tools = convertToolsToGemini(request.tools, request.tool_choice, {
+    toolNames,
+    capabilities,
+    schemaCompiler: options.schemaCompiler ?? DEFAULT_SCHEMA_COMPILER,
+  });
+  const declaredToolNames = new Set<string>();
+  for (const tool of tools.value.tools ?? []) {
+    for (const declaration of tool.functionDeclarations ?? []) {
+      const name = toolNames.toAnthropic(declaration.name ?? "");
+      if (name !== undefined) declaredToolNames.add(name);
+    }
+  }
+  const messages = convertMessagesToGemini(request.messages, { toolNames, capabilities, declaredToolNames });
+
+  const config: GeminiGenerateContentConfig = { ...generation.value };
+  const systemInstruction = convertSystem(request.system);
+  if (systemInstruction) config.systemInstruction = systemInstruction;
+  if (tools.value.tools) config.tools = tools.value.tools;
+  if (tools.value.toolConfig) config.toolConfig = tools.value.toolConfig;
+
+  return {
+    value: { model: geminiModel, contents: messages.value, config },
+    context: {
+      requestedModel: request.model,
+      geminiModel,
+      capabilities,
+      toolNames: toolNames.entries,
+      showThinking: generation.showThinking,
+      stopSequences: request.stop_sequences ?? [],
+    },
+    warnings: [...generation.warnings, ...tools.warnings, ...messages.warnings],
+  };
+}

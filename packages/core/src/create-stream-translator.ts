@@ -1,0 +1,262 @@
+import type {
+  AnthropicErrorBody,
+  AnthropicStreamEvent,
+  ContentBlock,
+  ContentBlockDelta,
+  StopReason,
+  Usage,
+} from "./anthropic-api.js";
+import type { ConvertResponseOptions } from "./convert-to-anthropic-message.js";
+import { convertUsage } from "./convert-usage.js";
+import type { GeminiGenerateContentResponse, GeminiUsageMetadata } from "./gemini-api.js";
+import { readResponsePart } from "./read-response-part.js";
+import { resolveResponseOutcome } from "./resolve-response-outcome.js";
+import { encodeThinkingSignature, encodeToolUseId } from "./thought-signature.js";
+
+/** Options of {@link createStreamTranslator}. */
+export interface StreamTranslatorOptions extends ConvertResponseOptions {
+  /** Turns a failure into the body of the `error` event; the default reports an `api_error`. */
+  mapError?: (error: unknown) => AnthropicErrorBody;
+}
+
+/** Gemini stream chunks in, Anthropic stream events out. */
+export interface StreamTranslator {
+  push(chunk: GeminiGenerateContentResponse): AnthropicStreamEvent[];
+  finish(): AnthropicStreamEvent[];
+  fail(error: unknown): AnthropicStreamEvent[];
+  /** `message_start` has been emitted. */
+  readonly started: boolean;
+  /** `finish()` or `fail()` ended the stream; later calls return `[]`. */
+  readonly finished: boolean;
+  /** Lossy-but-safe drops so far, for the caller to log. */
+  readonly warnings: readonly string[];
+}
+
+/** A Gemini mid-stream error arrives as a chunk `{ error: { code, message, status } }`. */
+interface GeminiErrorChunk {
+  error: { code?: number; message?: string; status?: string };
+}
+
+type OpenBlock = { index: number; kind: "text" } | { index: number; kind: "thinking" };
+
+/**
+ * Creates the translator from Gemini `streamGenerateContent` chunks to Anthropic stream
+ * events. A plain state object: the host feeds chunks and writes out what comes back.
+ *
+ * It keeps Anthropic's order itself: `message_start` first, blocks opened lazily with indexes
+ * 0, 1, 2… never reused, a delta only inside an open block, `signature_delta` right before a
+ * thinking block's `content_block_stop`, `message_delta` (with usage) and `message_stop` last.
+ * Blocks follow the same rules as `convertToAnthropicMessage`, so the events rebuild to the
+ * message the non-streaming converter makes. A stream that ends without a finish reason ends
+ * with an `error` event, never with `message_stop`, so clients know to retry.
+ *
+ * A chunk carrying `{ error }` is passed to `mapError` as it came (Gemini's error body).
+ *
+ * @example
+ * const translator = createStreamTranslator({ context, generateId });
+ * for await (const chunk of geminiStream) for (const event of translator.push(chunk)) write(encodeSseEvent(event));
+ * for (const event of translator.finish()) write(encodeSseEvent(event));
+ */
+export function createStreamTranslator(options: StreamTranslatorOptions): StreamTranslator {
+  const { context, generateId } = options;
+  const mapError = options.mapError ?? defaultMapError;
+  const warnings: string[] = [];
+  let started = false;
+  let finished = false;
+  let nextIndex = 0;
+  let open: OpenBlock | undefined;
+  let latestUsage: GeminiUsageMetadata | undefined;
+  let finishReason: string | undefined;
+  let blockReason: string | undefined;
+  let blockReasonMessage: string | undefined;
+  let hasToolCalls = false;
+  let hasVisibleOutput = false;
+
+  function startBlock(events: AnthropicStreamEvent[], block: ContentBlock): number {
+    const index = nextIndex++;
+    events.push({ type: "content_block_start", index, content_block: block });
+    return index;
+  }
+
+  function delta(events: AnthropicStreamEvent[], index: number, value: ContentBlockDelta): void {
+    events.push({ type: "content_block_delta", index, delta: value });
+  }
+
+  function closeOpen(events: AnthropicStreamEvent[], signature?: string): void {
+    if (open === undefined) return;
+    if (signature !== undefined) delta(events, open.index, { type: "signature_delta", signature });
+    events.push({ type: "content_block_stop", index: open.index });
+    open = undefined;
+  }
+
+  function emitSignatureBlock(events: AnthropicStreamEvent[], signature: string): void {
+    const index = startBlock(events, { type: "thinking", thinking: "", signature: "" });
+    delta(events, index, { type: "signature_delta", signature });
+    events.push({ type: "content_block_stop", index });
+  }
+
+  function emitTextBlock(events: AnthropicStreamEvent[], text: string): void {
+    const index = startBlock(events, { type: "text", text: "" });
+    delta(events, index, { type: "text_delta", text });
+    events.push({ type: "content_block_stop", index });
+  }
+
+  function translate(chunk: GeminiGenerateContentResponse, events: AnthropicStreamEvent[]): void {
+    if (!started) {
+      const usage = convertUsage(chunk.usageMetadata);
+      events.push({
+        type: "message_start",
+        message: {
+          id: `msg_${generateId()}`,
+          type: "message",
+          role: "assistant",
+          model: context.requestedModel,
+          content: [],
+          stop_reason: null,
+          stop_sequence: null,
+          usage,
+        },
+      });
+      started = true;
+    }
+    if (chunk.usageMetadata) latestUsage = chunk.usageMetadata;
+    if (chunk.promptFeedback?.blockReason) {
+      blockReason = chunk.promptFeedback.blockReason;
+      blockReasonMessage = chunk.promptFeedback.blockReasonMessage;
+    }
+    const candidate = chunk.candidates?.[0];
+    if (candidate === undefined) return;
+    for (const part of candidate.content?.parts ?? []) {
+      const item = readResponsePart(part, context.toolNames);
+      switch (item.kind) {
+        case "thought": {
+          if (open?.kind !== "thinking") {
+            closeOpen(events);
+            open = {
+              kind: "thinking",
+              index: startBlock(events, { type: "thinking", thinking: "", signature: "" }),
+            };
+          }
+          if (context.showThinking && item.text !== "") {
+            delta(events, open.index, { type: "thinking_delta", thinking: item.text });
+          }
+          if (item.signature !== undefined)
+            closeOpen(events, encodeThinkingSignature("thought", item.signature));
+          break;
+        }
+        case "text": {
+          if (item.text !== "") {
+            hasVisibleOutput = true;
+            if (open?.kind !== "text") {
+              closeOpen(events);
+              open = { kind: "text", index: startBlock(events, { type: "text", text: "" }) };
+            }
+            delta(events, open.index, { type: "text_delta", text: item.text });
+          }
+          if (item.signature !== undefined) {
+            const kind = open?.kind === "text" ? "text" : "empty";
+            closeOpen(events);
+            emitSignatureBlock(events, encodeThinkingSignature(kind, item.signature));
+          }
+          break;
+        }
+        case "tool_call": {
+          hasToolCalls = true;
+          hasVisibleOutput = true;
+          closeOpen(events);
+          const id = encodeToolUseId(generateId(), item.signature);
+          const index = startBlock(events, { type: "tool_use", id, name: item.name, input: {} });
+          // Gemini sends calls whole, so the arguments go out as one JSON delta.
+          delta(events, index, { type: "input_json_delta", partial_json: JSON.stringify(item.input) });
+          events.push({ type: "content_block_stop", index });
+          break;
+        }
+        case "unsupported":
+          warnings.push(item.warning);
+          break;
+        case "skip":
+          break;
+      }
+    }
+    if (candidate.finishMessage) warnings.push(`Gemini finish message: ${candidate.finishMessage}`);
+    if (candidate.finishReason) finishReason = candidate.finishReason;
+  }
+
+  function fail(error: unknown): AnthropicStreamEvent[] {
+    if (finished) return [];
+    finished = true;
+    let body: AnthropicErrorBody;
+    try {
+      body = mapError(error);
+    } catch {
+      // A broken mapper must not leave the client without an error event.
+      body = defaultMapError(undefined);
+    }
+    return [body];
+  }
+
+  return {
+    get started() {
+      return started;
+    },
+    get finished() {
+      return finished;
+    },
+    get warnings() {
+      return warnings;
+    },
+    push(chunk) {
+      if (finished) return [];
+      if (isErrorChunk(chunk)) return fail({ error: chunk.error });
+      const events: AnthropicStreamEvent[] = [];
+      try {
+        translate(chunk, events);
+      } catch (error) {
+        // One bad chunk ends this stream with an error event, never the process.
+        return [...events, ...fail(error)];
+      }
+      return events;
+    },
+    finish() {
+      if (finished) return [];
+      if (finishReason === undefined && blockReason === undefined) {
+        return fail(new Error("Gemini stream ended without a finish reason"));
+      }
+      finished = true;
+      const events: AnthropicStreamEvent[] = [];
+      closeOpen(events);
+      const outcome = resolveResponseOutcome({
+        finishReason,
+        blockReason,
+        blockReasonMessage,
+        hasToolCalls,
+        hasVisibleOutput,
+      });
+      warnings.push(...outcome.warnings);
+      if (outcome.notice !== undefined) emitTextBlock(events, outcome.notice);
+      const stopReason: StopReason = outcome.stopReason;
+      const usage: Usage = convertUsage(latestUsage);
+      events.push({ type: "message_delta", delta: { stop_reason: stopReason, stop_sequence: null }, usage });
+      events.push({ type: "message_stop" });
+      return events;
+    },
+    fail,
+  };
+}
+
+function isErrorChunk(chunk: unknown): chunk is GeminiErrorChunk {
+  if (typeof chunk !== "object" || chunk === null) return false;
+  const error = (chunk as { error?: unknown }).error;
+  return typeof error === "object" && error !== null;
+}
+
+function defaultMapError(error: unknown): AnthropicErrorBody {
+  return { type: "error", error: { type: "api_error", message: describeError(error) } };
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  // Gemini's own error body, as a mid-stream error chunk carries it.
+  const message = (error as GeminiErrorChunk | undefined)?.error?.message;
+  return typeof message === "string" && message !== "" ? message : "Upstream error";
+}

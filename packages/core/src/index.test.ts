@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import * as core from "./index.js";
+
+describe("@claude-gemini/core public API", () => {
+  it("exports exactly the documented runtime symbols", () => {
+    // The public API changes only on purpose: update this list together with the README.
+    expect(Object.keys(core).sort()).toMatchInlineSnapshot(`
+      [
+        "ClaudeGeminiError",
+        "DEFAULT_MODEL_CAPABILITIES",
+        "InvalidRequestError",
+        "SKIP_THOUGHT_SIGNATURE_VALIDATOR",
+        "buildCountTokensRequest",
+        "convertGenerationConfig",
+        "convertJsonSchema",
+        "convertToAnthropicMessage",
+        "convertToGeminiRequest",
+        "convertUsage",
+        "countTokensRequestSchema",
+        "createIdGenerator",
+        "createSchemaCompiler",
+        "createSseDecoder",
+        "createStreamTranslator",
+        "createToolNameMap",
+        "decodeThinkingSignature",
+        "decodeToolUseIdSignature",
+        "encodeSseEvent",
+        "encodeThinkingSignature",
+        "encodeToolUseId",
+        "estimateTokens",
+        "isRetryableGeminiResponse",
+        "listConfiguredModels",
+        "mapGeminiFinishReason",
+        "mapUpstreamError",
+        "messagesRequestSchema",
+        "resolveModel",
+        "validateCountTokensRequest",
+        "validateMessagesRequest",
+      ]
+    `);
+  });
+});

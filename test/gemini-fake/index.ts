@@ -1,0 +1,13 @@
+export { SIGNATURE_PLACEHOLDER } from "./create-signature-registry.js";
+export { type FakeModel, KNOWN_MODELS } from "./known-models.js";
+export { startGeminiFake } from "./start-gemini-fake.js";
+export type {
+  FakeAction,
+  FakeCall,
+  FakeFinishReason,
+  FakeUsage,
+  GeminiFake,
+  RecordedRequest,
+  Scenario,
+  StartGeminiFakeOptions,
+} from "./types.js";

@@ -1,0 +1,245 @@
+import { buildErrorBody, codeForGeminiStatus } from "./build-error-body.js";
+import { buildResponseChunks, type FakePart } from "./build-response-chunks.js";
+import type { SignatureRegistry } from "./create-signature-registry.js";
+import { estimateFakeTokens } from "./estimate-fake-tokens.js";
+import type { FakeModel } from "./known-models.js";
+import { splitText } from "./split-text.js";
+import type { RecordedRequest, Scenario } from "./types.js";
+
+/** How a planned answer ends after its chunks. */
+export type PlanEnding =
+  | { type: "finish" }
+  /** End the socket mid-body (`close`: FIN, `reset`: RST). */
+  | { type: "close" }
+  | { type: "reset" }
+  /** Write a chunk that is not JSON, then finish. */
+  | { type: "garbage" }
+  /** Keep the connection open until the client goes away. */
+  | { type: "stall" }
+  /** Write an `{error}` chunk (streaming) or answer with this error (non-streaming). */
+  | { type: "error_chunk"; status: number; body: unknown };
+
+/** What the server will do, independent of streaming or not. */
+export type ResponsePlan =
+  | { type: "json"; status: number; body: unknown; delayMs: number }
+  | { type: "chunks"; chunks: unknown[]; ending: PlanEnding; delayMs: number; betweenMs: number };
+
+export interface PlanContext {
+  request: RecordedRequest;
+  model: FakeModel;
+  signatures: SignatureRegistry;
+  responseId: string;
+}
+
+/**
+ * Turns a scenario into a response plan. Adding a scenario is one case here (and one member
+ * of the `Scenario` union).
+ */
+export function planScenario(scenario: Scenario, context: PlanContext): ResponsePlan {
+  const body = (context.request.body ?? {}) as Record<string, unknown>;
+  const chunkOptions = {
+    modelVersion: context.model.id,
+    responseId: context.responseId,
+    promptTokenCount: estimatePrompt(body),
+  };
+  const includeThoughts = readIncludeThoughts(body);
+  const chunks = (chunkList: unknown[], ending: PlanEnding = { type: "finish" }): ResponsePlan => ({
+    type: "chunks",
+    chunks: chunkList,
+    ending,
+    delayMs: 0,
+    betweenMs: 0,
+  });
+  const partialText = (count: number) =>
+    buildResponseChunks(
+      Array.from({ length: count }, (_, index) => [{ text: `Chunk ${index + 1}. ` }]),
+      { ...chunkOptions, finishReason: null },
+    );
+
+  switch (scenario.kind) {
+    case "text": {
+      const signing = wantsSignatures(scenario.signatures, context.model);
+      const steps: FakePart[][] = [];
+      if (scenario.thoughts && includeThoughts) steps.push([{ text: scenario.thoughts, thought: true }]);
+      for (const piece of splitText(scenario.text, scenario.chunks ?? 1)) steps.push([{ text: piece }]);
+      // Gemini 3 closes a text answer with an empty part that only carries the signature.
+      if (signing) steps[steps.length - 1]!.push({ text: "", thoughtSignature: context.signatures.issue() });
+      return chunks(
+        buildResponseChunks(steps, {
+          ...chunkOptions,
+          finishReason: scenario.finishReason ?? "STOP",
+          hiddenThoughtTokens: hiddenThoughts(scenario.thoughts, includeThoughts),
+          usage: scenario.usage,
+        }),
+      );
+    }
+    case "tool_calls": {
+      const signing = wantsSignatures(scenario.signatures, context.model);
+      const steps: FakePart[][] = [];
+      if (scenario.thoughts && includeThoughts) steps.push([{ text: scenario.thoughts, thought: true }]);
+      if (scenario.text) steps.push([{ text: scenario.text }]);
+      const callParts = scenario.calls.map((call, index): FakePart => {
+        const functionCall: Record<string, unknown> = { name: call.name, args: call.args };
+        if (call.id !== undefined) functionCall.id = call.id;
+        // Only the first call of a step carries the signature, also for parallel calls.
+        return signing && index === 0
+          ? { functionCall, thoughtSignature: context.signatures.issue() }
+          : { functionCall };
+      });
+      if (scenario.splitAcrossChunks) for (const part of callParts) steps.push([part]);
+      else steps.push(callParts);
+      return chunks(
+        buildResponseChunks(steps, {
+          ...chunkOptions,
+          finishReason: "STOP",
+          hiddenThoughtTokens: hiddenThoughts(scenario.thoughts, includeThoughts),
+          usage: scenario.usage,
+        }),
+      );
+    }
+    case "error": {
+      const details: unknown[] = [];
+      if (scenario.reason) {
+        details.push({
+          "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+          reason: scenario.reason,
+          domain: "googleapis.com",
+        });
+      }
+      if (scenario.retryDelay) {
+        details.push({
+          "@type": "type.googleapis.com/google.rpc.RetryInfo",
+          retryDelay: scenario.retryDelay,
+        });
+      }
+      return {
+        type: "json",
+        status: scenario.status,
+        body: buildErrorBody({ ...scenario, details }),
+        delayMs: 0,
+      };
+    }
+    case "blocked":
+      return chunks([
+        {
+          promptFeedback: { blockReason: scenario.blockReason },
+          usageMetadata: {
+            promptTokenCount: chunkOptions.promptTokenCount,
+            totalTokenCount: chunkOptions.promptTokenCount,
+          },
+          modelVersion: chunkOptions.modelVersion,
+          responseId: chunkOptions.responseId,
+        },
+      ]);
+    case "finish": {
+      const steps: FakePart[][] = [scenario.text ? [{ text: scenario.text }] : []];
+      const finishMessage =
+        scenario.finishReason === "MALFORMED_FUNCTION_CALL"
+          ? "Malformed function call: call:default_api"
+          : undefined;
+      return chunks(
+        buildResponseChunks(steps, { ...chunkOptions, finishReason: scenario.finishReason, finishMessage }),
+      );
+    }
+    case "empty_candidates":
+      // The real service sometimes answers with usage only and no `candidates` at all.
+      return chunks([
+        {
+          usageMetadata: {
+            promptTokenCount: chunkOptions.promptTokenCount,
+            totalTokenCount: chunkOptions.promptTokenCount,
+          },
+          modelVersion: chunkOptions.modelVersion,
+          responseId: chunkOptions.responseId,
+        },
+      ]);
+    case "cut_stream":
+      return chunks(partialText(scenario.afterChunks), { type: scenario.mode });
+    case "garbage_chunk":
+      return chunks(partialText(scenario.afterChunks), { type: "garbage" });
+    case "error_chunk": {
+      const status = scenario.code ?? codeForGeminiStatus(scenario.geminiStatus);
+      return chunks(partialText(scenario.afterChunks), {
+        type: "error_chunk",
+        status,
+        body: buildErrorBody({ status, geminiStatus: scenario.geminiStatus, message: scenario.message }),
+      });
+    }
+    case "no_finish_reason":
+      return chunks(
+        buildResponseChunks([[{ text: scenario.text ?? "Unfinished answer." }]], {
+          ...chunkOptions,
+          finishReason: null,
+        }),
+      );
+    case "slow": {
+      const inner = planScenario(scenario.inner, context);
+      return inner.type === "json"
+        ? { ...inner, delayMs: inner.delayMs + scenario.delayMs }
+        : {
+            ...inner,
+            delayMs: inner.delayMs + scenario.delayMs,
+            betweenMs: scenario.between ?? inner.betweenMs,
+          };
+    }
+    case "stall":
+      return chunks(partialText(scenario.afterChunks), { type: "stall" });
+    case "respond": {
+      const answer = scenario.handler(context.request);
+      return "chunks" in answer
+        ? chunks(answer.chunks)
+        : { type: "json", status: answer.status, body: answer.body, delayMs: 0 };
+    }
+    case "echo":
+      return planScenario({ kind: "text", text: describeRequest(body) }, context);
+    default: {
+      const unknownScenario: never = scenario;
+      throw new Error(`Unknown scenario ${JSON.stringify(unknownScenario)}`);
+    }
+  }
+}
+
+function wantsSignatures(setting: boolean | "gemini3" | undefined, model: FakeModel): boolean {
+  return setting === true || ((setting === undefined || setting === "gemini3") && model.generation3);
+}
+
+function hiddenThoughts(thoughts: string | undefined, included: boolean): number {
+  return thoughts && !included ? estimateFakeTokens(thoughts) : 0;
+}
+
+function readIncludeThoughts(body: Record<string, unknown>): boolean {
+  const config = body.generationConfig as { thinkingConfig?: { includeThoughts?: unknown } } | undefined;
+  return config?.thinkingConfig?.includeThoughts === true;
+}
+
+function estimatePrompt(body: Record<string, unknown>): number {
+  return estimateFakeTokens([body.contents, body.systemInstruction, body.tools]);
+}
+
+/** What `echo` says: a JSON text a test can parse to see what reached "Gemini". */
+function describeRequest(body: Record<string, unknown>): string {
+  const contents = Array.isArray(body.contents) ? (body.contents as Record<string, unknown>[]) : [];
+  const tools = Array.isArray(body.tools) ? (body.tools as Record<string, unknown>[]) : [];
+  const functionNames = tools.flatMap((tool) =>
+    Array.isArray(tool.functionDeclarations)
+      ? (tool.functionDeclarations as { name?: unknown }[]).map((declaration) => String(declaration.name))
+      : [],
+  );
+  const lastUser = [...contents].reverse().find((content) => content.role === "user");
+  const lastUserText = Array.isArray(lastUser?.parts)
+    ? (lastUser.parts as { text?: unknown }[])
+        .map((part) => (typeof part.text === "string" ? part.text : ""))
+        .join("")
+    : "";
+  const system = body.systemInstruction as { parts?: { text?: unknown }[] } | undefined;
+  return JSON.stringify({
+    contents: contents.length,
+    roles: contents.map((content) => content.role),
+    functionDeclarations: functionNames,
+    systemInstruction:
+      system?.parts?.map((part) => (typeof part.text === "string" ? part.text : "")).join("") ?? null,
+    generationConfig: body.generationConfig ?? null,
+    toolConfig: body.toolConfig ?? null,
+    lastUserText,
+  });
+}

@@ -1,0 +1,536 @@
+import { ApiError, type Content, type GenerateContentResponse, GoogleGenAI } from "@google/genai";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { type GeminiFake, SIGNATURE_PLACEHOLDER, startGeminiFake } from "./index.js";
+
+const API_KEY = "fake-key";
+let fake: GeminiFake;
+let client: GoogleGenAI;
+
+beforeAll(async () => {
+  fake = await startGeminiFake({ apiKey: API_KEY });
+  client = new GoogleGenAI({ apiKey: API_KEY, apiVersion: "v1beta", httpOptions: { baseUrl: fake.url } });
+});
+afterAll(() => fake.close());
+beforeEach(() => {
+  fake.reset();
+  fake.setDefault({ kind: "text", text: "Hello from the Gemini fake." });
+});
+
+const hello: Content[] = [{ role: "user", parts: [{ text: "Hello" }] }];
+
+async function collect(stream: AsyncGenerator<GenerateContentResponse>): Promise<GenerateContentResponse[]> {
+  const chunks: GenerateContentResponse[] = [];
+  for await (const chunk of stream) chunks.push(chunk);
+  return chunks;
+}
+
+function googleMessage(error: ApiError): string {
+  try {
+    return (JSON.parse(error.message) as { error: { message: string } }).error.message;
+  } catch {
+    return error.message;
+  }
+}
+
+async function expectApiError(
+  promise: Promise<unknown>,
+  status: number,
+  message?: RegExp,
+): Promise<ApiError> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(ApiError);
+  expect((error as ApiError).status).toBe(status);
+  // The SDK puts the JSON body in `message`; match against Google's own message inside it.
+  if (message) expect(googleMessage(error as ApiError)).toMatch(message);
+  return error as ApiError;
+}
+
+describe("text answers", () => {
+  it("answers non-streaming with usage and the request recorded", async () => {
+    fake.enqueue({ kind: "text", text: "Hi there", usage: { candidatesTokenCount: 7 } });
+    const response = await client.models.generateContent({ model: "gemini-2.5-flash", contents: hello });
+    expect(response.text).toBe("Hi there");
+    expect(response.candidates?.[0]?.finishReason).toBe("STOP");
+    expect(response.usageMetadata).toMatchObject({
+      promptTokenCount: expect.any(Number),
+      candidatesTokenCount: 7,
+    });
+    expect(fake.requests).toHaveLength(1);
+    expect(fake.requests[0]).toMatchObject({
+      method: "POST",
+      apiVersion: "v1beta",
+      model: "gemini-2.5-flash",
+      action: "generateContent",
+      aborted: false,
+      body: { contents: hello },
+    });
+    expect(fake.requests[0]!.headers["x-goog-api-key"]).toBe(API_KEY);
+  });
+
+  it("streams the text in N chunks with the finish reason and final usage last", async () => {
+    fake.enqueue({ kind: "text", text: "abcdefghij", chunks: 3 });
+    const chunks = await collect(
+      await client.models.generateContentStream({ model: "gemini-2.5-pro", contents: hello }),
+    );
+    expect(chunks.map((chunk) => chunk.text)).toEqual(["abcd", "efg", "hij"]);
+    expect(chunks.map((chunk) => chunk.candidates?.[0]?.finishReason)).toEqual([
+      undefined,
+      undefined,
+      "STOP",
+    ]);
+    const totals = chunks.map((chunk) => chunk.usageMetadata?.candidatesTokenCount ?? 0);
+    expect(totals).toEqual([...totals].sort((a, b) => a - b));
+    expect(fake.requests[0]).toMatchObject({ action: "streamGenerateContent", query: { alt: "sse" } });
+  });
+
+  it("sends thoughts only when includeThoughts was asked for, and signs Gemini 3 text", async () => {
+    fake.enqueue(
+      { kind: "text", text: "answer", thoughts: "pondering" },
+      { kind: "text", text: "answer", thoughts: "pondering" },
+    );
+    const without = await collect(
+      await client.models.generateContentStream({ model: "gemini-3-flash-preview", contents: hello }),
+    );
+    expect(
+      without.flatMap((chunk) => chunk.candidates?.[0]?.content?.parts ?? []).some((part) => part.thought),
+    ).toBe(false);
+    expect(without.at(-1)?.usageMetadata?.thoughtsTokenCount).toBeGreaterThan(0);
+    const withThoughts = await collect(
+      await client.models.generateContentStream({
+        model: "gemini-3-flash-preview",
+        contents: hello,
+        config: { thinkingConfig: { includeThoughts: true } },
+      }),
+    );
+    const parts = withThoughts.flatMap((chunk) => chunk.candidates?.[0]?.content?.parts ?? []);
+    expect(parts[0]).toEqual({ text: "pondering", thought: true });
+    expect(parts.at(-1)).toEqual({ text: "", thoughtSignature: expect.any(String) });
+  });
+
+  it("echoes what it received", async () => {
+    fake.enqueue({ kind: "echo" });
+    const response = await client.models.generateContent({
+      model: "gemini-2.5-flash",
+      contents: hello,
+      config: { systemInstruction: "Be brief.", tools: [{ functionDeclarations: [{ name: "Read" }] }] },
+    });
+    expect(JSON.parse(response.text!)).toMatchObject({
+      contents: 1,
+      roles: ["user"],
+      functionDeclarations: ["Read"],
+      systemInstruction: "Be brief.",
+      lastUserText: "Hello",
+    });
+  });
+
+  it("counts tokens deterministically and consistently with promptTokenCount", async () => {
+    const counted = await client.models.countTokens({ model: "gemini-2.5-flash", contents: hello });
+    const again = await client.models.countTokens({ model: "gemini-2.5-flash", contents: hello });
+    const response = await client.models.generateContent({ model: "gemini-2.5-flash", contents: hello });
+    expect(counted.totalTokens).toBeGreaterThan(0);
+    expect(again.totalTokens).toBe(counted.totalTokens);
+    expect(response.usageMetadata?.promptTokenCount).toBe(counted.totalTokens);
+  });
+});
+
+describe("tool calls", () => {
+  it("returns the calls, signing only the first on Gemini 3, split across chunks on request", async () => {
+    fake.enqueue({
+      kind: "tool_calls",
+      calls: [
+        { name: "Read", args: { path: "a" } },
+        { name: "Bash", args: { command: "ls" }, id: "call-2" },
+      ],
+      text: "Let me look.",
+      splitAcrossChunks: true,
+    });
+    const chunks = await collect(
+      await client.models.generateContentStream({ model: "gemini-3-pro-preview", contents: hello }),
+    );
+    const parts = chunks.flatMap((chunk) => chunk.candidates?.[0]?.content?.parts ?? []);
+    expect(parts).toEqual([
+      { text: "Let me look." },
+      { functionCall: { name: "Read", args: { path: "a" } }, thoughtSignature: expect.any(String) },
+      { functionCall: { name: "Bash", args: { command: "ls" }, id: "call-2" } },
+    ]);
+    expect(chunks).toHaveLength(3);
+    expect(chunks.at(-1)?.candidates?.[0]?.finishReason).toBe("STOP");
+  });
+
+  it("enforces signatures across a two-step Gemini 3 tool conversation", async () => {
+    const model = "gemini-3-pro-preview";
+    const tools = [
+      {
+        functionDeclarations: [
+          {
+            name: "Bash",
+            parameters: { type: "OBJECT" as never, properties: { command: { type: "STRING" as never } } },
+          },
+        ],
+      },
+    ];
+    fake.enqueue({ kind: "tool_calls", calls: [{ name: "Bash", args: { command: "ls" } }] });
+    const first = await client.models.generateContent({ model, contents: hello, config: { tools } });
+    const firstCallPart = first.candidates![0]!.content!.parts![0]!;
+    expect(firstCallPart.thoughtSignature).toEqual(expect.any(String));
+
+    const replies = {
+      role: "user",
+      parts: [{ functionResponse: { name: "Bash", response: { output: "a.txt" } } }],
+    };
+    const stepOne = { role: "model", parts: [firstCallPart] };
+    fake.enqueue({ kind: "tool_calls", calls: [{ name: "Bash", args: { command: "cat a.txt" } }] });
+    const second = await client.models.generateContent({
+      model,
+      contents: [...hello, stepOne, replies],
+      config: { tools },
+    });
+    const secondCallPart = second.candidates![0]!.content!.parts![0]!;
+
+    const stepTwo = { role: "model", parts: [secondCallPart] };
+    const unsignedTwo = { role: "model", parts: [{ functionCall: secondCallPart.functionCall }] };
+    const forgedTwo = { role: "model", parts: [{ ...secondCallPart, thoughtSignature: "Zm9yZ2Vk" }] };
+    const history = (step: Content) => [...hello, stepOne, replies, step, replies];
+
+    await expectApiError(
+      client.models.generateContent({ model, contents: history(unsignedTwo), config: { tools } }),
+      400,
+      /missing a thought_signature in functionCall parts.*default_api:Bash/,
+    );
+    await expectApiError(
+      client.models.generateContent({ model, contents: history(forgedTwo), config: { tools } }),
+      400,
+      /Corrupted thought signature\./,
+    );
+    fake.enqueue({ kind: "text", text: "Done." });
+    const done = await client.models.generateContent({
+      model,
+      contents: history(stepTwo),
+      config: { tools },
+    });
+    expect(done.text).toBe("Done.");
+    const placeholder = {
+      role: "model",
+      parts: [{ ...unsignedTwo.parts[0], thoughtSignature: SIGNATURE_PLACEHOLDER }],
+    };
+    await client.models.generateContent({ model, contents: history(placeholder), config: { tools } });
+    expect(fake.requests.map((request) => request.rejection?.status)).toEqual([
+      undefined,
+      undefined,
+      400,
+      400,
+      undefined,
+      undefined,
+    ]);
+  });
+});
+
+describe("error scenarios", () => {
+  it.each([
+    [
+      {
+        kind: "error",
+        status: 429,
+        geminiStatus: "RESOURCE_EXHAUSTED",
+        message: "Quota exceeded",
+        retryDelay: "2s",
+      },
+      429,
+    ],
+    [{ kind: "error", status: 503, geminiStatus: "UNAVAILABLE", message: "The model is overloaded." }, 503],
+    [{ kind: "error", status: 500, geminiStatus: "INTERNAL", message: "Internal error" }, 500],
+    [{ kind: "error", status: 504, geminiStatus: "DEADLINE_EXCEEDED", message: "Deadline" }, 504],
+    [
+      {
+        kind: "error",
+        status: 403,
+        geminiStatus: "PERMISSION_DENIED",
+        message: "Denied",
+        reason: "SERVICE_DISABLED",
+      },
+      403,
+    ],
+  ] as const)("%j throws ApiError %i", async (scenario, status) => {
+    fake.enqueue(scenario, scenario);
+    const error = await expectApiError(
+      client.models.generateContent({ model: "gemini-2.5-flash", contents: hello }),
+      status,
+    );
+    const body = JSON.parse(error.message) as {
+      error: { code: number; status: string; details?: unknown[] };
+    };
+    expect(body.error).toMatchObject({
+      code: status,
+      status: scenario.geminiStatus,
+      message: scenario.message,
+    });
+    if ("retryDelay" in scenario) {
+      expect(body.error.details).toContainEqual({
+        "@type": "type.googleapis.com/google.rpc.RetryInfo",
+        retryDelay: "2s",
+      });
+    }
+    await expectApiError(
+      client.models.generateContentStream({ model: "gemini-2.5-flash", contents: hello }),
+      status,
+    );
+  });
+
+  it("reports a mid-stream error chunk", async () => {
+    fake.enqueue({ kind: "error_chunk", afterChunks: 2, geminiStatus: "INTERNAL", message: "boom" });
+    const seen: string[] = [];
+    const failure = (async () => {
+      for await (const chunk of await client.models.generateContentStream({
+        model: "gemini-2.5-flash",
+        contents: hello,
+      })) {
+        seen.push(chunk.text ?? "");
+      }
+    })();
+    await expectApiError(failure, 500, /boom/);
+    expect(seen).toEqual(["Chunk 1. ", "Chunk 2. "]);
+  });
+
+  it.each(["close", "reset"] as const)("cuts the stream (%s)", async (mode) => {
+    fake.enqueue({ kind: "cut_stream", afterChunks: 1, mode });
+    const failure = collect(
+      await client.models.generateContentStream({ model: "gemini-2.5-flash", contents: hello }),
+    );
+    await expect(failure).rejects.toThrow();
+    expect(fake.requests[0]!.aborted).toBe(false);
+  });
+
+  it("sends a garbage chunk", async () => {
+    fake.enqueue({ kind: "garbage_chunk", afterChunks: 1 });
+    const failure = collect(
+      await client.models.generateContentStream({ model: "gemini-2.5-flash", contents: hello }),
+    );
+    await expect(failure).rejects.toThrow(/parsing stream chunk|JSON/);
+  });
+
+  it("answers blocked prompts, finish reasons, empty candidates and missing finish reasons", async () => {
+    fake.enqueue(
+      { kind: "blocked", blockReason: "PROHIBITED_CONTENT" },
+      { kind: "finish", finishReason: "MALFORMED_FUNCTION_CALL" },
+      { kind: "finish", finishReason: "MAX_TOKENS", text: "cut o" },
+      { kind: "empty_candidates" },
+      { kind: "no_finish_reason" },
+    );
+    const ask = () => client.models.generateContent({ model: "gemini-2.5-flash", contents: hello });
+    const blocked = await ask();
+    expect(blocked.promptFeedback?.blockReason).toBe("PROHIBITED_CONTENT");
+    expect(blocked.candidates).toBeUndefined();
+    const malformed = await ask();
+    expect(malformed.candidates?.[0]).toMatchObject({ finishReason: "MALFORMED_FUNCTION_CALL" });
+    expect(malformed.candidates?.[0]?.content).toBeUndefined();
+    const maxTokens = await ask();
+    expect(maxTokens.candidates?.[0]).toMatchObject({ finishReason: "MAX_TOKENS" });
+    expect(maxTokens.text).toBe("cut o");
+    expect((await ask()).candidates).toBeUndefined();
+    const unfinished = await ask();
+    expect(unfinished.text).toBe("Unfinished answer.");
+    expect(unfinished.candidates?.[0]?.finishReason).toBeUndefined();
+  });
+
+  it("lets a test answer with anything", async () => {
+    fake.enqueue({
+      kind: "respond",
+      handler: (request) => ({
+        status: 200,
+        body: { candidates: [{ content: { role: "model", parts: [{ text: `#${request.id}` }] } }] },
+      }),
+    });
+    expect((await client.models.generateContent({ model: "gemini-2.5-flash", contents: hello })).text).toBe(
+      "#1",
+    );
+  });
+});
+
+describe("transport", () => {
+  it("records a client abort on a stalled stream within 100 ms", async () => {
+    fake.enqueue({ kind: "stall", afterChunks: 1 });
+    const controller = new AbortController();
+    const stream = await client.models.generateContentStream({
+      model: "gemini-2.5-flash",
+      contents: hello,
+      config: { abortSignal: controller.signal },
+    });
+    const first = await stream.next();
+    expect(first.value?.text).toBe("Chunk 1. ");
+    const abortedAt = performance.now();
+    controller.abort();
+    await expect(stream.next()).rejects.toThrow();
+    await expect.poll(() => fake.requests[0]!.aborted, { timeout: 1000 }).toBe(true);
+    expect(fake.requests[0]!.abortedAfterMs).toBeGreaterThan(0);
+    expect(performance.now() - abortedAt).toBeLessThan(500);
+  });
+
+  it("delays a slow answer", async () => {
+    fake.enqueue({
+      kind: "slow",
+      delayMs: 80,
+      between: 20,
+      inner: { kind: "text", text: "abcd", chunks: 2 },
+    });
+    const started = performance.now();
+    const chunks = await collect(
+      await client.models.generateContentStream({ model: "gemini-2.5-flash", contents: hello }),
+    );
+    expect(chunks.map((chunk) => chunk.text)).toEqual(["ab", "cd"]);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(95);
+  });
+
+  it("checks the API key", async () => {
+    const wrong = new GoogleGenAI({
+      apiKey: "other",
+      apiVersion: "v1beta",
+      httpOptions: { baseUrl: fake.url },
+    });
+    const error = await expectApiError(
+      wrong.models.generateContent({ model: "gemini-2.5-flash", contents: hello }),
+      400,
+    );
+    expect(JSON.parse(error.message)).toEqual({
+      error: {
+        code: 400,
+        message: "API key not valid. Please pass a valid API key.",
+        status: "INVALID_ARGUMENT",
+        details: [
+          expect.objectContaining({
+            "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+            reason: "API_KEY_INVALID",
+          }),
+        ],
+      },
+    });
+    const missing = await fetch(`${fake.url}/v1beta/models/gemini-2.5-flash:generateContent`, {
+      method: "POST",
+      body: JSON.stringify({ contents: hello }),
+    });
+    expect(missing.status).toBe(403);
+    const byQuery = await fetch(`${fake.url}/v1/models/gemini-2.5-flash:generateContent?key=${API_KEY}`, {
+      method: "POST",
+      body: JSON.stringify({ contents: hello }),
+    });
+    expect(byQuery.status).toBe(200);
+  });
+
+  it("serves model info and 404s unknown models", async () => {
+    const model = await client.models.get({ model: "gemini-2.5-pro" });
+    expect(model).toMatchObject({ name: "models/gemini-2.5-pro", outputTokenLimit: 65_536 });
+    const list = await fetch(`${fake.url}/v1beta/models`, { headers: { "x-goog-api-key": API_KEY } });
+    expect(((await list.json()) as { models: unknown[] }).models).toHaveLength(6);
+    await expectApiError(
+      client.models.generateContent({ model: "gemini-1.0-ultra", contents: hello }),
+      404,
+      /models\/gemini-1\.0-ultra is not found for API version v1beta, or is not supported for generateContent/,
+    );
+  });
+
+  it("answers 400 to malformed JSON without crashing", async () => {
+    const response = await fetch(`${fake.url}/v1beta/models/gemini-2.5-flash:generateContent`, {
+      method: "POST",
+      headers: { "x-goog-api-key": API_KEY },
+      body: "{not json",
+    });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: { status: string } }).error.status).toBe("INVALID_ARGUMENT");
+    expect(fake.requests[0]!.rejection?.status).toBe(400);
+  });
+});
+
+describe("strictness through the real SDK", () => {
+  const model = "gemini-2.5-pro";
+  it.each([
+    [
+      "unknown schema keys",
+      {
+        tools: [
+          {
+            functionDeclarations: [
+              {
+                name: "f",
+                parameters: { type: "OBJECT", properties: { a: { type: "NUMBER", exclusiveMinimum: 0 } } },
+              },
+            ],
+          },
+        ],
+      },
+      {
+        tools: [
+          {
+            functionDeclarations: [
+              {
+                name: "f",
+                parameters: { type: "OBJECT", properties: { a: { type: "NUMBER", minimum: 0 } } },
+              },
+            ],
+          },
+        ],
+      },
+      /Unknown name "exclusiveMinimum"/,
+    ],
+    ["maxOutputTokens", { maxOutputTokens: 128_000 }, { maxOutputTokens: 32_000 }, /maxOutputTokens/],
+    [
+      "thinking budget 0 on Pro",
+      { thinkingConfig: { thinkingBudget: 0 } },
+      { thinkingConfig: { thinkingBudget: 1024 } },
+      /Budget 0 is invalid/,
+    ],
+    [
+      "illegal function names",
+      { tools: [{ functionDeclarations: [{ name: "-A" }] }] },
+      { tools: [{ functionDeclarations: [{ name: "A" }] }] },
+      /Invalid function name/,
+    ],
+  ])("%s: rejects, then accepts the corrected request", async (_label, bad, good, message) => {
+    await expectApiError(
+      client.models.generateContent({ model, contents: hello, config: bad as never }),
+      400,
+      message,
+    );
+    await client.models.generateContent({ model, contents: hello, config: good as never });
+    expect(fake.requests.map((request) => Boolean(request.rejection))).toEqual([true, false]);
+    expect(fake.requests[0]!.rejection?.message).toMatch(message);
+  });
+
+  it("rejects unpaired function responses", async () => {
+    const call = {
+      role: "model",
+      parts: [{ functionCall: { name: "f", args: {} } }, { functionCall: { name: "g", args: {} } }],
+    };
+    const one = { role: "user", parts: [{ functionResponse: { name: "f", response: { output: 1 } } }] };
+    const both = {
+      role: "user",
+      parts: [...one.parts, { functionResponse: { name: "g", response: { output: 2 } } }],
+    };
+    await expectApiError(
+      client.models.generateContent({ model, contents: [...hello, call, one] }),
+      400,
+      /number of function response parts is equal to the number of function call parts/,
+    );
+    await client.models.generateContent({ model, contents: [...hello, call, both] });
+  });
+
+  it("can be relaxed with strict: false", async () => {
+    const lenient = await startGeminiFake({ strict: false });
+    try {
+      const relaxed = new GoogleGenAI({
+        apiKey: "any",
+        apiVersion: "v1beta",
+        httpOptions: { baseUrl: lenient.url },
+      });
+      const response = await relaxed.models.generateContent({
+        model,
+        contents: hello,
+        config: { maxOutputTokens: 999_999 },
+      });
+      expect(response.text).toBe("Hello from the Gemini fake.");
+    } finally {
+      await lenient.close();
+    }
+  });
+});

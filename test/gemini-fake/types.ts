@@ -1,0 +1,155 @@
+/**
+ * Public types of the strict Gemini fake. Tests import them from `./index.js`.
+ *
+ * The fake answers the same URLs as `generativelanguage.googleapis.com`, validates every
+ * request as strictly as the real service (see `validate-generate-request.ts`), then plays a
+ * {@link Scenario}.
+ */
+
+/** The endpoint a request addressed. */
+export type FakeAction = "generateContent" | "streamGenerateContent" | "countTokens" | "get" | "list";
+
+/** One request the fake received, as it arrived on the wire. */
+export interface RecordedRequest {
+  id: number;
+  method: string;
+  path: string;
+  apiVersion: "v1" | "v1beta";
+  /** Model id without the `models/` prefix; empty for `GET models`. */
+  model: string;
+  action: FakeAction;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  // biome-ignore lint/suspicious/noExplicitAny: wire bodies are arbitrary JSON, tests index into them freely.
+  body: any;
+  /** Set when the fake rejected the request as the real service would: the status and message it sent. */
+  rejection?: { status: number; message: string };
+  /** True when the client closed the connection before the response finished. */
+  aborted: boolean;
+  /** Time from arrival to abort detection, ms (for "upstream aborted within 100 ms" checks). */
+  abortedAfterMs?: number;
+}
+
+/** A finish reason the fake can put on a candidate. */
+export type FakeFinishReason =
+  | "STOP"
+  | "MAX_TOKENS"
+  | "SAFETY"
+  | "RECITATION"
+  | "LANGUAGE"
+  | "OTHER"
+  | "BLOCKLIST"
+  | "PROHIBITED_CONTENT"
+  | "SPII"
+  | "MALFORMED_FUNCTION_CALL"
+  | "UNEXPECTED_TOOL_CALL"
+  | "TOO_MANY_TOOL_CALLS"
+  | "MISSING_THOUGHT_SIGNATURE"
+  | "MALFORMED_RESPONSE"
+  | "IMAGE_SAFETY"
+  | "FINISH_REASON_UNSPECIFIED";
+
+/** Overrides for the usage numbers the fake reports; anything omitted is estimated. */
+export interface FakeUsage {
+  promptTokenCount?: number;
+  candidatesTokenCount?: number;
+  thoughtsTokenCount?: number;
+  cachedContentTokenCount?: number;
+  toolUsePromptTokenCount?: number;
+  totalTokenCount?: number;
+}
+
+/** A function call the model "makes". */
+export interface FakeCall {
+  name: string;
+  args: Record<string, unknown>;
+  /** Gemini 3 sometimes sends ids; omitted here means no `id` on the wire. */
+  id?: string;
+}
+
+/**
+ * What the fake answers to the next generate request. Every kind is handled by exactly one
+ * case in `plan-scenario.ts`.
+ */
+export type Scenario =
+  | {
+      kind: "text";
+      text: string;
+      /** Thought text, sent as `thought: true` parts only when the request asked for `includeThoughts`. */
+      thoughts?: string;
+      /** Split the answer text into this many stream chunks (default 1). */
+      chunks?: number;
+      finishReason?: FakeFinishReason;
+      usage?: FakeUsage;
+      /**
+       * Attach thought signatures. Default: only for Gemini 3 models. `true` forces them on any
+       * model, `false` never, `"gemini3"` is the default behaviour spelled out.
+       */
+      signatures?: boolean | "gemini3";
+    }
+  | {
+      kind: "tool_calls";
+      calls: FakeCall[];
+      /** Text the model says before calling. */
+      text?: string;
+      thoughts?: string;
+      /** Send each call in its own chunk (parallel calls may arrive separately). */
+      splitAcrossChunks?: boolean;
+      usage?: FakeUsage;
+      signatures?: boolean | "gemini3";
+    }
+  | {
+      kind: "error";
+      status: number;
+      geminiStatus: string;
+      message: string;
+      /** Adds a `RetryInfo` detail, e.g. `"2s"`. */
+      retryDelay?: string;
+      /** Adds an `ErrorInfo` detail with this reason, e.g. `"API_KEY_INVALID"`. */
+      reason?: string;
+    }
+  | { kind: "blocked"; blockReason: string }
+  | { kind: "finish"; finishReason: FakeFinishReason; text?: string }
+  | { kind: "empty_candidates" }
+  /** Sends `afterChunks` text chunks, then ends the connection without a finish reason. */
+  | { kind: "cut_stream"; afterChunks: number; mode: "close" | "reset" }
+  /** Sends `afterChunks` text chunks, then a `data:` line that is not JSON, then ends. */
+  | { kind: "garbage_chunk"; afterChunks: number }
+  /** Sends `afterChunks` text chunks, then a chunk `{error: {...}}` like the real mid-stream error. */
+  | { kind: "error_chunk"; afterChunks: number; geminiStatus: string; message: string; code?: number }
+  /** A normal text answer whose last chunk carries no `finishReason`. */
+  | { kind: "no_finish_reason"; text?: string }
+  /** Waits `delayMs` before answering, and `between` ms before every later chunk. */
+  | { kind: "slow"; delayMs: number; between?: number; inner: Scenario }
+  /** Sends `afterChunks` text chunks, then keeps the connection open until the client aborts. */
+  | { kind: "stall"; afterChunks: number }
+  /** Escape hatch: answer with whatever the test builds. */
+  | {
+      kind: "respond";
+      handler: (request: RecordedRequest) => { status: number; body: unknown } | { chunks: unknown[] };
+    }
+  /** Answers with a text describing what it received (contents, tools, config) as JSON. */
+  | { kind: "echo" };
+
+/** What the fake can do. */
+export interface GeminiFake {
+  /** e.g. `http://127.0.0.1:PORT` (no trailing slash, no version). */
+  url: string;
+  requests: RecordedRequest[];
+  /** Queue scenarios: each generate request takes the next one; when empty, the default answers. */
+  enqueue(...scenarios: Scenario[]): void;
+  setDefault(scenario: Scenario): void;
+  /** Clears the queue and the recorded requests and restarts ids at 1 (issued signatures stay valid). */
+  reset(): void;
+  /** Stops the server and destroys open sockets. */
+  close(): Promise<void>;
+}
+
+export interface StartGeminiFakeOptions {
+  /** When set, any other key gets 400 API_KEY_INVALID. */
+  apiKey?: string;
+  /** Default: a free port. */
+  port?: number;
+  /** Validate requests like the real service (default true). */
+  strict?: boolean;
+}
