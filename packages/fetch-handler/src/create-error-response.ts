@@ -1,0 +1,19 @@
+import { mapUpstreamError } from "@claude-gemini/core";
+
+/**
+ * An Anthropic-format error response for anything thrown. The body comes from
+ * `mapUpstreamError` (the one builder of error bodies), so it carries `request_id` and never
+ * a stack trace or an upstream key; `retry-after` rides along on 429 and 529.
+ */
+export function createErrorResponse(
+  error: unknown,
+  requestId: string,
+  extraHeaders: Record<string, string> = {},
+): Response {
+  const mapped = mapUpstreamError(error, { requestId });
+  const headers = new Headers(mapped.headers);
+  headers.set("content-type", "application/json");
+  headers.set("request-id", requestId);
+  for (const [name, value] of Object.entries(extraHeaders)) headers.set(name, value);
+  return new Response(JSON.stringify(mapped.body), { status: mapped.status, headers });
+}

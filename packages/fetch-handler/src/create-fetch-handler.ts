@@ -1,0 +1,108 @@
+import { ClaudeGeminiError, mapUpstreamError } from "@claude-gemini/core";
+import { checkClientAuth } from "./check-client-auth.js";
+import { createErrorResponse } from "./create-error-response.js";
+import type { FetchHandler, FetchHandlerOptions } from "./fetch-handler-options.js";
+import { handleCountTokens } from "./handle-count-tokens.js";
+import { handleMessages } from "./handle-messages.js";
+import { handleModels } from "./handle-models.js";
+import { handleTestConnection } from "./handle-test-connection.js";
+import { resolveHandlerSettings } from "./handler-settings.js";
+import { createRequestScope, type RequestScope } from "./request-scope.js";
+import { type RouteMatch, routeRequest } from "./route-request.js";
+
+/**
+ * Builds the handler that serves the Anthropic Messages API from Gemini: `POST /v1/messages`
+ * (JSON or SSE), `POST /v1/messages/count_tokens`, `GET /v1/models[/{id}]`, `GET /health` and
+ * `GET /test-connection`. It is a plain `(Request) => Promise<Response>`, served as is by
+ * Deno, Bun and Workers and bridged by `@claude-gemini/node-http` on Node. One Gemini client
+ * is made per handler, so connections are reused. Every response carries `request-id`, and
+ * every error is in Anthropic's format.
+ *
+ * @example
+ * const handler = createFetchHandler({ apiKey: process.env.GEMINI_API_KEY });
+ * Deno.serve(handler);
+ */
+export function createFetchHandler(options: FetchHandlerOptions): FetchHandler {
+  const settings = resolveHandlerSettings(options);
+
+  return async (request) => {
+    const path = new URL(request.url).pathname;
+    const scope = createRequestScope(request, path, settings);
+    let response: Response;
+    try {
+      response = await dispatch(scope, routeRequest(request.method, path));
+    } catch (error) {
+      response = failWith(scope, error);
+    }
+    if (!scope.deferCompletion) scope.complete(response.status);
+    return response;
+  };
+}
+
+async function dispatch(scope: RequestScope, match: RouteMatch): Promise<Response> {
+  if (match.kind === "route" && match.name === "health") return respondHealthy(scope);
+  const proxyApiKey = scope.settings.proxyApiKey;
+  if (proxyApiKey !== undefined && !(await checkClientAuth(scope.request, proxyApiKey))) {
+    throw new ClaudeGeminiError({
+      status: 401,
+      type: "authentication_error",
+      message: "invalid x-api-key",
+    });
+  }
+  if (match.kind === "not-found") {
+    throw new ClaudeGeminiError({
+      status: 404,
+      type: "not_found_error",
+      message: `No route for ${scope.request.method} ${scope.path}.`,
+    });
+  }
+  if (match.kind === "method-not-allowed") {
+    const response = createErrorResponse(
+      new ClaudeGeminiError({
+        status: 405,
+        type: "invalid_request_error",
+        message: `Method ${scope.request.method} is not allowed on ${scope.path}; use ${match.allow}.`,
+      }),
+      scope.requestId,
+      { allow: match.allow },
+    );
+    scope.record.errorType = "invalid_request_error";
+    return response;
+  }
+  switch (match.name) {
+    case "messages":
+      return handleMessages(scope);
+    case "count-tokens":
+      return handleCountTokens(scope);
+    case "list-models":
+      return handleModels(scope);
+    case "get-model":
+      return handleModels(scope, match.modelId);
+    case "test-connection":
+      return handleTestConnection(scope);
+    case "health":
+      return respondHealthy(scope);
+  }
+}
+
+/** No upstream call and nothing about the configuration: load balancers poll this. */
+function respondHealthy(scope: RequestScope): Response {
+  return new Response(JSON.stringify({ status: "ok" }), {
+    headers: { "content-type": "application/json", "request-id": scope.requestId },
+  });
+}
+
+function failWith(scope: RequestScope, error: unknown): Response {
+  const response = createErrorResponse(error, scope.requestId);
+  if (scope.signal.aborted) scope.record.errorType = "aborted";
+  else {
+    scope.record.errorType = mapUpstreamError(error, {}).body.error.type;
+    const log = response.status >= 500 ? scope.settings.logger.error : scope.settings.logger.info;
+    log("request failed", {
+      requestId: scope.requestId,
+      status: response.status,
+      error: error instanceof Error ? error.message : String(error),
+    });
+  }
+  return response;
+}

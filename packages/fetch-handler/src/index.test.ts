@@ -1,0 +1,12 @@
+import { describe, expect, it } from "vitest";
+import * as publicApi from "./index.js";
+
+describe("public API", () => {
+  it("exports exactly the intended runtime names", () => {
+    expect(Object.keys(publicApi).sort()).toMatchInlineSnapshot(`
+      [
+        "createFetchHandler",
+      ]
+    `);
+  });
+});

@@ -1,0 +1,66 @@
+import { ClaudeGeminiError, InvalidRequestError } from "@claude-gemini/core";
+
+const DECODABLE_ENCODINGS = new Set(["gzip", "deflate", "identity"]);
+
+/**
+ * Reads a request body as JSON, never holding more than `maxBodyBytes` of it: bytes are
+ * counted as they arrive (after gzip/deflate decoding, so a small bomb cannot expand past the
+ * limit) and reading stops at the first byte too many (413 `request_too_large`). A body that
+ * is not JSON is a 400 `invalid_request_error`.
+ */
+export async function readJsonBody(request: Request, maxBodyBytes: number): Promise<unknown> {
+  const encoding = (request.headers.get("content-encoding") ?? "identity").trim().toLowerCase();
+  if (!DECODABLE_ENCODINGS.has(encoding)) {
+    throw new InvalidRequestError(`Unsupported content-encoding "${encoding}"; send identity or gzip.`);
+  }
+  const declaredLength = Number(request.headers.get("content-length"));
+  if (encoding === "identity" && Number.isFinite(declaredLength) && declaredLength > maxBodyBytes) {
+    throw createTooLargeError(maxBodyBytes);
+  }
+  if (request.body === null) throw new InvalidRequestError("Request body is not valid JSON");
+
+  // A runtime that already decoded the body keeps the header only when it did not, so the
+  // header is trusted: decoding twice would fail loudly rather than corrupt silently.
+  const stream =
+    encoding === "identity"
+      ? request.body
+      : request.body.pipeThrough(new DecompressionStream(encoding as "gzip" | "deflate"));
+  const text = await readLimited(stream, maxBodyBytes);
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new InvalidRequestError("Request body is not valid JSON", { cause: error });
+  }
+}
+
+async function readLimited(stream: ReadableStream<Uint8Array>, maxBodyBytes: number): Promise<string> {
+  const reader = stream.getReader();
+  const decoder = new TextDecoder();
+  let received = 0;
+  let text = "";
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      received += value.byteLength;
+      if (received > maxBodyBytes) {
+        await reader.cancel().catch(() => {});
+        throw createTooLargeError(maxBodyBytes);
+      }
+      text += decoder.decode(value, { stream: true });
+    }
+  } catch (error) {
+    if (ClaudeGeminiError.isInstance(error)) throw error;
+    // A broken gzip stream or a body that broke off: the client sent something unreadable.
+    throw new InvalidRequestError("Request body is not valid JSON", { cause: error });
+  }
+  return text + decoder.decode();
+}
+
+function createTooLargeError(maxBodyBytes: number): ClaudeGeminiError {
+  return new ClaudeGeminiError({
+    status: 413,
+    type: "request_too_large",
+    message: `Request body exceeds the limit of ${maxBodyBytes} bytes.`,
+  });
+}

@@ -1,0 +1,124 @@
+import { ClaudeGeminiError, mapUpstreamError } from "@claude-gemini/core";
+import type { RetryOptions } from "./fetch-handler-options.js";
+
+/** Upstream statuses worth another attempt, after `mapUpstreamError` (Gemini 503 arrives as 529). */
+const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504, 529]);
+
+/** How {@link retryWithBackoff} judges one failure. */
+export interface RetryDecision {
+  retryable: boolean;
+  /** The wait the upstream asked for (`RetryInfo.retryDelay`), when it did. */
+  retryAfterMs?: number;
+}
+
+export interface RetryWithBackoffOptions<T> extends Required<RetryOptions> {
+  /** Stops the retries: the last failure is thrown at once. */
+  signal?: AbortSignal;
+  /** Judges a thrown failure. Default: {@link decideRetryForError}. */
+  decide?: (error: unknown) => RetryDecision;
+  /** A successful result that still deserves another attempt (a malformed function call); the last one is returned. */
+  shouldRetryValue?: (value: T) => boolean;
+  /** Called with a result that is dropped for another attempt, to release it. */
+  discardValue?: (value: T) => void;
+  /** Called before each wait. */
+  onRetry?: (information: { attempt: number; delayMs: number; reason: unknown }) => void;
+  /** Source of jitter in [0, 1). Default `Math.random`. */
+  random?: () => number;
+  /** Waits; resolves early when `signal` aborts. Default: a timer. */
+  sleep?: (delayMs: number, signal: AbortSignal | undefined) => Promise<void>;
+}
+
+/**
+ * Runs `operation` until it succeeds, fails for good, or the attempts or the total wait run
+ * out, then returns the result with the number of retries made. Waits grow exponentially
+ * from `baseDelayMs` with jitter, and a delay asked for by the upstream is honoured as is;
+ * when that delay does not fit in what is left of `maxTotalDelayMs`, the failure is thrown
+ * at once so the client can wait on its own (it sees `retry-after`).
+ */
+export async function retryWithBackoff<T>(
+  operation: (attempt: number) => Promise<T>,
+  options: RetryWithBackoffOptions<T>,
+): Promise<{ value: T; retries: number }> {
+  const decide = options.decide ?? decideRetryForError;
+  const random = options.random ?? Math.random;
+  const wait = options.sleep ?? sleep;
+  let waited = 0;
+  for (let attempt = 1; ; attempt++) {
+    let outcome: { ok: true; value: T } | { ok: false; error: unknown };
+    try {
+      outcome = { ok: true, value: await operation(attempt) };
+    } catch (error) {
+      outcome = { ok: false, error };
+    }
+    const decision: RetryDecision = outcome.ok
+      ? { retryable: options.shouldRetryValue?.(outcome.value) ?? false }
+      : decide(outcome.error);
+    const finalAnswer = () => {
+      if (outcome.ok) return { value: outcome.value, retries: attempt - 1 };
+      throw outcome.error;
+    };
+    if (!decision.retryable || attempt >= options.maxAttempts || options.signal?.aborted)
+      return finalAnswer();
+
+    const backoff = options.baseDelayMs * 2 ** (attempt - 1);
+    // Half fixed, half random: spreads clients out without ever retrying at once.
+    const delayMs = Math.round(decision.retryAfterMs ?? backoff / 2 + (backoff / 2) * random());
+    if (waited + delayMs > options.maxTotalDelayMs) return finalAnswer();
+
+    if (outcome.ok) options.discardValue?.(outcome.value);
+    options.onRetry?.({ attempt, delayMs, reason: outcome.ok ? outcome.value : outcome.error });
+    await wait(delayMs, options.signal);
+    if (options.signal?.aborted) {
+      if (outcome.ok) throw options.signal.reason;
+      throw outcome.error;
+    }
+    waited += delayMs;
+  }
+}
+
+/**
+ * Retries overload, rate-limit and server errors. The wait is the one Gemini asked for in
+ * `RetryInfo`, read from the error itself: the `retry-after` that `mapUpstreamError` adds is
+ * a default for clients when Gemini gave none, too long for a first quick retry here.
+ */
+function decideRetryForError(error: unknown): RetryDecision {
+  const mapped = mapUpstreamError(error, {});
+  // `x-should-retry: false` marks a failure waiting will not cure, e.g. a daily quota.
+  if (!RETRYABLE_STATUSES.has(mapped.status) || mapped.headers["x-should-retry"] === "false") {
+    return { retryable: false };
+  }
+  return { retryable: true, retryAfterMs: readRetryDelayMs(error) };
+}
+
+/** `RetryInfo.retryDelay` (e.g. `"53s"`, `"1.5s"`) from a Gemini error, or a typed error's `retryAfterSeconds`. */
+function readRetryDelayMs(error: unknown): number | undefined {
+  if (ClaudeGeminiError.isInstance(error)) {
+    return error.retryAfterSeconds === undefined ? undefined : error.retryAfterSeconds * 1000;
+  }
+  let text: string;
+  if (error instanceof Error) text = error.message;
+  else {
+    try {
+      text = JSON.stringify(error) ?? "";
+    } catch {
+      return undefined;
+    }
+  }
+  const match = /"retryDelay"\s*:\s*"(\d+(?:\.\d+)?)s"/.exec(text);
+  return match ? Math.round(Number(match[1]) * 1000) : undefined;
+}
+
+function sleep(delayMs: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, delayMs);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}

@@ -1,0 +1,185 @@
+import type {
+  AnthropicStreamEvent,
+  ConversionContext,
+  GeminiGenerateContentResponse,
+} from "@claude-gemini/core";
+import {
+  ClaudeGeminiError,
+  createStreamTranslator,
+  encodeSseEvent,
+  mapUpstreamError,
+} from "@claude-gemini/core";
+import { raceWithTimeout } from "./race-with-timeout.js";
+import type { RequestScope } from "./request-scope.js";
+
+const encoder = new TextEncoder();
+
+/** An upstream Gemini stream whose first chunk has already arrived. */
+export interface OpenedUpstream {
+  /** The first chunk; the response is only started once there is one. */
+  first: GeminiGenerateContentResponse;
+  /** The next chunk; rejects when the upstream fails or sends something unparsable. */
+  next(): Promise<IteratorResult<GeminiGenerateContentResponse>>;
+  /** Cancels the upstream call (idempotent). */
+  close(): void;
+}
+
+/**
+ * Serves an opened upstream as an Anthropic SSE response. It is pull-driven: the next Gemini
+ * chunk is read only when the client has taken the previous events, so a slow client slows
+ * the upstream instead of filling memory. The stream always ends with `message_stop` or an
+ * `error` event: a failure, an unparsable chunk, an upstream that ends without a finish
+ * reason or stalls past `idleTimeoutMs` (cut with `overloaded_error`, which Claude Code
+ * re-sends). `ping` events keep idle connections open; a cancelled response (the client went
+ * away) cancels the upstream.
+ */
+export function streamAnthropicEvents(
+  scope: RequestScope,
+  upstream: OpenedUpstream,
+  context: ConversionContext,
+): Response {
+  const { settings } = scope;
+  const translator = createStreamTranslator({
+    context,
+    generateId: settings.generateId,
+    // The same mapping as JSON errors, so an overloaded upstream says `overloaded_error`
+    // (Claude Code re-sends) rather than `api_error` (it falls back to non-streaming).
+    mapError: (error) => mapUpstreamError(error, { requestId: scope.requestId }).body,
+  });
+  let closed = false;
+  let pingTimer: ReturnType<typeof setInterval> | undefined;
+  scope.deferCompletion = true;
+  scope.record.stream = true;
+
+  const end = (controller: ReadableStreamDefaultController<Uint8Array>) => {
+    if (closed) return;
+    closed = true;
+    clearInterval(pingTimer);
+    upstream.close();
+    try {
+      controller.close();
+    } catch {
+      // Already cancelled by the client.
+    }
+    if (scope.signal.aborted) scope.record.errorType ??= "aborted";
+    scope.complete(200);
+  };
+
+  const send = (controller: ReadableStreamDefaultController<Uint8Array>, events: AnthropicStreamEvent[]) => {
+    if (closed || events.length === 0) return;
+    for (const event of events) observe(scope, event);
+    controller.enqueue(encoder.encode(events.map(encodeSseEvent).join("")));
+  };
+
+  const translate = (produce: () => AnthropicStreamEvent[]): AnthropicStreamEvent[] => {
+    try {
+      return produce();
+    } catch (error) {
+      settings.logger.error("stream translation failed", {
+        requestId: scope.requestId,
+        error: String(error),
+      });
+      return translator.fail(error);
+    }
+  };
+
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        noteUsage(scope, upstream.first);
+        send(
+          controller,
+          translate(() => translator.push(upstream.first)),
+        );
+        if (translator.finished) return end(controller);
+        pingTimer = setInterval(() => {
+          // Only into an empty queue: pings must not pile up behind a slow client.
+          if (!closed && (controller.desiredSize ?? 0) >= 0) send(controller, [{ type: "ping" }]);
+        }, settings.pingIntervalMs);
+      },
+      async pull(controller) {
+        // Loop until something is sent: a chunk may translate to no events, and the stream
+        // would never pull again if this call returned empty-handed.
+        while (!closed) {
+          let result: IteratorResult<GeminiGenerateContentResponse>;
+          try {
+            result = await raceWithTimeout(upstream.next(), settings.idleTimeoutMs, () => {
+              upstream.close();
+              return createIdleError(settings.idleTimeoutMs);
+            });
+          } catch (error) {
+            if (!scope.signal.aborted) {
+              settings.logger.warn("upstream stream failed", {
+                requestId: scope.requestId,
+                error: String(error),
+              });
+            }
+            send(
+              controller,
+              translate(() => translator.fail(error)),
+            );
+            return end(controller);
+          }
+          if (result.done) {
+            send(
+              controller,
+              translate(() => translator.finish()),
+            );
+            return end(controller);
+          }
+          noteUsage(scope, result.value);
+          const events = translate(() => translator.push(result.value));
+          send(controller, events);
+          if (translator.finished) return end(controller);
+          if (events.length > 0) return;
+        }
+      },
+      cancel() {
+        scope.abort(
+          new ClaudeGeminiError({ status: 499, type: "api_error", message: "The client went away." }),
+        );
+        scope.record.errorType ??= "aborted";
+        closed = true;
+        clearInterval(pingTimer);
+        upstream.close();
+        scope.complete(200);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+
+  return new Response(stream, {
+    status: 200,
+    headers: {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache",
+      "request-id": scope.requestId,
+      // Tells nginx-style proxies not to buffer the stream.
+      "x-accel-buffering": "no",
+    },
+  });
+}
+
+function createIdleError(idleTimeoutMs: number): ClaudeGeminiError {
+  return new ClaudeGeminiError({
+    status: 529,
+    type: "overloaded_error",
+    message: `Gemini sent nothing for ${idleTimeoutMs} ms; the stream was cut.`,
+  });
+}
+
+/** Collects what the completion record reports from the events sent. */
+function observe(scope: RequestScope, event: AnthropicStreamEvent): void {
+  if (event.type === "message_start") scope.record.inputTokens = event.message.usage.input_tokens;
+  else if (event.type === "message_delta") {
+    scope.record.inputTokens = event.usage.input_tokens || scope.record.inputTokens;
+    scope.record.outputTokens = event.usage.output_tokens;
+  } else if (event.type === "error") scope.record.errorType = event.error.type;
+}
+
+function noteUsage(scope: RequestScope, chunk: GeminiGenerateContentResponse): void {
+  const usage = chunk.usageMetadata;
+  if (!usage) return;
+  if (usage.thoughtsTokenCount !== undefined) scope.record.thinkingTokens = usage.thoughtsTokenCount;
+  if (usage.cachedContentTokenCount !== undefined) scope.record.cachedTokens = usage.cachedContentTokenCount;
+}
