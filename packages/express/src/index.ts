@@ -1,1 +1,1 @@
-export const placeholder = "express";
+export { createClaudeGeminiMiddleware } from "./create-claude-gemini-middleware.js";

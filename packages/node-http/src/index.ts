@@ -1,1 +1,19 @@
-export const placeholder = "node-http";
+export { type CloseServerOptions, closeServerGracefully } from "./close-server-gracefully.js";
+export {
+  createNodeListener,
+  DEFAULT_MAX_BODY_BYTES,
+  type NextFunction,
+  type NodeListener,
+  type NodeListenerOptions,
+} from "./create-node-listener.js";
+export { createRequestLogger, type RequestLoggerOptions } from "./create-request-logger.js";
+export { type CreateServerOptions, createServer } from "./create-server.js";
+export {
+  type LoadConfigOptions,
+  type LoadConfigResult,
+  type LogLevel,
+  loadConfig,
+  MISSING_API_KEY_MESSAGE,
+  type ProxyConfig,
+} from "./load-config.js";
+export { parseEnvFile } from "./parse-env-file.js";

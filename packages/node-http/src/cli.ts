@@ -1,0 +1,211 @@
+import { readFileSync } from "node:fs";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { resolveModel } from "@claude-gemini/core";
+import { closeServerGracefully } from "./close-server-gracefully.js";
+import { createRequestLogger } from "./create-request-logger.js";
+import { createServer } from "./create-server.js";
+import { loadConfig, type ProxyConfig } from "./load-config.js";
+
+/** Where the CLI talks to the world; tests replace every part. */
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** Directory searched for `.env`. */
+  cwd: string;
+  /** Human-readable lines on a terminal, JSON lines otherwise. */
+  isTTY: boolean;
+  /** Shuts the server down when aborted. Default: SIGTERM and SIGINT. */
+  shutdownSignal?: AbortSignal;
+  /** How long open streams may finish after a shutdown request. Default 30000. */
+  gracePeriodMs?: number;
+  /** Called with the server once it listens. */
+  onListening?: (server: Server, url: string) => void;
+}
+
+const HELP = `Usage: claude-gemini-proxy [serve] [--help] [--version]
+
+Serves the Anthropic Messages API on top of Google Gemini, so Claude Code and the
+Anthropic SDKs can run on Gemini models:
+
+  ANTHROPIC_BASE_URL=http://127.0.0.1:8080 claude
+
+Commands:
+  serve            start the proxy (the default)
+
+Options:
+  -h, --help       show this help
+  -v, --version    print the version
+
+Settings come from the environment, then from a .env file in the working directory:
+  GEMINI_API_KEY             Gemini API key (https://aistudio.google.com/apikey)
+  GOOGLE_GENAI_USE_VERTEXAI  true to use Vertex AI instead, with
+  GOOGLE_CLOUD_PROJECT       ... the Google Cloud project and
+  GOOGLE_CLOUD_LOCATION      ... location (for example us-central1)
+  GEMINI_BASE_URL            another Gemini endpoint (gateways, tests)
+  PROXY_HOST                 address to listen on (default 127.0.0.1)
+  PROXY_PORT                 port to listen on (default 8080)
+  PROXY_API_KEY              key clients must send; required in practice off localhost
+  DEFAULT_MODEL              Gemini model for names of no known family
+  OPUS_MODEL, SONNET_MODEL, HAIKU_MODEL   Gemini model per Claude family
+  ENABLE_STREAMING           false to serve streams from one non-streaming call
+  LOG_LEVEL                  debug, info, warn, error or silent (default info)
+  REQUEST_TIMEOUT_MS         time limit of a non-streaming request
+  MAX_BODY_BYTES             largest request body, after decompression
+`;
+
+/**
+ * The `claude-gemini-proxy` command. Resolves to the exit code: 0 after `--help`,
+ * `--version` or a graceful shutdown, 1 for configuration problems, a port that cannot be
+ * bound, or an unknown command.
+ */
+export async function main(
+  argv: readonly string[],
+  env: Record<string, string | undefined> = process.env,
+  io: Partial<CliIo> = {},
+): Promise<number> {
+  const fullIo: CliIo = {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    cwd: process.cwd(),
+    isTTY: process.stdout.isTTY === true,
+    ...io,
+  };
+  const [command = "serve", ...rest] = argv;
+  if (command === "--help" || command === "-h" || command === "help" || rest.includes("--help")) {
+    fullIo.stdout(HELP);
+    return 0;
+  }
+  if (command === "--version" || command === "-v") {
+    fullIo.stdout(`${readVersion()}\n`);
+    return 0;
+  }
+  if (command !== "serve" || rest.length > 0) {
+    fullIo.stderr(
+      `claude-gemini-proxy: unknown command or option "${[command, ...rest].join(" ")}".\n\n${HELP}`,
+    );
+    return 1;
+  }
+  return serve(env, fullIo);
+}
+
+async function serve(env: Record<string, string | undefined>, io: CliIo): Promise<number> {
+  const loaded = loadConfig({ env, cwd: io.cwd });
+  for (const warning of loaded.warnings) io.stderr(`claude-gemini-proxy: ${warning}\n`);
+  if (!loaded.success) {
+    io.stderr(
+      `claude-gemini-proxy cannot start:\n${loaded.problems.map((problem) => `  - ${problem}\n`).join("")}`,
+    );
+    return 1;
+  }
+  const config = loaded.config;
+  const { logger, onRequestComplete, log } = createRequestLogger({
+    level: config.logLevel,
+    format: io.isTTY ? "text" : "json",
+    write: io.stdout,
+  });
+
+  const server = createServer({
+    apiKey: config.apiKey,
+    vertexai: config.vertexai,
+    baseUrl: config.baseUrl,
+    proxyApiKey: config.proxyApiKey,
+    models: config.models,
+    enableStreaming: config.enableStreaming,
+    requestTimeoutMs: config.requestTimeoutMs,
+    maxBodyBytes: config.maxBodyBytes,
+    logger,
+    onRequestComplete,
+  });
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(config.port, config.host, () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === "EADDRINUSE"
+        ? `port ${config.port} is already in use; set PROXY_PORT to a free port`
+        : code === "EACCES"
+          ? `no permission to listen on port ${config.port}; use a port above 1023`
+          : `could not listen on ${config.host}:${config.port} (${code ?? (error as Error).message})`;
+    io.stderr(`claude-gemini-proxy cannot start: ${reason}.\n`);
+    return 1;
+  }
+
+  const url = formatUrl(server.address() as AddressInfo);
+  if (config.logLevel !== "silent") {
+    const startup = `claude-gemini-proxy listening on ${url} (models: ${describeModels(config)})`;
+    if (io.isTTY) io.stdout(`${startup}\n`);
+    else log("info", startup, { url });
+  }
+  if (!isLoopback(config.host) && !config.proxyApiKey) {
+    io.stderr(
+      `\n*** WARNING: claude-gemini-proxy listens on ${config.host} without PROXY_API_KEY. ***\n` +
+        "*** Anyone who can reach this port can use your Gemini key. Set PROXY_API_KEY, ***\n" +
+        "*** or PROXY_HOST=127.0.0.1 to accept local connections only.                    ***\n\n",
+    );
+  }
+  io.onListening?.(server, url);
+
+  await waitForShutdown(server, io, log);
+  log("info", "claude-gemini-proxy stopped");
+  return 0;
+}
+
+function waitForShutdown(server: Server, io: CliIo, log: ReturnType<typeof createRequestLogger>["log"]) {
+  return new Promise<void>((resolve) => {
+    let requested = false;
+    const shutdown = (reason: string) => {
+      if (requested) {
+        // A second Ctrl-C means "now": cut the open streams.
+        server.closeAllConnections();
+        return;
+      }
+      requested = true;
+      log("info", `${reason}: finishing open requests, then stopping`);
+      void closeServerGracefully(server, { gracePeriodMs: io.gracePeriodMs }).then(() => {
+        process.off("SIGTERM", onTerminate);
+        process.off("SIGINT", onInterrupt);
+        resolve();
+      });
+    };
+    const onTerminate = () => shutdown("SIGTERM");
+    const onInterrupt = () => shutdown("SIGINT");
+    if (io.shutdownSignal) {
+      if (io.shutdownSignal.aborted) shutdown("shutdown requested");
+      else io.shutdownSignal.addEventListener("abort", () => shutdown("shutdown requested"), { once: true });
+    } else {
+      process.on("SIGTERM", onTerminate);
+      process.on("SIGINT", onInterrupt);
+    }
+  });
+}
+
+function describeModels(config: ProxyConfig): string {
+  return (["opus", "sonnet", "haiku"] as const)
+    .map((family) => `${family}→${resolveModel(`claude-${family}`, config.models).geminiModel}`)
+    .join(", ");
+}
+
+function formatUrl(address: AddressInfo): string {
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
+}
+
+function isLoopback(host: string): boolean {
+  const lower = host.toLowerCase();
+  return lower === "localhost" || lower === "::1" || lower === "[::1]" || /^127(\.\d{1,3}){3}$/.test(lower);
+}
+
+function readVersion(): string {
+  const packageJson = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  };
+  return packageJson.version;
+}

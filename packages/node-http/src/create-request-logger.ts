@@ -1,0 +1,100 @@
+import type { FetchHandlerLogger, RequestCompleteRecord } from "@claude-gemini/fetch-handler";
+import type { LogLevel } from "./load-config.js";
+
+/** Options of {@link createRequestLogger}. */
+export interface RequestLoggerOptions {
+  level: LogLevel;
+  /** `json`: one JSON object per line, for log collectors; `text`: a short line for people. */
+  format: "json" | "text";
+  /** Receives each finished line, newline included. */
+  write: (line: string) => void;
+  /** Default: the system clock. */
+  now?: () => Date;
+}
+
+const SEVERITY = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 } as const satisfies Record<
+  LogLevel,
+  number
+>;
+
+/** Field names that may carry credentials; their values never reach a log line. */
+const SECRET_FIELD = /authorization|api[-_]?key|secret|password|credential|cookie|^x-goog-api-key$/i;
+
+/**
+ * The proxy's logger: the `logger` and `onRequestComplete` hooks of the fetch handler, writing
+ * one line per request (method, path, model, Gemini model, status, latency, tokens) and one
+ * per message at or above `level`. Fields that look like credentials are replaced by
+ * `[redacted]`, so a key never lands in a log by accident.
+ */
+export function createRequestLogger(options: RequestLoggerOptions): {
+  logger: FetchHandlerLogger;
+  onRequestComplete: (record: RequestCompleteRecord) => void;
+  log: (level: Exclude<LogLevel, "silent">, message: string, fields?: Record<string, unknown>) => void;
+} {
+  const now = options.now ?? (() => new Date());
+  const threshold = SEVERITY[options.level];
+
+  const log = (level: Exclude<LogLevel, "silent">, message: string, fields: Record<string, unknown> = {}) => {
+    if (SEVERITY[level] < threshold) return;
+    const safeFields = redact(fields);
+    if (options.format === "json") {
+      options.write(`${JSON.stringify({ time: now().toISOString(), level, msg: message, ...safeFields })}\n`);
+      return;
+    }
+    const details = Object.entries(safeFields)
+      .map(([name, value]) => `${name}=${typeof value === "string" ? value : JSON.stringify(value)}`)
+      .join(" ");
+    options.write(
+      `${level === "info" ? "" : `${level.toUpperCase()} `}${message}${details ? ` ${details}` : ""}\n`,
+    );
+  };
+
+  const onRequestComplete = (record: RequestCompleteRecord) => {
+    const level = record.status >= 500 ? "warn" : "info";
+    if (options.format === "json") {
+      log(level, "request", { ...record });
+      return;
+    }
+    if (SEVERITY[level] < threshold) return;
+    const models = record.model
+      ? ` ${record.model}${record.geminiModel && record.geminiModel !== record.model ? `→${record.geminiModel}` : ""}`
+      : "";
+    const tokens =
+      record.inputTokens !== undefined || record.outputTokens !== undefined
+        ? ` in=${record.inputTokens ?? 0} out=${record.outputTokens ?? 0}`
+        : "";
+    const extras = [
+      record.stream ? "stream" : "",
+      record.retries > 0 ? `retries=${record.retries}` : "",
+      record.errorType ? `error=${record.errorType}` : "",
+    ]
+      .filter(Boolean)
+      .join(" ");
+    options.write(
+      `${record.method} ${record.path}${models} ${record.status} ${Math.round(record.latencyMs)}ms${tokens}${extras ? ` ${extras}` : ""}\n`,
+    );
+  };
+
+  return {
+    logger: {
+      debug: (message, fields) => log("debug", message, fields),
+      info: (message, fields) => log("info", message, fields),
+      warn: (message, fields) => log("warn", message, fields),
+      error: (message, fields) => log("error", message, fields),
+    },
+    onRequestComplete,
+    log,
+  };
+}
+
+function redact(fields: Record<string, unknown>): Record<string, unknown> {
+  const safe: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(fields)) {
+    if (SECRET_FIELD.test(name)) safe[name] = "[redacted]";
+    else if (value instanceof Error) safe[name] = { name: value.name, message: value.message };
+    else if (value !== null && typeof value === "object" && !Array.isArray(value))
+      safe[name] = redact(value as Record<string, unknown>);
+    else safe[name] = value;
+  }
+  return safe;
+}

@@ -1,0 +1,213 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { gzipSync } from "node:zlib";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { type GeminiFake, startGeminiFake } from "../../../test/gemini-fake/index.js";
+import { closeServerGracefully } from "./close-server-gracefully.js";
+import { type CreateServerOptions, createServer } from "./create-server.js";
+
+// The real fetch handler behind the real Node server, talking to the Gemini fake.
+
+const API_KEY = "fake-gemini-key";
+let fake: GeminiFake;
+const servers: Server[] = [];
+
+beforeAll(async () => {
+  fake = await startGeminiFake({ apiKey: API_KEY });
+});
+
+afterAll(async () => {
+  await fake.close();
+});
+
+afterEach(async () => {
+  fake.reset();
+  for (const server of servers.splice(0)) {
+    server.closeAllConnections();
+    if (server.listening) await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+async function start(options: CreateServerOptions = {}): Promise<{ server: Server; url: string }> {
+  const server = createServer({ apiKey: API_KEY, baseUrl: fake.url, retry: { maxAttempts: 1 }, ...options });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+const messagesBody = (extra: Record<string, unknown> = {}) =>
+  JSON.stringify({
+    model: "claude-sonnet-4-5",
+    max_tokens: 1024,
+    messages: [{ role: "user", content: "Say hello" }],
+    ...extra,
+  });
+
+const headers = { "content-type": "application/json", "anthropic-version": "2023-06-01", "x-api-key": "any" };
+
+/** The part of an Anthropic stream event these tests look at. */
+interface EventData {
+  type: string;
+  delta?: { type?: string; text?: string };
+}
+
+/** Reads an SSE response, noting when each `data:` event arrived. */
+async function readEvents(response: Response): Promise<{ type: string; data: EventData; at: number }[]> {
+  const events: { type: string; data: EventData; at: number }[] = [];
+  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    buffer += value;
+    let boundary = buffer.indexOf("\n\n");
+    while (boundary !== -1) {
+      const block = buffer.slice(0, boundary);
+      buffer = buffer.slice(boundary + 2);
+      const dataLine = block.split("\n").find((line) => line.startsWith("data:"));
+      if (dataLine) {
+        const data = JSON.parse(dataLine.slice(5)) as EventData;
+        events.push({ type: data.type, data, at: performance.now() });
+      }
+      boundary = buffer.indexOf("\n\n");
+    }
+  }
+  return events;
+}
+
+describe("createServer with the real fetch handler", () => {
+  it("answers a non-streaming message", async () => {
+    fake.enqueue({ kind: "text", text: "Hello there" });
+    const { url } = await start();
+    const response = await fetch(`${url}/v1/messages?beta=true`, {
+      method: "POST",
+      headers,
+      body: messagesBody(),
+    });
+    expect(response.status).toBe(200);
+    const message = await response.json();
+    expect(message).toMatchObject({
+      type: "message",
+      role: "assistant",
+      content: [{ type: "text", text: "Hello there" }],
+    });
+    expect(fake.requests[0]?.headers["x-goog-api-key"]).toBe(API_KEY);
+  });
+
+  it("passes a stream through as Gemini produces it, not all at the end", async () => {
+    fake.enqueue({
+      kind: "slow",
+      delayMs: 0,
+      between: 150,
+      inner: { kind: "text", text: "one two three four", chunks: 4 },
+    });
+    const { url } = await start();
+    const response = await fetch(`${url}/v1/messages`, {
+      method: "POST",
+      headers,
+      body: messagesBody({ stream: true }),
+    });
+    expect(response.headers.get("content-type")).toContain("text/event-stream");
+    const events = await readEvents(response);
+    expect(events[0]?.type).toBe("message_start");
+    expect(events.at(-1)?.type).toBe("message_stop");
+    const deltas = events.filter((event) => event.data.delta?.type === "text_delta");
+    expect(deltas.map((event) => event.data.delta?.text).join("")).toBe("one two three four");
+    // Four chunks 150 ms apart upstream must reach the client spread out the same way.
+    expect(deltas.at(-1)!.at - deltas[0]!.at).toBeGreaterThan(300);
+  });
+
+  it("accepts a gzip-encoded request body", async () => {
+    fake.enqueue({ kind: "text", text: "zipped" });
+    const { url } = await start();
+    const response = await fetch(`${url}/v1/messages`, {
+      method: "POST",
+      headers: { ...headers, "content-encoding": "gzip" },
+      body: gzipSync(messagesBody()),
+    });
+    expect(response.status).toBe(200);
+    expect((await response.json()).content[0].text).toBe("zipped");
+  });
+
+  it("answers malformed JSON with 400 invalid_request_error", async () => {
+    const { url } = await start();
+    const response = await fetch(`${url}/v1/messages`, {
+      method: "POST",
+      headers,
+      body: '{"model": "claude',
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ type: "error", error: { type: "invalid_request_error" } });
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it("answers a body over maxBodyBytes with 413 request_too_large", async () => {
+    const { url } = await start({ maxBodyBytes: 2000 });
+    const response = await fetch(`${url}/v1/messages`, {
+      method: "POST",
+      headers,
+      body: messagesBody({ messages: [{ role: "user", content: "x".repeat(5000) }] }),
+    });
+    expect(response.status).toBe(413);
+    expect(await response.json()).toMatchObject({ type: "error", error: { type: "request_too_large" } });
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it("aborts the upstream request when the client disconnects mid-stream", async () => {
+    fake.enqueue({ kind: "stall", afterChunks: 1 });
+    const { url } = await start();
+    const controller = new AbortController();
+    const response = await fetch(`${url}/v1/messages`, {
+      method: "POST",
+      headers,
+      body: messagesBody({ stream: true }),
+      signal: controller.signal,
+    });
+    const reader = response.body!.getReader();
+    await reader.read();
+    controller.abort();
+    await expect.poll(() => fake.requests[0]?.aborted, { timeout: 5000 }).toBe(true);
+  });
+
+  it("lets an open stream finish during a graceful shutdown and refuses new connections", async () => {
+    fake.enqueue({
+      kind: "slow",
+      delayMs: 200,
+      between: 100,
+      inner: { kind: "text", text: "a b c", chunks: 3 },
+    });
+    const { server, url } = await start();
+    const response = await fetch(`${url}/v1/messages`, {
+      method: "POST",
+      headers,
+      body: messagesBody({ stream: true }),
+    });
+    const eventsPromise = readEvents(response);
+    const closed = closeServerGracefully(server, { gracePeriodMs: 10_000 });
+    await expect(fetch(`${url}/health`)).rejects.toThrow();
+    const events = await eventsPromise;
+    expect(events.at(-1)?.type).toBe("message_stop");
+    await closed;
+    expect(server.listening).toBe(false);
+  });
+
+  it("cuts streams still open when the grace period ends", async () => {
+    fake.enqueue({ kind: "stall", afterChunks: 1 });
+    const { server, url } = await start();
+    const response = await fetch(`${url}/v1/messages`, {
+      method: "POST",
+      headers,
+      body: messagesBody({ stream: true }),
+    });
+    const reader = response.body!.getReader();
+    await reader.read();
+    const startedAt = performance.now();
+    await closeServerGracefully(server, { gracePeriodMs: 300 });
+    expect(performance.now() - startedAt).toBeGreaterThanOrEqual(250);
+    await expect(
+      (async () => {
+        for (;;) if ((await reader.read()).done) return "ended";
+      })(),
+    ).rejects.toThrow();
+  });
+});

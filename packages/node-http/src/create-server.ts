@@ -1,0 +1,43 @@
+import { createServer as createHttpServer, type Server } from "node:http";
+import { createFetchHandler, type FetchHandlerOptions } from "@claude-gemini/fetch-handler";
+import { createNodeListener } from "./create-node-listener.js";
+
+/** Options of {@link createServer}: the fetch handler's, plus Node server timeouts. */
+export interface CreateServerOptions extends FetchHandlerOptions {
+  /**
+   * How long an idle keep-alive connection stays open. Default 65000: longer than the
+   * 60 s idle timeout of common load balancers, so they never reuse a socket we just closed.
+   */
+  keepAliveTimeoutMs?: number;
+  /** Time allowed to receive a request's headers. Default 66000 (must exceed the keep-alive timeout). */
+  headersTimeoutMs?: number;
+  /**
+   * Time allowed to receive a whole request, body included. Default 300000. Node applies it
+   * to the request only, never to the response, so long event streams are not cut by it.
+   */
+  receiveTimeoutMs?: number;
+}
+
+/**
+ * A Node `http.Server` serving the Anthropic Messages API from Gemini: `createFetchHandler`
+ * behind {@link createNodeListener}. Call `listen` yourself.
+ *
+ * Socket inactivity timeouts stay off (`server.timeout = 0`): a thinking model can stay silent
+ * for minutes, and the fetch handler already bounds upstream silence (`idleTimeoutMs`) and
+ * sends `ping` events to keep proxies in between from timing the stream out.
+ *
+ * @example
+ * createServer({ apiKey: process.env.GEMINI_API_KEY }).listen(8080, "127.0.0.1");
+ */
+export function createServer(options: CreateServerOptions = {}): Server {
+  const { keepAliveTimeoutMs, headersTimeoutMs, receiveTimeoutMs, ...handlerOptions } = options;
+  const listener = createNodeListener(createFetchHandler(handlerOptions), {
+    maxBodyBytes: handlerOptions.maxBodyBytes,
+  });
+  const server = createHttpServer(listener);
+  server.keepAliveTimeout = keepAliveTimeoutMs ?? 65_000;
+  server.headersTimeout = headersTimeoutMs ?? Math.max(66_000, server.keepAliveTimeout + 1000);
+  server.requestTimeout = receiveTimeoutMs ?? 300_000;
+  server.timeout = 0;
+  return server;
+}

@@ -1,0 +1,19 @@
+import { describe, expect, it } from "vitest";
+import * as nodeHttp from "./index.js";
+
+describe("@claude-gemini/node-http exports", () => {
+  it("changes its public API only on purpose", () => {
+    expect(Object.keys(nodeHttp).sort()).toMatchInlineSnapshot(`
+      [
+        "DEFAULT_MAX_BODY_BYTES",
+        "MISSING_API_KEY_MESSAGE",
+        "closeServerGracefully",
+        "createNodeListener",
+        "createRequestLogger",
+        "createServer",
+        "loadConfig",
+        "parseEnvFile",
+      ]
+    `);
+  });
+});

@@ -1,0 +1,163 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { loadConfig, MISSING_API_KEY_MESSAGE } from "./load-config.js";
+
+const directories: string[] = [];
+
+afterEach(() => {
+  for (const directory of directories.splice(0)) rmSync(directory, { recursive: true, force: true });
+});
+
+/** A fresh working directory, with a `.env` file when text is given. */
+function workingDirectory(envFile?: string): string {
+  const directory = mkdtempSync(join(tmpdir(), "claude-gemini-config-"));
+  directories.push(directory);
+  if (envFile !== undefined) writeFileSync(join(directory, ".env"), envFile);
+  return directory;
+}
+
+describe("loadConfig", () => {
+  it("applies defaults when only the key is set", () => {
+    const result = loadConfig({ env: { GEMINI_API_KEY: "key-1" }, cwd: workingDirectory() });
+    expect(result).toEqual({
+      success: true,
+      warnings: [],
+      config: {
+        host: "127.0.0.1",
+        port: 8080,
+        apiKey: "key-1",
+        models: {},
+        enableStreaming: true,
+        logLevel: "info",
+      },
+    });
+  });
+
+  it("reads every variable", () => {
+    const result = loadConfig({
+      cwd: workingDirectory(),
+      env: {
+        GEMINI_API_KEY: "key-1",
+        GEMINI_BASE_URL: "http://127.0.0.1:9999",
+        PROXY_HOST: "0.0.0.0",
+        PROXY_PORT: "9000",
+        PROXY_API_KEY: "proxy-key",
+        DEFAULT_MODEL: "gemini-2.5-flash",
+        OPUS_MODEL: "models/gemini-3-pro-preview",
+        SONNET_MODEL: "gemini-2.5-pro",
+        HAIKU_MODEL: "gemini-2.5-flash-lite",
+        ENABLE_STREAMING: "no",
+        LOG_LEVEL: "DEBUG",
+        REQUEST_TIMEOUT_MS: "60000",
+        MAX_BODY_BYTES: "1048576",
+      },
+    });
+    expect(result.success && result.config).toEqual({
+      host: "0.0.0.0",
+      port: 9000,
+      apiKey: "key-1",
+      baseUrl: "http://127.0.0.1:9999",
+      proxyApiKey: "proxy-key",
+      models: {
+        defaultModel: "gemini-2.5-flash",
+        opusModel: "models/gemini-3-pro-preview",
+        sonnetModel: "gemini-2.5-pro",
+        haikuModel: "gemini-2.5-flash-lite",
+      },
+      enableStreaming: false,
+      logLevel: "debug",
+      requestTimeoutMs: 60000,
+      maxBodyBytes: 1048576,
+    });
+  });
+
+  it("uses Vertex AI without an API key when asked to", () => {
+    const result = loadConfig({
+      cwd: workingDirectory(),
+      env: {
+        GOOGLE_GENAI_USE_VERTEXAI: "true",
+        GOOGLE_CLOUD_PROJECT: "my-project",
+        GOOGLE_CLOUD_LOCATION: "us-central1",
+      },
+    });
+    expect(result.success && result.config.vertexai).toEqual({
+      project: "my-project",
+      location: "us-central1",
+    });
+    expect(result.success && result.config.apiKey).toBeUndefined();
+  });
+
+  it("explains a missing key with where to get one", () => {
+    const result = loadConfig({ env: {}, cwd: workingDirectory() });
+    expect(result).toEqual({ success: false, problems: [MISSING_API_KEY_MESSAGE], warnings: [] });
+    expect(MISSING_API_KEY_MESSAGE).toBe(
+      "GEMINI_API_KEY is not set. Get a key at https://aistudio.google.com/apikey and put it in the environment or a .env file.",
+    );
+  });
+
+  it.each([
+    [{ PROXY_PORT: "80a" }, 'PROXY_PORT must be a whole number from 0 to 65535, got "80a".'],
+    [{ PROXY_PORT: "70000" }, 'PROXY_PORT must be a whole number from 0 to 65535, got "70000".'],
+    [
+      { ENABLE_STREAMING: "maybe" },
+      'ENABLE_STREAMING must be true or false (also 1/0, yes/no), got "maybe".',
+    ],
+    [{ LOG_LEVEL: "verbose" }, 'LOG_LEVEL must be one of debug, info, warn, error, silent, got "verbose".'],
+    [{ GEMINI_BASE_URL: "localhost:9000" }, 'GEMINI_BASE_URL must be an http(s) URL, got "localhost:9000".'],
+    [{ REQUEST_TIMEOUT_MS: "-5" }, 'REQUEST_TIMEOUT_MS must be a number of milliseconds above 0, got "-5".'],
+    [{ MAX_BODY_BYTES: "0" }, 'MAX_BODY_BYTES must be a number of bytes above 0, got "0".'],
+    [
+      { PROXY_HOST: "http://example.com" },
+      'PROXY_HOST must be a host name or IP address, got "http://example.com".',
+    ],
+    [
+      { OPUS_MODEL: "gpt-4o" },
+      'OPUS_MODEL "gpt-4o" is not a Gemini model: use a name starting with "gemini-"',
+    ],
+    [
+      { GOOGLE_GENAI_USE_VERTEXAI: "true", GOOGLE_CLOUD_LOCATION: "us-central1" },
+      "GOOGLE_CLOUD_PROJECT is not set; Vertex AI (GOOGLE_GENAI_USE_VERTEXAI=true) needs it.",
+    ],
+  ])("reports %j clearly", (variables, message) => {
+    const result = loadConfig({ env: { GEMINI_API_KEY: "key-1", ...variables }, cwd: workingDirectory() });
+    expect(result.success).toBe(false);
+    expect(!result.success && result.problems).toEqual([expect.stringContaining(message)]);
+  });
+
+  it("lists every problem at once", () => {
+    const result = loadConfig({
+      env: { PROXY_PORT: "abc", LOG_LEVEL: "loud", HAIKU_MODEL: "claude-haiku" },
+      cwd: workingDirectory(),
+    });
+    expect(!result.success && result.problems).toEqual([
+      expect.stringContaining("PROXY_PORT"),
+      expect.stringContaining("HAIKU_MODEL"),
+      expect.stringContaining("LOG_LEVEL"),
+      MISSING_API_KEY_MESSAGE,
+    ]);
+  });
+
+  it("reads a .env file in the working directory, and the environment wins over it", () => {
+    const cwd = workingDirectory(
+      'GEMINI_API_KEY="from-file"\nexport PROXY_PORT=9100\nLOG_LEVEL=warn\nnot an assignment\n',
+    );
+    const result = loadConfig({ env: { LOG_LEVEL: "error" }, cwd });
+    expect(result.success).toBe(true);
+    if (!result.success) return;
+    expect(result.config.apiKey).toBe("from-file");
+    expect(result.config.port).toBe(9100);
+    expect(result.config.logLevel).toBe("error");
+    expect(result.warnings).toEqual([".env line 4 is not a KEY=VALUE assignment; it was ignored."]);
+  });
+
+  it("treats blank values as unset", () => {
+    const result = loadConfig({
+      env: { GEMINI_API_KEY: "key", PROXY_API_KEY: "", PROXY_PORT: " ", OPUS_MODEL: "" },
+      cwd: workingDirectory(),
+    });
+    expect(result.success && result.config).toMatchObject({ port: 8080, models: {} });
+    expect(result.success && "proxyApiKey" in result.config).toBe(false);
+  });
+});

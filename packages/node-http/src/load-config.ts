@@ -1,0 +1,239 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { listConfiguredModels, type ModelMappingOptions } from "@claude-gemini/core";
+import { z } from "zod";
+import { parseEnvFile } from "./parse-env-file.js";
+
+/** How much the proxy logs; `silent` logs nothing, not even request lines. */
+export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
+
+/** The proxy's settings, validated. */
+export interface ProxyConfig {
+  host: string;
+  port: number;
+  apiKey?: string;
+  vertexai?: { project: string; location: string };
+  baseUrl?: string;
+  proxyApiKey?: string;
+  models: Pick<ModelMappingOptions, "defaultModel" | "opusModel" | "sonnetModel" | "haikuModel">;
+  enableStreaming: boolean;
+  logLevel: LogLevel;
+  requestTimeoutMs?: number;
+  maxBodyBytes?: number;
+}
+
+/** What {@link loadConfig} found: settings and warnings, or every problem at once. */
+export type LoadConfigResult =
+  | { success: true; config: ProxyConfig; warnings: string[] }
+  | { success: false; problems: string[]; warnings: string[] };
+
+/** Options of {@link loadConfig}. */
+export interface LoadConfigOptions {
+  /** The environment; wins over the `.env` file. Default `process.env`. */
+  env?: Record<string, string | undefined>;
+  /** Where to look for `.env`. Default `process.cwd()`. */
+  cwd?: string;
+}
+
+export const MISSING_API_KEY_MESSAGE =
+  "GEMINI_API_KEY is not set. Get a key at https://aistudio.google.com/apikey and put it in the environment or a .env file.";
+
+const BOOLEAN_WORDS: Record<string, boolean> = {
+  true: true,
+  "1": true,
+  yes: true,
+  false: false,
+  "0": false,
+  no: false,
+};
+const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const satisfies readonly LogLevel[];
+const MODEL_VARIABLES = {
+  DEFAULT_MODEL: "defaultModel",
+  OPUS_MODEL: "opusModel",
+  SONNET_MODEL: "sonnetModel",
+  HAIKU_MODEL: "haikuModel",
+} as const satisfies Record<string, keyof ProxyConfig["models"]>;
+
+/** Blank values count as unset: `.env` templates are full of `PROXY_API_KEY=`. */
+const optionalText = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === "" ? undefined : value.trim()));
+
+function booleanVariable(name: string) {
+  return optionalText.transform((value, context) => {
+    if (value === undefined) return undefined;
+    const parsed = BOOLEAN_WORDS[value.toLowerCase()];
+    if (parsed === undefined) {
+      context.addIssue({
+        code: "custom",
+        message: `${name} must be true or false (also 1/0, yes/no), got "${value}".`,
+      });
+      return z.NEVER;
+    }
+    return parsed;
+  });
+}
+
+function integerVariable(name: string, minimum: number, maximum: number, describe: string) {
+  return optionalText.transform((value, context) => {
+    if (value === undefined) return undefined;
+    const parsed = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+    if (!Number.isSafeInteger(parsed) || parsed < minimum || parsed > maximum) {
+      context.addIssue({ code: "custom", message: `${name} must be ${describe}, got "${value}".` });
+      return z.NEVER;
+    }
+    return parsed;
+  });
+}
+
+function modelVariable(name: string) {
+  return optionalText.transform((value, context) => {
+    if (value === undefined || isGeminiModelName(value)) return value;
+    context.addIssue({
+      code: "custom",
+      message: `${name} "${value}" is not a Gemini model: use a name starting with "gemini-" (for example ${listConfiguredModels().join(", ")}).`,
+    });
+    return z.NEVER;
+  });
+}
+
+const environmentSchema = z.object({
+  GEMINI_API_KEY: optionalText,
+  GOOGLE_GENAI_USE_VERTEXAI: booleanVariable("GOOGLE_GENAI_USE_VERTEXAI"),
+  GOOGLE_CLOUD_PROJECT: optionalText,
+  GOOGLE_CLOUD_LOCATION: optionalText,
+  GEMINI_BASE_URL: optionalText.transform((value, context) => {
+    if (value === undefined) return undefined;
+    if (!URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol)) {
+      context.addIssue({
+        code: "custom",
+        message: `GEMINI_BASE_URL must be an http(s) URL, got "${value}".`,
+      });
+      return z.NEVER;
+    }
+    return value;
+  }),
+  PROXY_HOST: optionalText.transform((value, context) => {
+    if (value !== undefined && /[\s/]/.test(value)) {
+      context.addIssue({
+        code: "custom",
+        message: `PROXY_HOST must be a host name or IP address, got "${value}".`,
+      });
+      return z.NEVER;
+    }
+    return value ?? "127.0.0.1";
+  }),
+  PROXY_PORT: integerVariable("PROXY_PORT", 0, 65_535, "a whole number from 0 to 65535").transform(
+    (value) => value ?? 8080,
+  ),
+  PROXY_API_KEY: optionalText,
+  DEFAULT_MODEL: modelVariable("DEFAULT_MODEL"),
+  OPUS_MODEL: modelVariable("OPUS_MODEL"),
+  SONNET_MODEL: modelVariable("SONNET_MODEL"),
+  HAIKU_MODEL: modelVariable("HAIKU_MODEL"),
+  ENABLE_STREAMING: booleanVariable("ENABLE_STREAMING").transform((value) => value ?? true),
+  LOG_LEVEL: optionalText.transform((value, context) => {
+    if (value === undefined) return "info" as const;
+    const level = LOG_LEVELS.find((candidate) => candidate === value.toLowerCase());
+    if (!level) {
+      context.addIssue({
+        code: "custom",
+        message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}, got "${value}".`,
+      });
+      return z.NEVER;
+    }
+    return level;
+  }),
+  REQUEST_TIMEOUT_MS: integerVariable(
+    "REQUEST_TIMEOUT_MS",
+    1,
+    86_400_000,
+    "a number of milliseconds above 0",
+  ),
+  MAX_BODY_BYTES: integerVariable("MAX_BODY_BYTES", 1, 2 ** 40, "a number of bytes above 0"),
+});
+
+/**
+ * Reads the proxy's settings from the environment and an optional `.env` file in the working
+ * directory (the environment wins; a variable set to an empty string in the environment still
+ * hides the file's value, as with dotenv). Every problem is reported, one clear sentence
+ * each, so a user fixes them all in one go.
+ *
+ * Needs `GEMINI_API_KEY`, or `GOOGLE_GENAI_USE_VERTEXAI=true` with `GOOGLE_CLOUD_PROJECT` and
+ * `GOOGLE_CLOUD_LOCATION`.
+ */
+export function loadConfig(options: LoadConfigOptions = {}): LoadConfigResult {
+  const env = options.env ?? process.env;
+  const envFilePath = join(options.cwd ?? process.cwd(), ".env");
+  const warnings: string[] = [];
+  let fileValues: Record<string, string> = {};
+  if (existsSync(envFilePath)) {
+    try {
+      const parsed = parseEnvFile(readFileSync(envFilePath, "utf8"));
+      fileValues = parsed.value;
+      warnings.push(...parsed.warnings);
+    } catch (error) {
+      warnings.push(
+        `.env could not be read (${(error as NodeJS.ErrnoException).code ?? "unknown error"}); it was ignored.`,
+      );
+    }
+  }
+
+  const merged: Record<string, string | undefined> = { ...fileValues };
+  for (const [name, value] of Object.entries(env)) {
+    if (value !== undefined) merged[name] = value;
+  }
+
+  const parsed = environmentSchema.safeParse(merged);
+  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => issue.message);
+
+  const useVertex = parsed.success
+    ? parsed.data.GOOGLE_GENAI_USE_VERTEXAI === true
+    : isTrue(merged.GOOGLE_GENAI_USE_VERTEXAI);
+  const present = (name: string) => (merged[name] ?? "").trim() !== "";
+  if (useVertex) {
+    for (const name of ["GOOGLE_CLOUD_PROJECT", "GOOGLE_CLOUD_LOCATION"]) {
+      if (!present(name))
+        problems.push(`${name} is not set; Vertex AI (GOOGLE_GENAI_USE_VERTEXAI=true) needs it.`);
+    }
+  } else if (!present("GEMINI_API_KEY")) {
+    problems.push(MISSING_API_KEY_MESSAGE);
+  }
+
+  if (!parsed.success || problems.length > 0) return { success: false, problems, warnings };
+
+  const data = parsed.data;
+  const models: ProxyConfig["models"] = {};
+  for (const [variable, key] of Object.entries(MODEL_VARIABLES)) {
+    const value = data[variable as keyof typeof MODEL_VARIABLES];
+    if (value !== undefined) models[key] = value;
+  }
+  const config: ProxyConfig = {
+    host: data.PROXY_HOST,
+    port: data.PROXY_PORT,
+    models,
+    enableStreaming: data.ENABLE_STREAMING,
+    logLevel: data.LOG_LEVEL,
+  };
+  if (useVertex) {
+    config.vertexai = { project: data.GOOGLE_CLOUD_PROJECT!, location: data.GOOGLE_CLOUD_LOCATION! };
+  } else {
+    config.apiKey = data.GEMINI_API_KEY;
+  }
+  if (data.GEMINI_BASE_URL !== undefined) config.baseUrl = data.GEMINI_BASE_URL;
+  if (data.PROXY_API_KEY !== undefined) config.proxyApiKey = data.PROXY_API_KEY;
+  if (data.REQUEST_TIMEOUT_MS !== undefined) config.requestTimeoutMs = data.REQUEST_TIMEOUT_MS;
+  if (data.MAX_BODY_BYTES !== undefined) config.maxBodyBytes = data.MAX_BODY_BYTES;
+  return { success: true, config, warnings };
+}
+
+/** `gemini-…` names, also written `models/gemini-…` or `google/gemini-…`, and the built-in defaults. */
+function isGeminiModelName(name: string): boolean {
+  const bare = name.replace(/^(models|google)\//i, "");
+  return /^gemini-[A-Za-z0-9._-]+$/i.test(bare) || listConfiguredModels().includes(bare);
+}
+
+function isTrue(value: string | undefined): boolean {
+  return BOOLEAN_WORDS[(value ?? "").trim().toLowerCase()] === true;
+}

@@ -1,0 +1,98 @@
+import type { ServerResponse } from "node:http";
+
+/** Framing is Node's business: a handler's `transfer-encoding` would clash with Node's own. */
+const SKIPPED_HEADERS = new Set(["transfer-encoding", "set-cookie"]);
+
+/** Outcome of {@link writeWebResponse}. */
+export type WriteOutcome =
+  /** Every byte of the body was handed to Node and the response ended. */
+  | "complete"
+  /** The client went away first; the body reader was cancelled so the upstream stops too. */
+  | "client-closed"
+  /** The body failed after the headers were on the wire; the response was ended early. */
+  | "body-failed";
+
+/**
+ * Copies a WHATWG `Response` onto a Node `ServerResponse`: status, headers (each
+ * `set-cookie` kept separate), and the body streamed with backpressure. Event streams get
+ * their headers flushed at once and Nagle disabled, so the first event is not held back.
+ *
+ * Throws only when the body fails before anything was sent, so the caller can still answer
+ * with an error of its own.
+ */
+export async function writeWebResponse(
+  response: Response,
+  outgoing: ServerResponse,
+  options: { method?: string } = {},
+): Promise<WriteOutcome> {
+  outgoing.statusCode = response.status;
+  if (response.statusText) outgoing.statusMessage = response.statusText;
+  response.headers.forEach((value, name) => {
+    if (!SKIPPED_HEADERS.has(name)) outgoing.setHeader(name, value);
+  });
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length > 0) outgoing.setHeader("set-cookie", cookies);
+
+  const body = response.body;
+  if (!body || options.method === "HEAD") {
+    await body?.cancel().catch(() => {});
+    outgoing.end();
+    return "complete";
+  }
+
+  const isEventStream = (response.headers.get("content-type") ?? "")
+    .toLowerCase()
+    .startsWith("text/event-stream");
+  if (isEventStream) {
+    outgoing.socket?.setNoDelay(true);
+    outgoing.flushHeaders();
+  }
+
+  const reader = body.getReader();
+  let clientClosed = outgoing.destroyed;
+  const onClose = () => {
+    if (outgoing.writableFinished) return;
+    clientClosed = true;
+    reader.cancel(new Error("The client closed the connection.")).catch(() => {});
+  };
+  outgoing.on("close", onClose);
+  try {
+    while (!clientClosed) {
+      let result: ReadableStreamReadResult<Uint8Array>;
+      try {
+        result = await reader.read();
+      } catch (error) {
+        if (clientClosed) break;
+        if (!outgoing.headersSent) {
+          // Nothing is on the wire yet: clear what we set so the caller can send an error instead.
+          for (const name of outgoing.getHeaderNames()) outgoing.removeHeader(name);
+          throw error;
+        }
+        outgoing.end();
+        return "body-failed";
+      }
+      if (result.done) break;
+      if (clientClosed) break;
+      if (!outgoing.write(result.value)) await waitForDrain(outgoing);
+    }
+    if (clientClosed) return "client-closed";
+    outgoing.end();
+    return "complete";
+  } finally {
+    outgoing.off("close", onClose);
+    reader.releaseLock();
+  }
+}
+
+/** Resolves when Node's socket buffer has room again, or when the client is gone. */
+function waitForDrain(outgoing: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      outgoing.off("drain", done);
+      outgoing.off("close", done);
+      resolve();
+    };
+    outgoing.on("drain", done);
+    outgoing.on("close", done);
+  });
+}
