@@ -6,6 +6,9 @@ import { closeServerGracefully } from "./close-server-gracefully.js";
 import { createRequestLogger } from "./create-request-logger.js";
 import { createServer } from "./create-server.js";
 import { loadConfig, type ProxyConfig } from "./load-config.js";
+import { runClaudeCode } from "./run-claude-code.js";
+import { runDoctor } from "./run-doctor.js";
+import { runSetup } from "./run-setup.js";
 
 /** Where the CLI talks to the world; tests replace every part. */
 export interface CliIo {
@@ -23,7 +26,7 @@ export interface CliIo {
   onListening?: (server: Server, url: string) => void;
 }
 
-const HELP = `Usage: claude-gemini-proxy [serve] [--help] [--version]
+const HELP = `Usage: claude-gemini-proxy [serve | code [claude args…] | setup [--write] [--shell] | doctor] [--help] [--version]
 
 Serves the Anthropic Messages API on top of Google Gemini, so Claude Code and the
 Anthropic SDKs can run on Gemini models:
@@ -32,6 +35,12 @@ Anthropic SDKs can run on Gemini models:
 
 Commands:
   serve            start the proxy (the default)
+  code [args…]     run Claude Code on Gemini: reuses a running proxy or starts one,
+                   then runs \`claude\` with the arguments given
+  setup [--write] [--shell]
+                   print (or with --write, merge into ~/.claude/settings.json) the
+                   settings that point Claude Code at the proxy, and test the key
+  doctor           check Node, the key, the model, Claude Code, the port and settings
 
 Options:
   -h, --help       show this help
@@ -52,6 +61,8 @@ Settings come from the environment, then from a .env file in the working directo
   LOG_LEVEL                  debug, info, warn, error or silent (default info)
   REQUEST_TIMEOUT_MS         time limit of a non-streaming request
   MAX_BODY_BYTES             largest request body, after decompression
+  ENABLE_METRICS             true to serve Prometheus metrics on GET /metrics
+  CORS_ORIGINS               origins browsers may call from (comma-separated, or *); default off
 `;
 
 /**
@@ -72,6 +83,8 @@ export async function main(
     ...io,
   };
   const [command = "serve", ...rest] = argv;
+  // Everything after `code` belongs to claude, `--help` included.
+  if (command === "code") return runClaudeCode(rest, { env, cwd: fullIo.cwd, stderr: fullIo.stderr });
   if (command === "--help" || command === "-h" || command === "help" || rest.includes("--help")) {
     fullIo.stdout(HELP);
     return 0;
@@ -79,6 +92,12 @@ export async function main(
   if (command === "--version" || command === "-v") {
     fullIo.stdout(`${readVersion()}\n`);
     return 0;
+  }
+  if (command === "setup") {
+    return runSetup(rest, { env, cwd: fullIo.cwd, stdout: fullIo.stdout, stderr: fullIo.stderr });
+  }
+  if (command === "doctor" && rest.length === 0) {
+    return runDoctor({ env, cwd: fullIo.cwd, stdout: fullIo.stdout });
   }
   if (command !== "serve" || rest.length > 0) {
     fullIo.stderr(
@@ -114,6 +133,8 @@ async function serve(env: Record<string, string | undefined>, io: CliIo): Promis
     enableStreaming: config.enableStreaming,
     requestTimeoutMs: config.requestTimeoutMs,
     maxBodyBytes: config.maxBodyBytes,
+    metrics: config.enableMetrics,
+    cors: config.corsOrigins === undefined ? undefined : { origins: config.corsOrigins },
     logger,
     onRequestComplete,
   });

@@ -1,0 +1,89 @@
+import { existsSync, readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import {
+  checkClaudeCode,
+  checkClaudeSettings,
+  checkConnection,
+  checkCredentials,
+  checkNodeVersion,
+  checkPort,
+  type DoctorCheck,
+  isPortFree,
+} from "./doctor-checks.js";
+import { type FoundClaudeCode, findClaudeCode, readClaudeCodeVersion } from "./find-claude-code.js";
+import { formatProxyUrl } from "./format-proxy-url.js";
+import { loadConfig } from "./load-config.js";
+import { probeProxy } from "./probe-proxy.js";
+
+/** What `claude-gemini-proxy doctor` looks at; tests replace every part. */
+export interface RunDoctorOptions {
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+  homeDirectory?: string;
+  stdout?: (text: string) => void;
+  nodeVersion?: string;
+  fetch?: typeof fetch;
+  findClaudeCode?: () => FoundClaudeCode | undefined;
+  readClaudeCodeVersion?: (path: string) => string | undefined;
+}
+
+/**
+ * `claude-gemini-proxy doctor`: one screen of checks, each ✓ or ✗ with a fix line: Node
+ * version, Gemini credentials, a real test-connection, Claude Code and its version, the
+ * configured port, and whether `~/.claude/settings.json` points at the proxy. Resolves to 1
+ * when any check fails.
+ */
+export async function runDoctor(options: RunDoctorOptions = {}): Promise<number> {
+  const env = options.env ?? process.env;
+  const stdout = options.stdout ?? ((text: string) => process.stdout.write(text));
+  const home = options.homeDirectory ?? homedir();
+  const loaded = loadConfig({ env, cwd: options.cwd ?? process.cwd() });
+  const host = loaded.success ? loaded.config.host : "127.0.0.1";
+  const port = loaded.success ? loaded.config.port : 8080;
+  const proxyUrl = formatProxyUrl(host, port);
+  const settingsPath = join(home, ".claude", "settings.json");
+  const found = (options.findClaudeCode ?? (() => findClaudeCode({ env, homeDirectory: home })))();
+
+  const checks: DoctorCheck[] = [
+    checkNodeVersion(options.nodeVersion ?? process.versions.node),
+    checkCredentials(loaded),
+    await checkConnection(
+      loaded.success
+        ? {
+            apiKey: loaded.config.apiKey,
+            vertexai: loaded.config.vertexai,
+            baseUrl: loaded.config.baseUrl,
+            models: loaded.config.models,
+            retry: { maxAttempts: 1 },
+          }
+        : undefined,
+    ),
+    checkClaudeCode(
+      found,
+      found ? (options.readClaudeCodeVersion ?? readClaudeCodeVersion)(found.path) : undefined,
+    ),
+    checkPort(
+      `${host}:${port}`,
+      await isPortFree(host, port),
+      await probeProxy(proxyUrl, {
+        fetch: options.fetch,
+        proxyApiKey: loaded.success ? loaded.config.proxyApiKey : undefined,
+      }),
+    ),
+    checkClaudeSettings(
+      settingsPath,
+      existsSync(settingsPath) ? readFileSync(settingsPath, "utf8") : undefined,
+      proxyUrl,
+    ),
+  ];
+
+  stdout("claude-gemini-proxy doctor\n\n");
+  for (const check of checks) {
+    stdout(`${check.ok ? "✓" : "✗"} ${check.label}\n`);
+    if (!check.ok && check.fix) stdout(`    fix: ${check.fix}\n`);
+  }
+  const failed = checks.filter((check) => !check.ok).length;
+  stdout(failed === 0 ? "\nAll checks passed.\n" : `\n${failed} of ${checks.length} checks failed.\n`);
+  return failed === 0 ? 0 : 1;
+}
