@@ -13,9 +13,15 @@ import type { RequestScope } from "./request-scope.js";
 export async function handleCountTokens(scope: RequestScope): Promise<Response> {
   const { settings } = scope;
   const body = await readJsonBody(scope.request, settings.maxBodyBytes);
-  const request = validateCountTokensRequest(body, { betas: readBetas(scope.request.headers) });
+  const request = validateCountTokensRequest(body, {
+    betas: readBetas(scope.request.headers),
+    limits: settings.requestLimits,
+  });
   scope.record.model = request.model;
-  const built = buildCountTokensRequest(request, { models: settings.models });
+  const built = buildCountTokensRequest(request, {
+    models: settings.models,
+    schemaCompiler: settings.schemaCompiler,
+  });
   scope.record.geminiModel = built.value.model;
 
   const { controller, release } = linkAbortSignal(scope.signal);

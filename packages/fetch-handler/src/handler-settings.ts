@@ -1,11 +1,13 @@
-import type { ModelMappingOptions } from "@claude-gemini/core";
-import { createIdGenerator } from "@claude-gemini/core";
+import type { ModelMappingOptions, RequestLimits } from "@claude-gemini/core";
+import { createIdGenerator, createSchemaCompiler, type SchemaCompiler } from "@claude-gemini/core";
 import { GoogleGenAI } from "@google/genai";
 import type { FetchHandlerLogger, FetchHandlerOptions, RetryOptions } from "./fetch-handler-options.js";
 
 /** {@link FetchHandlerOptions} with every default filled in and the Gemini client built. */
 export interface HandlerSettings {
   client: GoogleGenAI;
+  /** One per handler: Claude Code resends the same tool schemas on every request, compiled once here. */
+  schemaCompiler: SchemaCompiler;
   models: ModelMappingOptions | undefined;
   proxyApiKey: string | undefined;
   enableStreaming: boolean;
@@ -14,8 +16,10 @@ export interface HandlerSettings {
   requestTimeoutMs: number;
   pingIntervalMs: number;
   maxBodyBytes: number;
+  requestLimits: RequestLimits | undefined;
   logger: FetchHandlerLogger;
   onRequestComplete: FetchHandlerOptions["onRequestComplete"];
+  onUpstreamAttempt: FetchHandlerOptions["onUpstreamAttempt"];
   generateId: () => string;
 }
 
@@ -33,6 +37,7 @@ const silentLogger: FetchHandlerLogger = {
 export function resolveHandlerSettings(options: FetchHandlerOptions): HandlerSettings {
   return {
     client: options.client ?? createGeminiClient(options),
+    schemaCompiler: createSchemaCompiler(),
     models: options.models,
     proxyApiKey: options.proxyApiKey === "" ? undefined : options.proxyApiKey,
     enableStreaming: options.enableStreaming ?? true,
@@ -45,8 +50,10 @@ export function resolveHandlerSettings(options: FetchHandlerOptions): HandlerSet
     requestTimeoutMs: options.requestTimeoutMs ?? 600_000,
     pingIntervalMs: options.pingIntervalMs ?? 15_000,
     maxBodyBytes: options.maxBodyBytes ?? 32 * 1024 * 1024,
+    requestLimits: options.requestLimits,
     logger: options.logger ?? silentLogger,
     onRequestComplete: options.onRequestComplete,
+    onUpstreamAttempt: options.onUpstreamAttempt,
     generateId: options.generateId ?? createIdGenerator(fillRandom),
   };
 }

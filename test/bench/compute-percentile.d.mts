@@ -1,0 +1,1 @@
+export function computePercentile(samples: ArrayLike<number>, fraction: number): number;

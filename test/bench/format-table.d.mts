@@ -1,0 +1,2 @@
+export function formatTable(header: string[], rows: Array<Array<string | number>>): string;
+export function formatNumber(value: number): string;

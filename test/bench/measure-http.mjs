@@ -1,0 +1,188 @@
+/**
+ * Part 2 of the benchmark: the same logical request sent straight to the upstream stand-in
+ * (in the Gemini wire format, exactly the bytes the proxy sent it) and through the node-http
+ * proxy (in the Anthropic format), alternated, with autocannon as the load generator.
+ */
+import { Agent, request as httpRequest } from "node:http";
+import { createRequire } from "node:module";
+import { computePercentile } from "./compute-percentile.mjs";
+
+// autocannon is a devDependency of the `test` workspace package, not of the root.
+const autocannon = createRequire(new URL("../package.json", import.meta.url))("autocannon");
+
+/** Headers Claude Code sends with every request (the key is the proxy's: it accepts any). */
+const ANTHROPIC_HEADERS = {
+  "content-type": "application/json",
+  "anthropic-version": "2023-06-01",
+  "anthropic-beta": "claude-code-20250219,interleaved-thinking-2025-05-14,context-management-2025-06-27",
+  "x-api-key": "bench-client-key",
+};
+
+/**
+ * @typedef {{ method: "POST", url: string, headers: Record<string, string>, body: string }} Target
+ * @typedef {{ name: string, proxy: Target, direct: Target, stream: boolean }} HttpCase
+ * @typedef {{ requestsPerSecond: number, p50: number, p99: number, errors: number, total: number }} LoadResult
+ */
+
+/**
+ * Builds one case: sends the Anthropic body once through the proxy while the stand-in keeps
+ * what it receives, checks the answer, and pairs the proxied request with the captured one.
+ *
+ * @param {{ name: string, body: object, proxyUrl: string, upstream: { url: string, request: (message: object) => Promise<any> } }} options
+ * @returns {Promise<HttpCase>}
+ */
+export async function prepareCase(options) {
+  const { name, body, proxyUrl, upstream } = options;
+  const proxy = {
+    method: "POST",
+    url: `${proxyUrl}/v1/messages?beta=true`,
+    headers: ANTHROPIC_HEADERS,
+    body: JSON.stringify(body),
+  };
+  await upstream.request({ type: "capture" });
+  const response = await fetch(proxy.url, { method: "POST", headers: proxy.headers, body: proxy.body });
+  const text = await response.text();
+  const stream = body.stream === true;
+  if (response.status !== 200 || (stream && !text.includes("event: message_stop"))) {
+    throw new Error(`${name}: the proxy answered ${response.status}: ${text.slice(0, 300)}`);
+  }
+  const { request: captured } = await upstream.request({ type: "captured" });
+  if (!captured) throw new Error(`${name}: the stand-in received nothing`);
+  const direct = {
+    method: "POST",
+    url: `${upstream.url}${captured.url}`,
+    headers: { "content-type": "application/json", "x-goog-api-key": "bench-key" },
+    body: captured.body,
+  };
+  return { name, proxy, direct, stream };
+}
+
+/**
+ * One autocannon run. Latencies are collected from its `response` events, which carry
+ * fractional milliseconds (its own histogram rounds to whole ones, too coarse for a 2 ms budget).
+ *
+ * @param {Target} target
+ * @param {{ connections: number, durationSeconds: number }} options
+ * @returns {Promise<LoadResult>}
+ */
+export function runLoad(target, options) {
+  return new Promise((resolve, reject) => {
+    /** @type {number[]} */
+    const latencies = [];
+    const instance = autocannon(
+      {
+        url: target.url,
+        method: target.method,
+        headers: target.headers,
+        body: target.body,
+        connections: options.connections,
+        duration: options.durationSeconds,
+        pipelining: 1,
+      },
+      (error, result) => {
+        if (error) return reject(error);
+        resolve({
+          requestsPerSecond: result.requests.total / result.duration,
+          p50: computePercentile(latencies, 0.5),
+          p99: computePercentile(latencies, 0.99),
+          errors: result.errors + result.timeouts + result.non2xx,
+          total: result.requests.total,
+        });
+      },
+    );
+    instance.on("response", (_client, _statusCode, _bytes, responseTime) => latencies.push(responseTime));
+  });
+}
+
+/**
+ * Time to the first body bytes of a stream (the first event), over `samples` requests sent
+ * one after another on one kept-alive connection.
+ *
+ * @param {Target} target
+ * @param {number} samples
+ */
+export async function measureTimeToFirstEvent(target, samples) {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const url = new URL(target.url);
+  /** @type {number[]} */
+  const times = [];
+  try {
+    for (let index = 0; index < samples; index++) {
+      times.push(
+        await new Promise((resolve, reject) => {
+          const started = performance.now();
+          let first;
+          const outgoing = httpRequest(
+            {
+              agent,
+              host: url.hostname,
+              port: url.port,
+              path: url.pathname + url.search,
+              method: target.method,
+              headers: target.headers,
+            },
+            (incoming) => {
+              if (incoming.statusCode !== 200) reject(new Error(`status ${incoming.statusCode}`));
+              incoming.on("data", () => {
+                first ??= performance.now() - started;
+              });
+              incoming.on("end", () => resolve(first));
+              incoming.on("error", reject);
+            },
+          );
+          outgoing.on("error", reject);
+          outgoing.end(target.body);
+        }),
+      );
+    }
+  } finally {
+    agent.destroy();
+  }
+  return { p50: computePercentile(times, 0.5), p99: computePercentile(times, 0.99) };
+}
+
+/**
+ * Runs every case at every connection count, direct and proxied runs alternated (`rounds`
+ * times each, the median round kept), after a short unrecorded warm-up of both.
+ *
+ * @param {HttpCase[]} cases
+ * @param {{ connections: number[], durationSeconds: number, warmupSeconds: number, rounds: number, log: (line: string) => void }} options
+ */
+export async function measureHttp(cases, options) {
+  const rows = [];
+  for (const httpCase of cases) {
+    for (const target of [httpCase.direct, httpCase.proxy]) {
+      await runLoad(target, { connections: 16, durationSeconds: options.warmupSeconds });
+    }
+    for (const connections of options.connections) {
+      /** @type {{ direct: LoadResult[], proxy: LoadResult[] }} */
+      const results = { direct: [], proxy: [] };
+      for (let round = 0; round < options.rounds; round++) {
+        for (const side of /** @type {const} */ (["direct", "proxy"])) {
+          const result = await runLoad(httpCase[side], {
+            connections,
+            durationSeconds: options.durationSeconds,
+          });
+          results[side].push(result);
+          options.log(
+            `  ${httpCase.name}, ${connections} conn, ${side}: ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50.toFixed(2)} ms, errors ${result.errors}`,
+          );
+        }
+      }
+      rows.push({
+        name: httpCase.name,
+        connections,
+        direct: medianRound(results.direct),
+        proxy: medianRound(results.proxy),
+      });
+    }
+  }
+  return rows;
+}
+
+/** @param {LoadResult[]} results */
+function medianRound(results) {
+  const sorted = [...results].sort((left, right) => left.requestsPerSecond - right.requestsPerSecond);
+  const median = sorted[Math.floor(sorted.length / 2)];
+  return { ...median, errors: results.reduce((sum, result) => sum + result.errors, 0) };
+}

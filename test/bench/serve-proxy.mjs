@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+/**
+ * The node-http proxy as the benchmark runs it, in a child process of its own: `createServer`
+ * from the built package, pointed at the upstream stand-in, with no retries (a retry would
+ * hide an error in the numbers) and no logging, as a production server runs with log level
+ * `warn`.
+ *
+ * Only this harness, never the library, answers two IPC messages: `{ type: "memory" }`
+ * (a full GC when the process runs with `--expose-gc`, then `process.memoryUsage()`) and
+ * `{ type: "stop" }` (closes the server and exits, so `--cpu-prof` writes its profile).
+ */
+import { parseArgs } from "node:util";
+import { createServer } from "@claude-gemini/node-http";
+
+const { values } = parseArgs({ options: { upstream: { type: "string" } } });
+if (!values.upstream) throw new Error("--upstream <url> is required");
+
+const server = createServer({
+  apiKey: "bench-key",
+  baseUrl: values.upstream,
+  retry: { maxAttempts: 1 },
+});
+
+process.on("message", (message) => {
+  if (message?.type === "memory") {
+    if (message.gc && typeof globalThis.gc === "function") {
+      globalThis.gc();
+      globalThis.gc();
+    }
+    process.send?.({ type: "memory", usage: process.memoryUsage() });
+  } else if (message?.type === "stop") {
+    server.closeAllConnections();
+    server.close(() => process.exit(0));
+  }
+});
+
+server.listen(0, "127.0.0.1", () => {
+  const address = server.address();
+  process.send?.({ type: "ready", url: `http://127.0.0.1:${address.port}` });
+});
