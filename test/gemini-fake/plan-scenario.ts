@@ -192,6 +192,19 @@ export function planScenario(scenario: Scenario, context: PlanContext): Response
     }
     case "echo":
       return planScenario({ kind: "text", text: describeRequest(body) }, context);
+    case "script":
+      return planScenario(scenario.handler(context.request), context);
+    case "grounded":
+      return chunks(planGrounded(scenario, body, chunkOptions));
+    case "json": {
+      const json = JSON.stringify(scenario.value);
+      const asked = (body.generationConfig as { responseMimeType?: unknown } | undefined)?.responseMimeType;
+      const text =
+        asked === "application/json"
+          ? json
+          : `Here is the data you asked for:\n\n\`\`\`json\n${json}\n\`\`\``;
+      return planScenario({ kind: "text", text }, context);
+    }
     default: {
       const unknownScenario: never = scenario;
       throw new Error(`Unknown scenario ${JSON.stringify(unknownScenario)}`);
@@ -242,4 +255,38 @@ function describeRequest(body: Record<string, unknown>): string {
     toolConfig: body.toolConfig ?? null,
     lastUserText,
   });
+}
+
+/** The chunks of a `grounded` scenario; the metadata rides on the last chunk's candidate. */
+function planGrounded(
+  scenario: Extract<Scenario, { kind: "grounded" }>,
+  body: Record<string, unknown>,
+  chunkOptions: { modelVersion: string; responseId: string; promptTokenCount: number },
+): Record<string, unknown>[] {
+  const steps = splitText(scenario.text, scenario.chunks ?? 2).map((piece) => [{ text: piece }]);
+  const built = buildResponseChunks(steps, { ...chunkOptions, finishReason: "STOP" });
+  const tools = Array.isArray(body.tools) ? (body.tools as Record<string, unknown>[]) : [];
+  if (!tools.some((tool) => tool.googleSearch !== undefined)) return built;
+  const groundingSupports = scenario.supports.map((support) => {
+    const at = scenario.text.indexOf(support.text);
+    if (at < 0) throw new Error(`grounded scenario: "${support.text}" is not in the answer text`);
+    // Gemini counts segment offsets in UTF-8 bytes.
+    const startIndex = Buffer.byteLength(scenario.text.slice(0, at), "utf8");
+    return {
+      segment: {
+        startIndex,
+        endIndex: startIndex + Buffer.byteLength(support.text, "utf8"),
+        text: support.text,
+      },
+      groundingChunkIndices: support.sources,
+    };
+  });
+  const last = built[built.length - 1] as { candidates: Record<string, unknown>[] };
+  last.candidates[0]!.groundingMetadata = {
+    webSearchQueries: scenario.queries,
+    searchEntryPoint: { renderedContent: "<style></style><div>search suggestions</div>" },
+    groundingChunks: scenario.sources.map((source) => ({ web: source })),
+    groundingSupports,
+  };
+  return built;
 }

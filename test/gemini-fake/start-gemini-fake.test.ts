@@ -126,6 +126,35 @@ describe("text answers", () => {
     });
   });
 
+  it("lets a script pick the answer from the request, with signatures on Gemini 3", async () => {
+    const seen: string[] = [];
+    fake.setDefault({
+      kind: "script",
+      handler: (request) => {
+        const lastText = request.body.contents.at(-1).parts[0].text as string;
+        seen.push(lastText);
+        return lastText === "call"
+          ? { kind: "tool_calls", calls: [{ name: "Read", args: { file_path: "a.txt" } }] }
+          : { kind: "text", text: `you said ${lastText}` };
+      },
+    });
+    const tools = [{ functionDeclarations: [{ name: "Read" }] }];
+    const said = await client.models.generateContent({
+      model: "gemini-3-pro-preview",
+      contents: [{ role: "user", parts: [{ text: "hi" }] }],
+    });
+    expect(said.text).toBe("you said hi");
+    const called = await client.models.generateContent({
+      model: "gemini-3-pro-preview",
+      contents: [{ role: "user", parts: [{ text: "call" }] }],
+      config: { tools },
+    });
+    const callPart = called.candidates?.[0]?.content?.parts?.[0];
+    expect(callPart?.functionCall).toEqual({ name: "Read", args: { file_path: "a.txt" } });
+    expect(callPart?.thoughtSignature).toEqual(expect.any(String));
+    expect(seen).toEqual(["hi", "call"]);
+  });
+
   it("counts tokens deterministically and consistently with promptTokenCount", async () => {
     const counted = await client.models.countTokens({ model: "gemini-2.5-flash", contents: hello });
     const again = await client.models.countTokens({ model: "gemini-2.5-flash", contents: hello });

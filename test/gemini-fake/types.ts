@@ -129,7 +129,35 @@ export type Scenario =
       handler: (request: RecordedRequest) => { status: number; body: unknown } | { chunks: unknown[] };
     }
   /** Answers with a text describing what it received (contents, tools, config) as JSON. */
-  | { kind: "echo" };
+  | { kind: "echo" }
+  /**
+   * A scripted model: the handler reads the request (last user turn, tool results, model)
+   * and picks the scenario that answers it. Unlike `respond`, the chosen scenario is planned
+   * like a queued one, so Gemini 3 answers get real signatures. Use it with `setDefault` when
+   * a client sends requests in an order the test cannot know.
+   */
+  | { kind: "script"; handler: (request: RecordedRequest) => Scenario }
+  /**
+   * A Google Search grounded answer: `text` in `chunks` stream pieces (default 2), then the last
+   * chunk carries `groundingMetadata` (queries, web chunks, supports with UTF-8 byte offsets of each
+   * `supports[].text` inside `text`), as the real service sends it. A request without a
+   * `googleSearch` tool gets the plain text without metadata, like a model that could not search.
+   */
+  | {
+      kind: "grounded";
+      text: string;
+      queries: string[];
+      sources: { uri: string; title: string }[];
+      /** `text` must occur in the answer; `sources` index into `sources`. */
+      supports: { text: string; sources: number[] }[];
+      chunks?: number;
+    }
+  /**
+   * A structured-output answer: `value` as compact JSON text when the request set
+   * `responseMimeType: "application/json"`, else wrapped in prose and a code fence, the way a model
+   * answers when nobody asked for JSON mode.
+   */
+  | { kind: "json"; value: unknown };
 
 /** What the fake can do. */
 export interface GeminiFake {

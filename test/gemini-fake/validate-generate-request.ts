@@ -1,3 +1,4 @@
+import { checkBuiltInTools } from "./checks/check-built-in-tools.js";
 import { checkContents } from "./checks/check-contents.js";
 import { checkDeclaredFunctionCalls } from "./checks/check-declared-function-calls.js";
 import { checkFirstTurn } from "./checks/check-first-turn.js";
@@ -6,6 +7,7 @@ import { checkFunctionResponsePairing } from "./checks/check-function-response-p
 import { checkFunctionResponseParts } from "./checks/check-function-response-parts.js";
 import { checkGenerationConfig } from "./checks/check-generation-config.js";
 import { checkParts } from "./checks/check-parts.js";
+import { checkStructuredOutput } from "./checks/check-structured-output.js";
 import { checkThinkingConfig } from "./checks/check-thinking-config.js";
 import { checkThoughtSignatures } from "./checks/check-thought-signatures.js";
 import { checkToolConfig } from "./checks/check-tool-config.js";
@@ -31,6 +33,8 @@ export const STRUCTURE_CHECKS: readonly RequestCheck[] = [
   checkToolConfig,
   checkGenerationConfig,
   checkThinkingConfig,
+  checkBuiltInTools,
+  checkStructuredOutput,
 ];
 
 /** Every rule a generate request must pass. */

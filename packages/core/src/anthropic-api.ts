@@ -215,6 +215,8 @@ export const toolSchema = z.object({
   max_uses: z.number().nullish(),
   allowed_domains: z.array(z.string()).nullish(),
   blocked_domains: z.array(z.string()).nullish(),
+  user_location: z.unknown().optional(),
+  max_content_tokens: z.number().nullish(),
 });
 
 export const toolChoiceSchema = z.discriminatedUnion("type", [
@@ -241,6 +243,11 @@ export const outputConfigSchema = z.object({
 
 export const systemParamSchema = z.union([z.string(), z.array(textBlockSchema)]);
 
+/**
+ * The zod schema of a `POST /v1/messages` body: strict on the fields the converters read,
+ * lenient on unknown keys, which clients add every month. Prefer `validateMessagesRequest`,
+ * which turns a failure into an `invalid_request_error` naming the path.
+ */
 export const messagesRequestSchema = z.object({
   model: z.string().min(1),
   max_tokens: z.number().int().positive(),
@@ -296,6 +303,17 @@ export type StopReason =
 export interface TextContent {
   type: "text";
   text: string;
+  /** Present only on text grounded by web search (see `convert-grounding-to-anthropic.ts`). */
+  citations?: WebSearchResultLocation[];
+}
+/** A citation of a web search result on a text block. */
+export interface WebSearchResultLocation {
+  type: "web_search_result_location";
+  url: string;
+  title: string | null;
+  /** Anthropic's opaque pointer into its own index; Gemini has none, so it is always empty. */
+  encrypted_index: string;
+  cited_text: string;
 }
 export interface ThinkingContent {
   type: "thinking";
@@ -308,7 +326,32 @@ export interface ToolUseContent {
   name: string;
   input: Record<string, unknown>;
 }
-export type ContentBlock = TextContent | ThinkingContent | ToolUseContent;
+/** A search the server ran for the model (`srvtoolu_…` ids). */
+export interface ServerToolUseContent {
+  type: "server_tool_use";
+  id: string;
+  name: "web_search";
+  input: { query: string };
+}
+export interface WebSearchResult {
+  type: "web_search_result";
+  url: string;
+  title: string;
+  /** Anthropic's encrypted page text; Gemini returns none, so it is always empty. */
+  encrypted_content: string;
+  page_age: string | null;
+}
+export interface WebSearchToolResultContent {
+  type: "web_search_tool_result";
+  tool_use_id: string;
+  content: WebSearchResult[];
+}
+export type ContentBlock =
+  | TextContent
+  | ThinkingContent
+  | ToolUseContent
+  | ServerToolUseContent
+  | WebSearchToolResultContent;
 
 export interface Usage {
   input_tokens: number;
@@ -332,7 +375,8 @@ export type ContentBlockDelta =
   | { type: "text_delta"; text: string }
   | { type: "thinking_delta"; thinking: string }
   | { type: "signature_delta"; signature: string }
-  | { type: "input_json_delta"; partial_json: string };
+  | { type: "input_json_delta"; partial_json: string }
+  | { type: "citations_delta"; citation: WebSearchResultLocation };
 
 export type AnthropicErrorType =
   | "invalid_request_error"

@@ -1,3 +1,4 @@
+import type { WebSearchDomainFilter } from "./convert-server-tools-to-gemini.js";
 import type { ModelCapabilities } from "./model-capabilities.js";
 
 /**
@@ -17,4 +18,6 @@ export interface ConversionContext {
   showThinking: boolean;
   /** The client's `stop_sequences`, to tell `stop_sequence` from `end_turn`. */
   stopSequences: readonly string[];
+  /** Domain filters of the request's web search tool, applied to grounding results (see `convert-server-tools-to-gemini.ts`). */
+  webSearchDomainFilter?: WebSearchDomainFilter;
 }

@@ -94,16 +94,6 @@ describe("convertContentBlockToGemini", () => {
       /Files API \(file_2\)/,
     ],
     ["redacted thinking", { type: "redacted_thinking", data: "xyz" }, /redacted_thinking/],
-    [
-      "server tool use",
-      { type: "server_tool_use", id: "srvtoolu_1", name: "web_search", input: {} },
-      /web_search/,
-    ],
-    [
-      "web search result",
-      { type: "web_search_tool_result", tool_use_id: "srvtoolu_1", content: [] },
-      /web_search_tool_result/,
-    ],
     ["unknown block", { type: "unknown_block", original_type: "container_upload" }, /"container_upload"/],
   ])("drops a %s with a warning naming it", (_label, block, pattern) => {
     const { value, warnings } = convertContentBlockToGemini(block, { path });

@@ -6,6 +6,7 @@ import type {
   ToolResultBlock,
   ToolUseBlock,
 } from "./anthropic-api.js";
+import { describeServerToolBlock } from "./describe-server-tool-block.js";
 import type { GeminiPart } from "./gemini-api.js";
 
 /** The blocks that become plain Gemini parts; thinking, tool use and tool results need their turn around them. */
@@ -168,19 +169,9 @@ export function convertContentBlockToGemini(
         ],
       };
     case "server_tool_use":
-      return {
-        value: [],
-        warnings: [
-          `${options.path}: a server_tool_use block (${block.name}) was dropped; server tools are not supported.`,
-        ],
-      };
     case "web_search_tool_result":
-      return {
-        value: [],
-        warnings: [
-          `${options.path}: a web_search_tool_result block was dropped; server tools are not supported.`,
-        ],
-      };
+      // Kept as compact text so the model remembers what it searched for and found.
+      return { value: [{ text: describeServerToolBlock(block) }], warnings: [] };
     case "unknown_block":
       return {
         value: [],

@@ -1,5 +1,7 @@
+import { addGroundingCitations } from "./add-grounding-citations.js";
 import type { AnthropicMessage, ContentBlock, TextContent, ThinkingContent } from "./anthropic-api.js";
 import type { ConversionContext } from "./conversion-context.js";
+import { convertGroundingToAnthropic } from "./convert-grounding-to-anthropic.js";
 import { convertUsage } from "./convert-usage.js";
 import type { IdGenerator } from "./create-id-generator.js";
 import type { GeminiGenerateContentResponse } from "./gemini-api.js";
@@ -22,7 +24,9 @@ export interface ConvertResponseOptions {
  * signature stays on its `thinking` block, a text part's signature follows its `text` block in
  * an empty `thinking` block, and a call's signature rides in the `tool_use` id (see
  * `thought-signature.ts`). Parts Anthropic cannot carry (code execution, images) are dropped
- * with a warning. A response that stopped for a reason the client should hear about (refusal,
+ * with a warning. Grounding metadata (web search) adds `server_tool_use` / `web_search_tool_result`
+ * blocks before the answer and `citations` on the text (see `convert-grounding-to-anthropic.ts`).
+ * A response that stopped for a reason the client should hear about (refusal,
  * invalid tool call, nothing produced) ends with a text block saying so.
  *
  * @example
@@ -41,7 +45,7 @@ export function convertToAnthropicMessage(
     warnings.push(`Gemini returned ${candidates.length} candidates; only the first is used.`);
   const candidate = candidates[0];
 
-  const content: ContentBlock[] = [];
+  let content: ContentBlock[] = [];
   // The block later parts may still merge into; `undefined` once a signature or another kind closed it.
   let open: TextContent | ThinkingContent | undefined;
   let hasToolCalls = false;
@@ -101,6 +105,19 @@ export function convertToAnthropicMessage(
         break;
     }
   }
+
+  // Web search grounding: the searches go before the answer (after leading thinking), as Anthropic
+  // orders them, and the answer text is split into cited blocks.
+  const grounding = convertGroundingToAnthropic(candidate?.groundingMetadata, {
+    generateId,
+    domainFilter: context.webSearchDomainFilter,
+  });
+  warnings.push(...grounding.warnings);
+  const cited = addGroundingCitations(content, grounding.value.spans);
+  warnings.push(...cited.warnings);
+  content = cited.value;
+  const answerStart = content.findIndex((block) => block.type !== "thinking");
+  content.splice(answerStart < 0 ? content.length : answerStart, 0, ...grounding.value.searchBlocks);
 
   if (candidate?.finishMessage) warnings.push(`Gemini finish message: ${candidate.finishMessage}`);
   const outcome = resolveResponseOutcome({

@@ -120,7 +120,7 @@ describe("convertToGeminiRequest", () => {
         ],
       }),
     );
-    expect(value.config?.tools).toBeUndefined();
+    expect(value.config?.tools).toEqual([{ googleSearch: {} }]);
     expect(value.contents).toMatchInlineSnapshot(`
       [
         {
@@ -150,7 +150,7 @@ describe("convertToGeminiRequest", () => {
         },
       ]
     `);
-    expect(warnings).toHaveLength(2);
+    expect(warnings).toHaveLength(1);
     assertGeminiRequest(value);
   });
 });

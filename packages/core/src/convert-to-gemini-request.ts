@@ -3,6 +3,8 @@ import type { ConversionContext } from "./conversion-context.js";
 import { convertGenerationConfig } from "./convert-generation-config.js";
 import { convertJsonSchema } from "./convert-json-schema.js";
 import { convertMessagesToGemini } from "./convert-messages-to-gemini.js";
+import { convertOutputFormat } from "./convert-output-format.js";
+import { convertServerToolsToGemini } from "./convert-server-tools-to-gemini.js";
 import { createToolNameMap } from "./convert-tool-name.js";
 import { convertToolsToGemini, type SchemaConverter } from "./convert-tools-to-gemini.js";
 import type {
@@ -17,6 +19,8 @@ export interface ConvertToGeminiRequestOptions {
   models?: ModelMappingOptions;
   /** Compiles tool input schemas; defaults to {@link convertJsonSchema}. Pass one with a cache to reuse work across requests. */
   schemaCompiler?: SchemaConverter;
+  /** The backend takes `googleSearch.excludeDomains` (Vertex AI), so `blocked_domains` is sent upstream. */
+  supportsExcludeDomains?: boolean;
 }
 
 const DEFAULT_SCHEMA_COMPILER: SchemaConverter = { convert: convertJsonSchema };
@@ -49,7 +53,10 @@ function collectToolNames(request: MessagesRequest): string[] {
  * whether thinking is shown) and warnings for everything dropped on the way.
  *
  * @throws InvalidRequestError when the request cannot be expressed for Gemini (more than 512
- * tools, a `tool_choice` naming an undeclared tool, no message with any content).
+ * tools, a `tool_choice` naming an undeclared tool, no message with any content, an
+ * `output_config.format` other than a `json_schema` with a schema). Web search and web fetch
+ * become Gemini built-in tools (`convert-server-tools-to-gemini.ts`), `output_config.format`
+ * becomes JSON mode (`convert-output-format.ts`).
  *
  * @example
  * const { value, context, warnings } = convertToGeminiRequest(request);
@@ -62,7 +69,17 @@ export function convertToGeminiRequest(
   const { geminiModel, capabilities } = resolveModel(request.model, options.models);
   const generation = convertGenerationConfig(request, capabilities);
   const toolNames = createToolNameMap(collectToolNames(request));
-  const tools = convertToolsToGemini(request.tools, request.tool_choice, {
+  const serverTools = convertServerToolsToGemini(request.tools, {
+    supportsExcludeDomains: options.supportsExcludeDomains,
+  });
+  const serverToolWarnings = [...serverTools.warnings];
+  let toolChoice = request.tool_choice;
+  if (toolChoice?.type === "tool" && serverTools.value.names.includes(toolChoice.name)) {
+    // Gemini searches when it sees fit; no setting forces a built-in tool.
+    serverToolWarnings.push(`tool_choice "${toolChoice.name}" cannot force a Gemini search; sent as auto.`);
+    toolChoice = { type: "auto" };
+  }
+  const tools = convertToolsToGemini(request.tools, toolChoice, {
     toolNames,
     capabilities,
     schemaCompiler: options.schemaCompiler ?? DEFAULT_SCHEMA_COMPILER,
@@ -79,7 +96,24 @@ export function convertToGeminiRequest(
   const config: GeminiGenerateContentConfig = { ...generation.value };
   const systemInstruction = convertSystem(request.system);
   if (systemInstruction) config.systemInstruction = systemInstruction;
-  if (tools.value.tools) config.tools = tools.value.tools;
+  // Gemini rejects built-in tools next to function declarations unless the request opts in to
+  // server-side tool invocations (Gemini 3), whose extra parts Anthropic cannot carry: the
+  // functions win, as an agent loop needs them, and search is dropped with a warning.
+  let builtInTools = serverTools.value.tools;
+  if (builtInTools.length > 0 && (tools.value.tools?.length ?? 0) > 0) {
+    serverToolWarnings.push(
+      `tools: ${serverTools.value.names.join(", ")} dropped: Gemini does not take built-in tools together with function declarations.`,
+    );
+    builtInTools = [];
+  }
+  const allTools = [...(tools.value.tools ?? []), ...builtInTools];
+  if (allTools.length > 0) config.tools = allTools;
+  const outputFormat = convertOutputFormat(request.output_config, {
+    capabilities,
+    schemaCompiler: options.schemaCompiler ?? DEFAULT_SCHEMA_COMPILER,
+    hasTools: allTools.length > 0,
+  });
+  Object.assign(config, outputFormat.value);
   if (tools.value.toolConfig) config.toolConfig = tools.value.toolConfig;
 
   return {
@@ -91,7 +125,16 @@ export function convertToGeminiRequest(
       toolNames: toolNames.entries,
       showThinking: generation.showThinking,
       stopSequences: request.stop_sequences ?? [],
+      ...(builtInTools.length > 0 && serverTools.value.domainFilter
+        ? { webSearchDomainFilter: serverTools.value.domainFilter }
+        : {}),
     },
-    warnings: [...generation.warnings, ...tools.warnings, ...messages.warnings],
+    warnings: [
+      ...generation.warnings,
+      ...tools.warnings,
+      ...serverToolWarnings,
+      ...outputFormat.warnings,
+      ...messages.warnings,
+    ],
   };
 }

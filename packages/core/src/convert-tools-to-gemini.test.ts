@@ -112,7 +112,6 @@ describe("convertToolsToGemini", () => {
     expect(value.tools?.[0]?.functionDeclarations?.map((declaration) => declaration.name)).toEqual(["Bash"]);
     expect(warnings).toMatchInlineSnapshot(`
       [
-        "tools.0: the server tool "web_search" (web_search_20250305) was dropped; Gemini has no equivalent here.",
         "tools.1: the server tool "str_replace_based_edit_tool" (text_editor_20250728) was dropped; Gemini has no equivalent here.",
         "tools.2 (Bash): note",
         "tools.3: a second tool named "Bash" was dropped.",

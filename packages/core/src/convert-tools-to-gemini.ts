@@ -6,6 +6,7 @@
  */
 import type { ToolChoice, ToolParam } from "./anthropic-api.js";
 import { InvalidRequestError } from "./claude-gemini-error.js";
+import { isGeminiServerTool } from "./convert-server-tools-to-gemini.js";
 import type { ToolNameMap } from "./convert-tool-name.js";
 import type { GeminiFunctionDeclaration, GeminiTool, GeminiToolConfig } from "./gemini-api.js";
 import type { SchemaCompiler } from "./json-schema-compiler.js";
@@ -69,6 +70,8 @@ export function convertToolsToGemini(
   const target = options.capabilities.supportsJsonSchema ? "parametersJsonSchema" : "parameters";
 
   (tools ?? []).forEach((tool, index) => {
+    // Web search and web fetch become Gemini built-in tools in `convertServerToolsToGemini`.
+    if (isGeminiServerTool(tool)) return;
     if (!isCustomTool(tool)) {
       warnings.push(
         `tools.${index}: the server tool "${tool.name}" (${tool.type}) was dropped; Gemini has no equivalent here.`,

@@ -6,9 +6,14 @@ import type {
   StopReason,
   Usage,
 } from "./anthropic-api.js";
+import { convertGroundingToAnthropic } from "./convert-grounding-to-anthropic.js";
 import type { ConvertResponseOptions } from "./convert-to-anthropic-message.js";
 import { convertUsage } from "./convert-usage.js";
-import type { GeminiGenerateContentResponse, GeminiUsageMetadata } from "./gemini-api.js";
+import type {
+  GeminiGenerateContentResponse,
+  GeminiGroundingMetadata,
+  GeminiUsageMetadata,
+} from "./gemini-api.js";
 import { readResponsePart } from "./read-response-part.js";
 import { resolveResponseOutcome } from "./resolve-response-outcome.js";
 import { encodeThinkingSignature, encodeToolUseId } from "./thought-signature.js";
@@ -71,6 +76,7 @@ export function createStreamTranslator(options: StreamTranslatorOptions): Stream
   let blockReasonMessage: string | undefined;
   let hasToolCalls = false;
   let hasVisibleOutput = false;
+  let groundingMetadata: GeminiGroundingMetadata | undefined;
 
   function startBlock(events: AnthropicStreamEvent[], block: ContentBlock): number {
     const index = nextIndex++;
@@ -99,6 +105,30 @@ export function createStreamTranslator(options: StreamTranslatorOptions): Stream
     const index = startBlock(events, { type: "text", text: "" });
     delta(events, index, { type: "text_delta", text });
     events.push({ type: "content_block_stop", index });
+  }
+
+  /**
+   * Grounding metadata arrives with the last chunks, after the answer text has streamed, so the
+   * searches go out as whole blocks after the answer; citations are not streamed (a
+   * `citations_delta` for text already sent would have to reopen a finished block). The
+   * non-streaming message has the same search blocks before the answer and cited text.
+   */
+  function emitSearchBlocks(events: AnthropicStreamEvent[]): void {
+    const grounding = convertGroundingToAnthropic(groundingMetadata, {
+      generateId,
+      domainFilter: context.webSearchDomainFilter,
+    });
+    warnings.push(...grounding.warnings);
+    for (const block of grounding.value.searchBlocks) {
+      if (block.type === "server_tool_use") {
+        const index = startBlock(events, { ...block, input: {} as { query: string } });
+        delta(events, index, { type: "input_json_delta", partial_json: JSON.stringify(block.input) });
+        events.push({ type: "content_block_stop", index });
+      } else {
+        const index = startBlock(events, block);
+        events.push({ type: "content_block_stop", index });
+      }
+    }
   }
 
   function translate(chunk: GeminiGenerateContentResponse, events: AnthropicStreamEvent[]): void {
@@ -180,6 +210,7 @@ export function createStreamTranslator(options: StreamTranslatorOptions): Stream
     }
     if (candidate.finishMessage) warnings.push(`Gemini finish message: ${candidate.finishMessage}`);
     if (candidate.finishReason) finishReason = candidate.finishReason;
+    if (candidate.groundingMetadata) groundingMetadata = candidate.groundingMetadata;
   }
 
   function fail(error: unknown): AnthropicStreamEvent[] {
@@ -225,6 +256,7 @@ export function createStreamTranslator(options: StreamTranslatorOptions): Stream
       finished = true;
       const events: AnthropicStreamEvent[] = [];
       closeOpen(events);
+      emitSearchBlocks(events);
       const outcome = resolveResponseOutcome({
         finishReason,
         blockReason,

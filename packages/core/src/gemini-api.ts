@@ -16,6 +16,7 @@ export type {
   GenerateContentParameters as GeminiGenerateContentParameters,
   GenerateContentResponse as GeminiGenerateContentResponse,
   GenerateContentResponseUsageMetadata as GeminiUsageMetadata,
+  GroundingMetadata as GeminiGroundingMetadata,
   Part as GeminiPart,
   Schema as GeminiSchema,
   ThinkingConfig as GeminiThinkingConfig,

@@ -4,6 +4,7 @@
  * does the talking and passes in what core needs.
  */
 
+export { addGroundingCitations } from "./add-grounding-citations.js";
 export type {
   AnthropicErrorBody,
   AnthropicErrorType,
@@ -20,6 +21,7 @@ export type {
   OutputConfig,
   RedactedThinkingBlock,
   SearchResultBlock,
+  ServerToolUseContent,
   StopReason,
   TextBlock,
   TextContent,
@@ -34,15 +36,33 @@ export type {
   ToolUseContent,
   UnknownBlock,
   Usage,
+  WebSearchResult,
+  WebSearchResultLocation,
+  WebSearchToolResultContent,
 } from "./anthropic-api.js";
 export { countTokensRequestSchema, messagesRequestSchema } from "./anthropic-api.js";
 export { buildCountTokensRequest } from "./build-count-tokens-request.js";
+export type { RequestLimits } from "./check-request-limits.js";
 export { ClaudeGeminiError, InvalidRequestError } from "./claude-gemini-error.js";
 export type { ConversionContext } from "./conversion-context.js";
 export type { Effort, GenerationConfigResult } from "./convert-generation-config.js";
 export { convertGenerationConfig } from "./convert-generation-config.js";
+export type {
+  ConvertedGrounding,
+  ConvertGroundingOptions,
+  GroundedSpan,
+} from "./convert-grounding-to-anthropic.js";
+export { convertGroundingToAnthropic } from "./convert-grounding-to-anthropic.js";
 export type { ConvertJsonSchemaOptions, JsonSchemaTarget } from "./convert-json-schema.js";
 export { convertJsonSchema } from "./convert-json-schema.js";
+export type { ConvertOutputFormatOptions, OutputFormatConfig } from "./convert-output-format.js";
+export { convertOutputFormat } from "./convert-output-format.js";
+export type {
+  ConvertedServerTools,
+  ConvertServerToolsOptions,
+  WebSearchDomainFilter,
+} from "./convert-server-tools-to-gemini.js";
+export { convertServerToolsToGemini } from "./convert-server-tools-to-gemini.js";
 export type { ConvertResponseOptions } from "./convert-to-anthropic-message.js";
 export { convertToAnthropicMessage } from "./convert-to-anthropic-message.js";
 export type { ConvertToGeminiRequestOptions } from "./convert-to-gemini-request.js";
@@ -71,6 +91,7 @@ export type {
   GeminiGenerateContentConfig,
   GeminiGenerateContentParameters,
   GeminiGenerateContentResponse,
+  GeminiGroundingMetadata,
   GeminiPart,
   GeminiSchema,
   GeminiThinkingConfig,

@@ -28,4 +28,10 @@ export interface ModelCapabilities {
   supportsJsonSchema: boolean;
   /** Accepts `inlineData` inside `functionResponse.parts` (images in tool results). */
   supportsFunctionResponseParts: boolean;
+  /**
+   * Accepts JSON output (`responseMimeType: "application/json"`) in a request that also declares
+   * functions or built-in tools (Gemini 3). Absent means no: Gemini 2.5 answers 400
+   * "Function calling with a response mime type: 'application/json' is unsupported".
+   */
+  supportsStructuredOutputWithTools?: boolean;
 }

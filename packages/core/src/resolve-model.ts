@@ -47,6 +47,7 @@ const GEMINI_3_SHARED = {
   requiresThoughtSignatures: true,
   supportsJsonSchema: true,
   supportsFunctionResponseParts: true,
+  supportsStructuredOutputWithTools: true,
 } as const;
 
 const GEMINI_2_5_SHARED = {

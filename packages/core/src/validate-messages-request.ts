@@ -28,6 +28,7 @@ import {
   type MessagesRequest,
   messagesRequestSchema,
 } from "./anthropic-api.js";
+import { checkRequestLimits, type RequestLimits } from "./check-request-limits.js";
 import { InvalidRequestError } from "./claude-gemini-error.js";
 
 /** Anthropic's lower bound for `thinking.budget_tokens`. */
@@ -39,6 +40,8 @@ const INTERLEAVED_THINKING_BETA = "interleaved-thinking-2025-05-14";
 export interface ValidateRequestOptions {
   /** The request's `anthropic-beta` values, already split on commas. */
   betas?: readonly string[];
+  /** Nesting depth, tool count and media size limits, checked before the schema parse. */
+  limits?: RequestLimits;
 }
 
 /**
@@ -55,6 +58,7 @@ export function validateMessagesRequest(
   body: unknown,
   options: ValidateRequestOptions = {},
 ): MessagesRequest {
+  checkRequestLimits(body, options.limits);
   const request = parseBody(messagesRequestSchema, body);
   if (request.messages.length === 0) {
     throw new InvalidRequestError("messages: At least one message is required", { path: "messages" });
@@ -71,6 +75,7 @@ export function validateCountTokensRequest(
   body: unknown,
   options: ValidateRequestOptions = {},
 ): CountTokensRequest {
+  checkRequestLimits(body, options.limits);
   const request = parseBody(countTokensRequestSchema, body);
   checkThinkingBudget(request, options);
   return request;

@@ -2,7 +2,11 @@ import { invalidArgument, type RequestCheck } from "../fake-rejection.js";
 import { findUnknownField } from "./find-unknown-field.js";
 import { isPlainObject } from "./is-plain-object.js";
 
-const TOOL_CONFIG_FIELDS = new Set(["functionCallingConfig", "retrievalConfig"]);
+const TOOL_CONFIG_FIELDS = new Set([
+  "functionCallingConfig",
+  "retrievalConfig",
+  "includeServerSideToolInvocations",
+]);
 const FUNCTION_CALLING_FIELDS = new Set(["mode", "allowedFunctionNames"]);
 const MODES = new Set(["MODE_UNSPECIFIED", "AUTO", "ANY", "NONE", "VALIDATED"]);
 

@@ -30,7 +30,12 @@ export function accumulateStream(events: readonly AnthropicStreamEvent[]): Anthr
           block.thinking += delta.thinking;
         else if (delta.type === "signature_delta" && block.type === "thinking")
           block.signature = delta.signature;
-        else if (delta.type === "input_json_delta" && block.type === "tool_use") {
+        else if (delta.type === "citations_delta" && block.type === "text")
+          block.citations = [...(block.citations ?? []), delta.citation];
+        else if (
+          delta.type === "input_json_delta" &&
+          (block.type === "tool_use" || block.type === "server_tool_use")
+        ) {
           json.set(event.index, (json.get(event.index) ?? "") + delta.partial_json);
         } else throw new Error(`${delta.type} on a ${block.type} block`);
         break;
@@ -38,7 +43,8 @@ export function accumulateStream(events: readonly AnthropicStreamEvent[]): Anthr
       case "content_block_stop": {
         const block = message.content[event.index];
         const buffer = json.get(event.index);
-        if (block?.type === "tool_use" && buffer) block.input = JSON.parse(buffer);
+        if ((block?.type === "tool_use" || block?.type === "server_tool_use") && buffer)
+          block.input = JSON.parse(buffer);
         break;
       }
       case "message_delta":

@@ -1,12 +1,13 @@
 import type { AnthropicStreamEvent, ContentBlock, ContentBlockDelta } from "../anthropic-api.js";
 
-/** Which block type each delta may target. */
+/** Which block types each delta may target. */
 const DELTA_TARGETS = {
-  text_delta: "text",
-  thinking_delta: "thinking",
-  signature_delta: "thinking",
-  input_json_delta: "tool_use",
-} as const satisfies Record<ContentBlockDelta["type"], ContentBlock["type"]>;
+  text_delta: ["text"],
+  thinking_delta: ["thinking"],
+  signature_delta: ["thinking"],
+  input_json_delta: ["tool_use", "server_tool_use"],
+  citations_delta: ["text"],
+} as const satisfies Record<ContentBlockDelta["type"], readonly ContentBlock["type"][]>;
 
 /**
  * Throws unless `events` form a stream the official Anthropic SDK (and Claude Code) accepts:
@@ -48,7 +49,9 @@ export function assertAnthropicStream(events: readonly AnthropicStreamEvent[]): 
             ? block.text === ""
             : block.type === "thinking"
               ? block.thinking === "" && block.signature === ""
-              : Object.keys(block.input).length === 0;
+              : block.type === "web_search_tool_result"
+                ? true // Anthropic sends search results whole in the start event.
+                : Object.keys(block.input).length === 0;
         if (!empty) fail(position, "a started block must be empty; content comes in deltas");
         blockTypes.push(block.type);
         open.add(event.index);
@@ -56,8 +59,8 @@ export function assertAnthropicStream(events: readonly AnthropicStreamEvent[]): 
       }
       case "content_block_delta": {
         if (!open.has(event.index)) fail(position, `delta for block ${event.index}, which is not open`);
-        const expected = DELTA_TARGETS[event.delta.type];
-        if (blockTypes[event.index] !== expected) {
+        const expected: readonly ContentBlock["type"][] = DELTA_TARGETS[event.delta.type];
+        if (!expected.includes(blockTypes[event.index]!)) {
           fail(position, `${event.delta.type} on a ${blockTypes[event.index]} block`);
         }
         if (event.delta.type === "signature_delta") signedIndex = event.index;

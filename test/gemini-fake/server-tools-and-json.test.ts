@@ -1,0 +1,280 @@
+import { randomFillSync } from "node:crypto";
+import {
+  type AnthropicStreamEvent,
+  type ContentBlock,
+  convertToAnthropicMessage,
+  convertToGeminiRequest,
+  createIdGenerator,
+  createStreamTranslator,
+  validateMessagesRequest,
+} from "@claude-gemini/core";
+import { type GenerateContentParameters, GoogleGenAI } from "@google/genai";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { type GeminiFake, type Scenario, startGeminiFake } from "./index.js";
+import { KNOWN_MODELS } from "./known-models.js";
+import { validateGenerateRequest } from "./validate-generate-request.js";
+
+const API_KEY = "fake-key";
+let fake: GeminiFake;
+let client: GoogleGenAI;
+const generateId = createIdGenerator((bytes) => randomFillSync(bytes));
+
+beforeAll(async () => {
+  fake = await startGeminiFake({ apiKey: API_KEY });
+  client = new GoogleGenAI({ apiKey: API_KEY, apiVersion: "v1beta", httpOptions: { baseUrl: fake.url } });
+});
+afterAll(() => fake.close());
+beforeEach(() => fake.reset());
+
+const ANSWER = "Die Schweiz gewann 2024 in Zürich. 🎉 Das Finale war ausverkauft.";
+const grounded: Scenario = {
+  kind: "grounded",
+  text: ANSWER,
+  queries: ["Finale 2024 Zürich"],
+  sources: [
+    { uri: "https://vertexaisearch.cloud.google.com/grounding-api-redirect/A", title: "srf.ch" },
+    { uri: "https://vertexaisearch.cloud.google.com/grounding-api-redirect/B", title: "nzz.ch" },
+  ],
+  supports: [
+    { text: "Die Schweiz gewann 2024 in Zürich.", sources: [0, 1] },
+    { text: "Das Finale war ausverkauft.", sources: [1] },
+  ],
+  chunks: 3,
+};
+
+/** The request Claude Code's WebSearch tool sends (non-streaming, one server tool). */
+function webSearchRequest(model: string, extra: Record<string, unknown> = {}) {
+  return validateMessagesRequest({
+    model,
+    max_tokens: 32000,
+    system: [{ type: "text", text: "You are an assistant for performing a web search tool use" }],
+    messages: [{ role: "user", content: "Perform a web search for the query: Finale 2024 Zürich" }],
+    tools: [{ type: "web_search_20250305", name: "web_search", max_uses: 8, search_profile: "x" }],
+    ...extra,
+  });
+}
+
+const bash = {
+  name: "Bash",
+  input_schema: { type: "object", properties: { command: { type: "string" } }, required: ["command"] },
+};
+
+const textOf = (content: readonly ContentBlock[]) =>
+  content.map((block) => (block.type === "text" ? block.text : "")).join("");
+
+function expectAccepted(): void {
+  expect(fake.requests.map((request) => request.rejection)).toEqual(fake.requests.map(() => undefined));
+}
+
+describe("web search through the fake", () => {
+  it.each(["gemini-2.5-flash", "gemini-3-pro-preview"])(
+    "%s: googleSearch accepted, search blocks and citations come back",
+    async (model) => {
+      fake.enqueue(grounded);
+      const { value, context } = convertToGeminiRequest(webSearchRequest(model));
+      const response = await client.models.generateContent(value);
+      expectAccepted();
+      expect(fake.requests[0]?.body.tools).toEqual([{ googleSearch: {} }]);
+      const message = convertToAnthropicMessage(response, { context, generateId }).value;
+      expect(message.content.slice(0, 2)).toMatchObject([
+        { type: "server_tool_use", name: "web_search", input: { query: "Finale 2024 Zürich" } },
+        { type: "web_search_tool_result", content: [{ title: "srf.ch" }, { title: "nzz.ch" }] },
+      ]);
+      expect(message.content[0]?.type === "server_tool_use" && message.content[0].id).toMatch(/^srvtoolu_/);
+      expect(textOf(message.content)).toBe(ANSWER);
+      const cited = message.content.filter((block) => block.type === "text" && block.citations);
+      expect(cited.map((block) => (block.type === "text" ? block.text : ""))).toEqual([
+        "Die Schweiz gewann 2024 in Zürich.",
+        "Das Finale war ausverkauft.",
+      ]);
+    },
+  );
+
+  it("streams a grounded answer as a well-formed event sequence", async () => {
+    fake.enqueue(grounded);
+    const { value, context } = convertToGeminiRequest(webSearchRequest("gemini-2.5-flash"));
+    const translator = createStreamTranslator({ context, generateId });
+    const events: AnthropicStreamEvent[] = [];
+    for await (const chunk of await client.models.generateContentStream(value))
+      events.push(...translator.push(chunk));
+    events.push(...translator.finish());
+    expectAccepted();
+    const starts = events.flatMap((event) =>
+      event.type === "content_block_start" ? [event.content_block.type] : [],
+    );
+    expect(starts).toEqual(["text", "server_tool_use", "web_search_tool_result"]);
+    expect(events.at(-1)).toEqual({ type: "message_stop" });
+  });
+
+  it("a request without the search tool gets no grounding", async () => {
+    fake.enqueue(grounded);
+    const { value, context } = convertToGeminiRequest(webSearchRequest("gemini-2.5-flash", { tools: [] }));
+    const response = await client.models.generateContent(value);
+    const message = convertToAnthropicMessage(response, { context, generateId }).value;
+    expect(message.content.map((block) => block.type)).toEqual(["text"]);
+  });
+
+  it.each(["gemini-2.5-pro", "gemini-3-pro-preview"])(
+    "%s: search next to functions is dropped by core, so the fake accepts it",
+    async (model) => {
+      fake.enqueue({ kind: "text", text: "ok" });
+      const request = webSearchRequest(model, {
+        tools: [bash, { type: "web_search_20250305", name: "web_search" }],
+      });
+      const { value } = convertToGeminiRequest(request);
+      await client.models.generateContent(value);
+      expectAccepted();
+      expect(fake.requests[0]?.body.tools).toEqual([{ functionDeclarations: [expect.any(Object)] }]);
+    },
+  );
+
+  it("web fetch becomes urlContext and is accepted", async () => {
+    fake.enqueue({ kind: "text", text: "The page says hello." });
+    const request = webSearchRequest("gemini-2.5-flash", {
+      tools: [{ type: "web_fetch_20250910", name: "web_fetch", max_uses: 2 }],
+    });
+    await client.models.generateContent(convertToGeminiRequest(request).value);
+    expectAccepted();
+    expect(fake.requests[0]?.body.tools).toEqual([{ urlContext: {} }]);
+  });
+});
+
+describe("the fake enforces the built-in tool rules", () => {
+  const contents = [{ role: "user", parts: [{ text: "hi" }] }];
+  const declaration = { name: "Bash", parametersJsonSchema: { type: "object" } };
+
+  it.each<[string, string, GenerateContentParameters["config"], RegExp | undefined]>([
+    [
+      "search with functions on 2.5",
+      "gemini-2.5-pro",
+      { tools: [{ googleSearch: {}, functionDeclarations: [declaration] }] },
+      /cannot be combined/,
+    ],
+    [
+      "search with functions on Gemini 3 without the opt-in",
+      "gemini-3-pro-preview",
+      { tools: [{ googleSearch: {} }, { functionDeclarations: [declaration] }] },
+      /cannot be combined/,
+    ],
+    [
+      "search with functions on Gemini 3 with the opt-in",
+      "gemini-3-pro-preview",
+      {
+        tools: [{ googleSearch: {}, functionDeclarations: [declaration] }],
+        toolConfig: { includeServerSideToolInvocations: true },
+      },
+      undefined,
+    ],
+    [
+      "a JSON schema without JSON mode",
+      "gemini-2.5-pro",
+      { responseJsonSchema: { type: "object" } },
+      /application\/json/,
+    ],
+    [
+      "JSON mode with functions on 2.5",
+      "gemini-2.5-pro",
+      { responseMimeType: "application/json", tools: [{ functionDeclarations: [declaration] }] },
+      /Function calling with a response mime type/,
+    ],
+    [
+      "responseJsonSchema on a model without JSON Schema",
+      "gemini-2.0-flash",
+      { responseMimeType: "application/json", responseJsonSchema: { type: "object" } },
+      /not supported/,
+    ],
+  ])("%s", async (_label, model, config, rejection) => {
+    fake.enqueue({ kind: "text", text: "ok" });
+    await client.models.generateContent({ model, contents, config }).catch(() => undefined);
+    const recorded = fake.requests[0]?.rejection;
+    if (rejection === undefined) expect(recorded).toBeUndefined();
+    else expect(recorded?.message).toMatch(rejection);
+  });
+
+  // The SDK refuses or rewrites these before sending, so the rule is checked on raw bodies.
+  it.each<[string, string, Record<string, unknown>, RegExp]>([
+    [
+      "excludeDomains on the Gemini API",
+      "gemini-2.5-pro",
+      { contents, tools: [{ googleSearch: { excludeDomains: ["a.b"] } }] },
+      /Unknown name "excludeDomains"/,
+    ],
+    [
+      "responseSchema outside the OpenAPI subset",
+      "gemini-2.0-flash",
+      {
+        contents,
+        generationConfig: {
+          responseMimeType: "application/json",
+          responseSchema: {
+            type: "OBJECT",
+            properties: { a: { type: "STRING" } },
+            additionalProperties: false,
+          },
+        },
+      },
+      /additionalProperties|additional_properties/,
+    ],
+    [
+      "an unknown mime type",
+      "gemini-2.5-pro",
+      { contents, generationConfig: { responseMimeType: "text/html" } },
+      /allowed mimetypes/,
+    ],
+  ])("raw body: %s", (_label, model, body, rejection) => {
+    const context = { model: KNOWN_MODELS[model]!, isKnownSignature: () => true };
+    expect(validateGenerateRequest(body, context)?.message).toMatch(rejection);
+    expect(validateGenerateRequest({ contents }, context)).toBeUndefined();
+  });
+});
+
+describe("structured output through the fake", () => {
+  const schema = {
+    $schema: "https://json-schema.org/draft/2020-12/schema",
+    type: "object",
+    properties: { city: { type: "string", minLength: 1 }, celsius: { type: "number" } },
+    required: ["city", "celsius"],
+    additionalProperties: false,
+  };
+  const weather = { city: "Bern", celsius: 21.5 };
+
+  it.each<[string, string]>([
+    ["gemini-2.5-flash", "responseJsonSchema"],
+    ["gemini-3-flash-preview", "responseJsonSchema"],
+    ["gemini-2.0-flash", "responseSchema"],
+  ])("%s: JSON mode with %s is accepted and the text parses", async (model, field) => {
+    fake.enqueue({ kind: "json", value: weather });
+    const request = validateMessagesRequest({
+      model,
+      max_tokens: 1000,
+      messages: [{ role: "user", content: "Weather in Bern?" }],
+      output_config: { format: { type: "json_schema", schema } },
+    });
+    const { value, context } = convertToGeminiRequest(request);
+    const response = await client.models.generateContent(value);
+    expectAccepted();
+    expect(fake.requests[0]?.body.generationConfig).toMatchObject({
+      responseMimeType: "application/json",
+      [field]: expect.any(Object),
+    });
+    const message = convertToAnthropicMessage(response, { context, generateId }).value;
+    expect(message.content.filter((block) => block.type === "text")).toHaveLength(1);
+    expect(JSON.parse(textOf(message.content))).toEqual(weather);
+  });
+
+  it.each(["gemini-2.5-pro", "gemini-3-pro-preview"])(
+    "%s: JSON mode with tools is accepted",
+    async (model) => {
+      fake.enqueue({ kind: "json", value: weather });
+      const request = validateMessagesRequest({
+        model,
+        max_tokens: 1000,
+        messages: [{ role: "user", content: "Weather in Bern?" }],
+        tools: [bash],
+        output_config: { format: { type: "json_schema", schema } },
+      });
+      await client.models.generateContent(convertToGeminiRequest(request).value);
+      expectAccepted();
+    },
+  );
+});
