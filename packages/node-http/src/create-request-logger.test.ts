@@ -32,7 +32,7 @@ describe("createRequestLogger", () => {
     const { lines, onRequestComplete } = capture("text");
     onRequestComplete(record);
     expect(lines).toEqual([
-      "POST /v1/messages claude-opus-4-5→gemini-2.5-pro 200 1234ms in=100 out=20 stream\n",
+      "POST /v1/messages claude-opus-4-5→gemini-2.5-pro 200 1234ms in=100 out=20 stream req_abc\n",
     ]);
   });
 
@@ -65,7 +65,7 @@ describe("createRequestLogger", () => {
     quiet.onRequestComplete(record);
     quiet.onRequestComplete({ ...record, status: 529, errorType: "overloaded_error" });
     expect(quiet.lines).toEqual([
-      "POST /v1/messages claude-opus-4-5→gemini-2.5-pro 529 1234ms in=100 out=20 stream error=overloaded_error\n",
+      "POST /v1/messages claude-opus-4-5→gemini-2.5-pro 529 1234ms in=100 out=20 stream error=overloaded_error req_abc\n",
     ]);
     const silent = capture("json", "silent");
     silent.logger.error("boom");

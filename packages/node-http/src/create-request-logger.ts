@@ -64,9 +64,13 @@ export function createRequestLogger(options: RequestLoggerOptions): {
         ? ` in=${record.inputTokens ?? 0} out=${record.outputTokens ?? 0}`
         : "";
     const extras = [
+      record.thinkingTokens ? `thinking=${record.thinkingTokens}` : "",
+      record.cachedTokens ? `cached=${record.cachedTokens}` : "",
+      record.timeToFirstTokenMs !== undefined ? `ttft=${Math.round(record.timeToFirstTokenMs)}ms` : "",
       record.stream ? "stream" : "",
       record.retries > 0 ? `retries=${record.retries}` : "",
       record.errorType ? `error=${record.errorType}` : "",
+      record.requestId,
     ]
       .filter(Boolean)
       .join(" ");

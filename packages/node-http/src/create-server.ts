@@ -1,5 +1,6 @@
 import { createServer as createHttpServer, type Server } from "node:http";
 import { createFetchHandler, type FetchHandlerOptions } from "@claude-gemini/fetch-handler";
+import { createMetrics, type ProxyMetrics } from "./create-metrics.js";
 import { createNodeListener } from "./create-node-listener.js";
 
 /** Options of {@link createServer}: the fetch handler's, plus Node server timeouts. */
@@ -16,6 +17,11 @@ export interface CreateServerOptions extends FetchHandlerOptions {
    * to the request only, never to the response, so long event streams are not cut by it.
    */
   receiveTimeoutMs?: number;
+  /**
+   * Serve Prometheus metrics on `GET /metrics` (behind `proxyApiKey` when one is set). `true`
+   * makes a fresh {@link createMetrics}; pass your own to read its registry too. Default off.
+   */
+  metrics?: boolean | ProxyMetrics;
 }
 
 /**
@@ -30,8 +36,12 @@ export interface CreateServerOptions extends FetchHandlerOptions {
  * createServer({ apiKey: process.env.GEMINI_API_KEY }).listen(8080, "127.0.0.1");
  */
 export function createServer(options: CreateServerOptions = {}): Server {
-  const { keepAliveTimeoutMs, headersTimeoutMs, receiveTimeoutMs, ...handlerOptions } = options;
-  const listener = createNodeListener(createFetchHandler(handlerOptions), {
+  const { keepAliveTimeoutMs, headersTimeoutMs, receiveTimeoutMs, metrics, ...handlerOptions } = options;
+  const proxyMetrics = metrics === true ? createMetrics() : metrics || undefined;
+  const handler = proxyMetrics
+    ? proxyMetrics.serve(createFetchHandler(proxyMetrics.observe(handlerOptions)), handlerOptions)
+    : createFetchHandler(handlerOptions);
+  const listener = createNodeListener(handler, {
     maxBodyBytes: handlerOptions.maxBodyBytes,
   });
   const server = createHttpServer(listener);

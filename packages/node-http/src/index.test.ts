@@ -8,6 +8,7 @@ describe("@claude-gemini/node-http exports", () => {
         "DEFAULT_MAX_BODY_BYTES",
         "MISSING_API_KEY_MESSAGE",
         "closeServerGracefully",
+        "createMetrics",
         "createNodeListener",
         "createRequestLogger",
         "createServer",

@@ -1,4 +1,5 @@
 export { type CloseServerOptions, closeServerGracefully } from "./close-server-gracefully.js";
+export { createMetrics, type ProxyMetrics } from "./create-metrics.js";
 export {
   createNodeListener,
   DEFAULT_MAX_BODY_BYTES,

@@ -20,6 +20,10 @@ export interface ProxyConfig {
   logLevel: LogLevel;
   requestTimeoutMs?: number;
   maxBodyBytes?: number;
+  /** Serve Prometheus metrics on `GET /metrics` (`ENABLE_METRICS`); unset means off. */
+  enableMetrics?: boolean;
+  /** Origins browsers may call from (`CORS_ORIGINS`); unset means CORS stays off. */
+  corsOrigins?: string[] | "*";
 }
 
 /** What {@link loadConfig} found: settings and warnings, or every problem at once. */
@@ -35,6 +39,7 @@ export interface LoadConfigOptions {
   cwd?: string;
 }
 
+/** The problem {@link loadConfig} reports when no Gemini credentials are set; tests and wrappers match on it. */
 export const MISSING_API_KEY_MESSAGE =
   "GEMINI_API_KEY is not set. Get a key at https://aistudio.google.com/apikey and put it in the environment or a .env file.";
 
@@ -152,6 +157,25 @@ const environmentSchema = z.object({
     "a number of milliseconds above 0",
   ),
   MAX_BODY_BYTES: integerVariable("MAX_BODY_BYTES", 1, 2 ** 40, "a number of bytes above 0"),
+  ENABLE_METRICS: booleanVariable("ENABLE_METRICS"),
+  CORS_ORIGINS: optionalText.transform((value, context): string[] | "*" | undefined => {
+    if (value === undefined) return undefined;
+    if (value === "*") return "*";
+    const origins = value
+      .split(",")
+      .map((origin) => origin.trim())
+      .filter(Boolean);
+    // An origin is scheme, host and port only: a path or trailing slash would never match.
+    const invalid = origins.filter((origin) => !URL.canParse(origin) || new URL(origin).origin !== origin);
+    if (invalid.length > 0) {
+      context.addIssue({
+        code: "custom",
+        message: `CORS_ORIGINS must be * or a comma-separated list of origins like https://app.example.com, got "${invalid.join(", ")}".`,
+      });
+      return z.NEVER;
+    }
+    return origins;
+  }),
 });
 
 /**
@@ -225,6 +249,8 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadConfigResult {
   if (data.PROXY_API_KEY !== undefined) config.proxyApiKey = data.PROXY_API_KEY;
   if (data.REQUEST_TIMEOUT_MS !== undefined) config.requestTimeoutMs = data.REQUEST_TIMEOUT_MS;
   if (data.MAX_BODY_BYTES !== undefined) config.maxBodyBytes = data.MAX_BODY_BYTES;
+  if (data.ENABLE_METRICS === true) config.enableMetrics = true;
+  if (data.CORS_ORIGINS !== undefined) config.corsOrigins = data.CORS_ORIGINS;
   return { success: true, config, warnings };
 }
 
