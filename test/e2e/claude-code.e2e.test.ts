@@ -306,34 +306,16 @@ describe.concurrent("Claude Code on Gemini", () => {
       }
       const texts = readTranscriptTexts(plan.home, run.result.session_id);
       expect(texts.length, context).toBeGreaterThan(0);
-      // Gemini 3 answers end with a signature-only thinking block, so Claude Code's `result`
-      // (its last block) is empty there: pinned by the `it.fails` test below.
-      if (!plan.variant.generation3) expect(run.result.result.trim()).toBe(texts.at(-1)?.trim());
+      // Claude Code's `result` is the last block of the last answer: on Gemini 3 too, where the
+      // answer's trailing text signature must not become an empty last block.
+      expect(run.result.result.trim(), context).not.toBe("");
+      expect(run.result.result.trim(), context).toBe(texts.at(-1)?.trim());
       plan.definition.check(
         { run, answer: texts.join("\n"), requests, directory: plan.directory },
         plan.variant,
       );
     });
   }
-});
-
-describe("known problems", () => {
-  // Fails today: the stream translator closes a Gemini 3 text answer with an empty `thinking`
-  // block carrying the text part's signature, and Claude Code takes `result` from the last
-  // block. When this starts passing, drop `.fails` and the exemption above.
-  it.fails("gemini-3: the JSON result holds the answer text", async () => {
-    const plan = plans.find(
-      (candidate) => candidate.variant.generation3 && candidate.definition.name === "answer",
-    )!;
-    const run = await runClaudeCli({
-      prompt: `${plan.marker} ${plan.definition.prompt}`,
-      model: plan.variant.cliModel,
-      baseUrl: proxy.url,
-      home: plan.home,
-      cwd: plan.directory,
-    });
-    expect(run.result.result).toContain("The fake says the answer is 42.");
-  });
 });
 
 describe("what the CLI sent", () => {

@@ -1,14 +1,18 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import type { AnthropicMessage } from "./anthropic-api.js";
+import type { AnthropicMessage, MessageParam } from "./anthropic-api.js";
+import { convertMessagesToGemini } from "./convert-messages-to-gemini.js";
 import { convertToAnthropicMessage } from "./convert-to-anthropic-message.js";
+import { createToolNameMap } from "./convert-tool-name.js";
 import type { GeminiGenerateContentResponse, GeminiPart } from "./gemini-api.js";
+import { resolveModel } from "./resolve-model.js";
 import { createSequentialIdGenerator } from "./test-utils/create-sequential-id-generator.js";
 import { createTestContext } from "./test-utils/create-test-context.js";
 import {
   decodeThinkingSignature,
   decodeToolUseIdSignature,
   encodeThinkingSignature,
+  TRAILING_TEXT_SIGNATURE_WARNING,
 } from "./thought-signature.js";
 
 const FIXTURES = new URL("./__fixtures__/responses/", import.meta.url);
@@ -77,15 +81,32 @@ describe("convertToAnthropicMessage on recorded responses", () => {
     expect(warnings).toEqual([]);
   });
 
-  it("thinking + text (2.5): thinking block first, text signature in a carrier block after the text", () => {
-    const { value } = convert(loadResponse("thinking-text"));
-    expect(value.content.map((block) => block.type)).toEqual(["thinking", "text", "thinking"]);
+  it("thinking + text (2.5): thinking block first, the answer's trailing signature is dropped", () => {
+    const { value, warnings } = convert(loadResponse("thinking-text"));
+    expect(value.content.map((block) => block.type)).toEqual(["thinking", "text"]);
     expect(value.content[0]).toMatchObject({ type: "thinking", signature: "" });
     expect((value.content[0] as { thinking: string }).thinking).toContain("Understanding the request");
-    const carrier = value.content[2] as { thinking: string; signature: string };
-    expect(carrier.thinking).toBe("");
-    expect(decodeThinkingSignature(carrier.signature)?.kind).toBe("text");
+    expect(warnings).toEqual([TRAILING_TEXT_SIGNATURE_WARNING]);
     expect(value.usage.output_tokens).toBe(24 + 96);
+  });
+
+  it("text-only Gemini 3 answer: the last block is the answer text, the signature-only part is dropped", () => {
+    const response = loadResponse("gemini3-text-signature");
+    const parts = response.candidates?.[0]?.content?.parts ?? [];
+    // The answer's last part really carries a signature (the stream sends it on an empty part).
+    expect(parts.at(-1)).toEqual({ text: expect.any(String), thoughtSignature: expect.any(String) });
+    const { value, warnings } = convert(response);
+    expect(value.content.at(-1)).toEqual({
+      type: "text",
+      text: expect.stringContaining("Subtract one before calling"),
+    });
+    expect(value.content.map((block) => block.type)).toEqual(["thinking", "text"]);
+    const carriers = value.content.filter(
+      (block) => block.type === "thinking" && decodeThinkingSignature(block.signature) !== undefined,
+    );
+    expect(carriers).toEqual([]);
+    expect(warnings).toContain(TRAILING_TEXT_SIGNATURE_WARNING);
+    expect(value.stop_reason).toBe("end_turn");
   });
 
   it("hides thought text but keeps the block when showThinking is false", () => {
@@ -186,10 +207,44 @@ describe("convertToAnthropicMessage part rules", () => {
     ],
     [
       "empty text with a signature after text attaches to that text",
-      [{ text: "a" }, { text: "", thoughtSignature: signature }],
+      [{ text: "a" }, { text: "", thoughtSignature: signature }, { text: "t", thought: true }],
       [
         { type: "text", text: "a" },
         { type: "thinking", thinking: "", signature: encodeThinkingSignature("text", signature) },
+        { type: "thinking", thinking: "t", signature: "" },
+      ],
+    ],
+    [
+      "a text signature that nothing follows is dropped, the text stays last",
+      [{ text: "a" }, { text: "", thoughtSignature: signature }],
+      [{ type: "text", text: "a" }],
+    ],
+    [
+      "a signature-only part that nothing follows is dropped",
+      [
+        { text: "t", thought: true },
+        { text: "", thoughtSignature: signature },
+      ],
+      [{ type: "thinking", thinking: "t", signature: "" }],
+    ],
+    [
+      "two carriers in a row: the first goes out before the second, the trailing one is dropped",
+      [
+        { text: "a", thoughtSignature: signature },
+        { text: "", thoughtSignature: "b3RoZXI=" },
+      ],
+      [
+        { type: "text", text: "a" },
+        { type: "thinking", thinking: "", signature: encodeThinkingSignature("text", signature) },
+      ],
+    ],
+    [
+      "a signed text part followed by a call keeps its carrier before the tool_use",
+      [{ text: "a", thoughtSignature: signature }, { functionCall: { name: "Bash", args: {} } }],
+      [
+        { type: "text", text: "a" },
+        { type: "thinking", thinking: "", signature: encodeThinkingSignature("text", signature) },
+        { type: "tool_use", id: "toolu_id2", name: "Bash", input: {} },
       ],
     ],
     [
@@ -284,5 +339,90 @@ describe("convertToAnthropicMessage part rules", () => {
   it("STOP stays end_turn even when the client set stop sequences (Gemini does not say which hit)", () => {
     const { value } = convert(fromParts([{ text: "1, 2, 3" }]), { stopSequences: ["4"] });
     expect(value).toMatchObject({ stop_reason: "end_turn", stop_sequence: null });
+  });
+});
+
+describe("convertToAnthropicMessage text-part signature carriers", () => {
+  const textSignature = "dGV4dC1zaWduYXR1cmU=";
+  const callSignature = "Y2FsbC1zaWduYXR1cmU=";
+  const thoughtSignature = "dGhvdWdodC1zaWduYXR1cmU=";
+
+  /** Echoes the message back as Claude Code does and converts it for Gemini 3. */
+  function echoToGemini3(content: AnthropicMessage["content"], followUp: MessageParam) {
+    return convertMessagesToGemini(
+      [{ role: "user", content: "Fix the failing test." }, { role: "assistant", content }, followUp],
+      {
+        toolNames: createToolNameMap(["Bash"]),
+        capabilities: resolveModel("gemini-3-pro-preview").capabilities,
+        declaredToolNames: new Set(["Bash"]),
+      },
+    ).value;
+  }
+
+  it("text + signed text + tool call: the carrier sits between the text and the tool_use", () => {
+    const { value, warnings } = convert(
+      fromParts([
+        { text: "Let me run " },
+        { text: "the tests.", thoughtSignature: textSignature },
+        { functionCall: { name: "Bash", args: { command: "pnpm test" } }, thoughtSignature: callSignature },
+      ]),
+    );
+    expect(value.content.map((block) => block.type)).toEqual(["text", "thinking", "tool_use"]);
+    expect(value.content[0]).toEqual({ type: "text", text: "Let me run the tests." });
+    const carrier = value.content[1] as { thinking: string; signature: string };
+    expect(carrier.thinking).toBe("");
+    expect(decodeThinkingSignature(carrier.signature)).toEqual({ kind: "text", signature: textSignature });
+    const toolUse = value.content[2] as { id: string };
+    expect(decodeToolUseIdSignature(toolUse.id)).toBe(callSignature);
+    expect(value.stop_reason).toBe("tool_use");
+    expect(warnings).toEqual([]);
+
+    // Echoed back, both signatures land on the parts they came on.
+    const contents = echoToGemini3(value.content, {
+      role: "user",
+      content: [{ type: "tool_result", tool_use_id: toolUse.id, content: "1 passed" }],
+    });
+    expect(contents[1]?.parts).toEqual([
+      { text: "Let me run the tests.", thoughtSignature: textSignature },
+      expect.objectContaining({
+        functionCall: expect.objectContaining({ name: "Bash", args: { command: "pnpm test" } }),
+        thoughtSignature: callSignature,
+      }),
+    ]);
+  });
+
+  it("thought + text with a trailing signature: the carrier is dropped, the thought keeps its own", () => {
+    const { value, warnings } = convert(
+      fromParts([
+        { text: "The month is off by one.", thought: true, thoughtSignature },
+        { text: "Subtract one from the month." },
+        { text: "", thoughtSignature: textSignature },
+      ]),
+    );
+    expect(value.content).toEqual([
+      {
+        type: "thinking",
+        thinking: "The month is off by one.",
+        signature: encodeThinkingSignature("thought", thoughtSignature),
+      },
+      { type: "text", text: "Subtract one from the month." },
+    ]);
+    expect(warnings).toEqual([TRAILING_TEXT_SIGNATURE_WARNING]);
+
+    // The next turn starts with the user's message, so Gemini 3 takes the answer without its signature.
+    const contents = echoToGemini3(value.content, { role: "user", content: "Thanks." });
+    expect(contents[1]?.parts).toEqual([
+      { text: "The month is off by one.", thought: true, thoughtSignature },
+      { text: "Subtract one from the month." },
+    ]);
+  });
+
+  it("a notice block does not pull a trailing carrier in: it is dropped before the notice", () => {
+    const { value, warnings } = convert(
+      fromParts([{ text: "Partial", thoughtSignature: textSignature }], "SAFETY"),
+    );
+    expect(value.content.map((block) => block.type)).toEqual(["text", "text"]);
+    expect(value.content[0]).toEqual({ type: "text", text: "Partial" });
+    expect(warnings).toContain(TRAILING_TEXT_SIGNATURE_WARNING);
   });
 });

@@ -7,7 +7,11 @@ import type { IdGenerator } from "./create-id-generator.js";
 import type { GeminiGenerateContentResponse } from "./gemini-api.js";
 import { readResponsePart } from "./read-response-part.js";
 import { resolveResponseOutcome } from "./resolve-response-outcome.js";
-import { encodeThinkingSignature, encodeToolUseId } from "./thought-signature.js";
+import {
+  encodeThinkingSignature,
+  encodeToolUseId,
+  TRAILING_TEXT_SIGNATURE_WARNING,
+} from "./thought-signature.js";
 
 /** What the response side needs: the request's context and a source of ids. */
 export interface ConvertResponseOptions {
@@ -21,8 +25,9 @@ export interface ConvertResponseOptions {
  * Only the first candidate is read; its parts keep their order. Thought parts become
  * `thinking` blocks (text hidden unless `context.showThinking`), consecutive parts of the same
  * kind merge, and a part that carries a thought signature closes its block: a thought's
- * signature stays on its `thinking` block, a text part's signature follows its `text` block in
- * an empty `thinking` block, and a call's signature rides in the `tool_use` id (see
+ * signature stays on its `thinking` block, a text part's signature goes in an empty `thinking`
+ * block placed before the next block (dropped with a warning when nothing follows, so the
+ * answer text stays the last block), and a call's signature rides in the `tool_use` id (see
  * `thought-signature.ts`). Parts Anthropic cannot carry (code execution, images) are dropped
  * with a warning. Grounding metadata (web search) adds `server_tool_use` / `web_search_tool_result`
  * blocks before the answer and `citations` on the text (see `convert-grounding-to-anthropic.ts`).
@@ -48,8 +53,17 @@ export function convertToAnthropicMessage(
   let content: ContentBlock[] = [];
   // The block later parts may still merge into; `undefined` once a signature or another kind closed it.
   let open: TextContent | ThinkingContent | undefined;
+  // A text part's signature carrier waits here until another block follows it (see
+  // `thought-signature.ts`); one still waiting when the parts run out is dropped.
+  let pendingCarrier: ThinkingContent | undefined;
   let hasToolCalls = false;
   let hasVisibleOutput = false;
+
+  function pushBlock(block: ContentBlock): void {
+    if (pendingCarrier !== undefined) content.push(pendingCarrier);
+    pendingCarrier = undefined;
+    content.push(block);
+  }
 
   for (const part of candidate?.content?.parts ?? []) {
     const item = readResponsePart(part, context.toolNames);
@@ -57,7 +71,7 @@ export function convertToAnthropicMessage(
       case "thought": {
         if (open?.type !== "thinking") {
           open = { type: "thinking", thinking: "", signature: "" };
-          content.push(open);
+          pushBlock(open);
         }
         if (context.showThinking) open.thinking += item.text;
         if (item.signature !== undefined) {
@@ -71,17 +85,19 @@ export function convertToAnthropicMessage(
           hasVisibleOutput = true;
           if (open?.type !== "text") {
             open = { type: "text", text: "" };
-            content.push(open);
+            pushBlock(open);
           }
           open.text += item.text;
         }
         if (item.signature !== undefined) {
           const kind = open?.type === "text" ? "text" : "empty";
-          content.push({
+          // An earlier carrier is followed by this one, so it goes out first.
+          if (pendingCarrier !== undefined) content.push(pendingCarrier);
+          pendingCarrier = {
             type: "thinking",
             thinking: "",
             signature: encodeThinkingSignature(kind, item.signature),
-          });
+          };
           open = undefined;
         }
         break;
@@ -90,7 +106,7 @@ export function convertToAnthropicMessage(
         hasToolCalls = true;
         hasVisibleOutput = true;
         open = undefined;
-        content.push({
+        pushBlock({
           type: "tool_use",
           id: encodeToolUseId(generateId(), item.signature),
           name: item.name,
@@ -105,6 +121,10 @@ export function convertToAnthropicMessage(
         break;
     }
   }
+
+  // Gemini 3 checks only this turn's function-call signatures and a final answer ends the turn,
+  // so a trailing carrier is never checked; as the last block it would read as an empty answer.
+  if (pendingCarrier !== undefined) warnings.push(TRAILING_TEXT_SIGNATURE_WARNING);
 
   // Web search grounding: the searches go before the answer (after leading thinking), as Anthropic
   // orders them, and the answer text is split into cited blocks.
@@ -141,7 +161,7 @@ export function convertToAnthropicMessage(
       // Gemini strips a matched stop sequence and never says which one hit, so a `STOP` is
       // reported as `end_turn` even when the client set `stop_sequences`.
       stop_sequence: null,
-      usage: convertUsage(response.usageMetadata),
+      usage: convertUsage(response.usageMetadata, context.cacheCreationInputTokens),
     },
     warnings,
   };

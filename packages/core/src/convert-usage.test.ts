@@ -24,4 +24,19 @@ describe("convertUsage", () => {
       cache_read_input_tokens: cacheRead,
     });
   });
+
+  it("reports the cache a host created for this request as a write, not a read", () => {
+    const usage = { promptTokenCount: 1000, cachedContentTokenCount: 800, candidatesTokenCount: 4 };
+    expect(convertUsage(usage, 800)).toEqual({
+      input_tokens: 200,
+      output_tokens: 4,
+      cache_creation_input_tokens: 800,
+      cache_read_input_tokens: 0,
+    });
+    // Never more written than Gemini says it served from the cache.
+    expect(convertUsage({ promptTokenCount: 100, cachedContentTokenCount: 30 }, 500)).toMatchObject({
+      cache_creation_input_tokens: 30,
+      cache_read_input_tokens: 0,
+    });
+  });
 });

@@ -16,7 +16,12 @@ import { accumulateStream } from "./test-utils/accumulate-stream.js";
 import { assertAnthropicStream } from "./test-utils/assert-anthropic-stream.js";
 import { createSequentialIdGenerator } from "./test-utils/create-sequential-id-generator.js";
 import { createTestContext } from "./test-utils/create-test-context.js";
-import { decodeThinkingSignature, decodeToolUseIdSignature } from "./thought-signature.js";
+import {
+  decodeThinkingSignature,
+  decodeToolUseIdSignature,
+  encodeThinkingSignature,
+  TRAILING_TEXT_SIGNATURE_WARNING,
+} from "./thought-signature.js";
 
 const FIXTURES = new URL("./__fixtures__/responses/", import.meta.url);
 
@@ -89,14 +94,19 @@ describe("createStreamTranslator on recorded streams", () => {
     },
   );
 
-  it("Gemini 3 final signature-only chunk becomes a text carrier, never an empty text block", () => {
-    const events = translate(loadChunks("gemini3-text-signature"));
+  it("Gemini 3 final signature-only chunk is dropped: the answer text is the last block", () => {
+    const translator = createStreamTranslator(options());
+    const events = [...loadChunks("gemini3-text-signature").flatMap((item) => translator.push(item))];
+    events.push(...translator.finish());
     const starts = events.filter((event) => event.type === "content_block_start");
-    expect(starts.map((event) => event.content_block.type)).toEqual(["thinking", "text", "thinking"]);
-    const signature = events.find((event) => event.type === "content_block_delta" && event.index === 2);
-    expect(signature).toMatchObject({ delta: { type: "signature_delta" } });
-    const delta = (signature as { delta: { signature: string } }).delta;
-    expect(decodeThinkingSignature(delta.signature)?.kind).toBe("text");
+    expect(starts.map((event) => event.content_block.type)).toEqual(["thinking", "text"]);
+    expect(events.some((event) => event.type === "content_block_delta" && event.index === 2)).toBe(false);
+    const message = accumulateStream(events);
+    expect(message.content.at(-1)).toEqual({
+      type: "text",
+      text: expect.stringContaining("Subtract one before calling"),
+    });
+    expect(translator.warnings).toEqual([TRAILING_TEXT_SIGNATURE_WARNING]);
   });
 
   it("parallel calls across chunks become separate tool_use blocks with their own indexes", () => {
@@ -142,6 +152,103 @@ describe("createStreamTranslator on recorded streams", () => {
     const events = translate(loadChunks(name));
     expect(events.at(-1)).toEqual({ type: "message_stop" });
     expect(events.at(-2)).toMatchObject({ type: "message_delta", delta: { stop_reason: stopReason } });
+  });
+});
+
+describe("createStreamTranslator text-part signature carriers", () => {
+  const textSignature = "dGV4dC1zaWduYXR1cmU=";
+  const callSignature = "Y2FsbC1zaWduYXR1cmU=";
+  const thoughtSignature = "dGhvdWdodC1zaWduYXR1cmU=";
+
+  /** The type of each block in start order, with the carrier kind for signature-only thinking blocks. */
+  function describeBlocks(events: readonly AnthropicStreamEvent[]): string[] {
+    return events.flatMap((event) => {
+      if (event.type === "content_block_start") return [event.content_block.type];
+      if (event.type === "content_block_delta" && event.delta.type === "signature_delta") {
+        return [`signature:${decodeThinkingSignature(event.delta.signature)?.kind}`];
+      }
+      return [];
+    });
+  }
+
+  it("text + signed text + tool call: the carrier goes out only when the call arrives, before it", () => {
+    const translator = createStreamTranslator(options());
+    const early = [
+      ...translator.push(chunk([{ text: "Let me run " }])),
+      ...translator.push(chunk([{ text: "the tests.", thoughtSignature: textSignature }])),
+    ];
+    // Nothing followed the signed text yet, so its carrier is still held back.
+    expect(describeBlocks(early)).toEqual(["text"]);
+    const late = [
+      ...translator.push(
+        chunk(
+          [
+            {
+              functionCall: { name: "Bash", args: { command: "pnpm test" } },
+              thoughtSignature: callSignature,
+            },
+          ],
+          {
+            finishReason: "STOP" as never,
+          },
+        ),
+      ),
+      ...translator.finish(),
+    ];
+    expect(describeBlocks(late)).toEqual(["thinking", "signature:text", "tool_use"]);
+    const events = [...early, ...late];
+    assertAnthropicStream(events);
+    const message = accumulateStream(events);
+    expect(message.content).toEqual([
+      { type: "text", text: "Let me run the tests." },
+      { type: "thinking", thinking: "", signature: encodeThinkingSignature("text", textSignature) },
+      { type: "tool_use", id: expect.any(String), name: "Bash", input: { command: "pnpm test" } },
+    ]);
+    expect(decodeToolUseIdSignature((message.content[2] as { id: string }).id)).toBe(callSignature);
+    expect(message.stop_reason).toBe("tool_use");
+    expect(translator.warnings).toEqual([]);
+  });
+
+  it("thought + text with a trailing signature: the carrier is dropped, the thought keeps its own", () => {
+    const translator = createStreamTranslator(options());
+    const events = [
+      ...translator.push(chunk([{ text: "The month is off by one.", thought: true, thoughtSignature }])),
+      ...translator.push(chunk([{ text: "Subtract one from the month." }])),
+      ...translator.push(
+        chunk([{ text: "", thoughtSignature: textSignature }], { finishReason: "STOP" as never }),
+      ),
+      ...translator.finish(),
+    ];
+    assertAnthropicStream(events);
+    expect(describeBlocks(events)).toEqual(["thinking", "signature:thought", "text"]);
+    expect(accumulateStream(events).content).toEqual([
+      {
+        type: "thinking",
+        thinking: "The month is off by one.",
+        signature: encodeThinkingSignature("thought", thoughtSignature),
+      },
+      { type: "text", text: "Subtract one from the month." },
+    ]);
+    expect(translator.warnings).toEqual([TRAILING_TEXT_SIGNATURE_WARNING]);
+  });
+
+  it("a pending carrier goes out before the next text or thought, in order", () => {
+    const events = translate([
+      chunk([{ text: "a", thoughtSignature: textSignature }]),
+      chunk([{ text: "b" }]),
+      chunk([{ text: "", thoughtSignature: callSignature }]),
+      chunk([{ text: "t", thought: true }], { finishReason: "MAX_TOKENS" as never }),
+    ]);
+    assertAnthropicStream(events);
+    expect(describeBlocks(events)).toEqual([
+      "text",
+      "thinking",
+      "signature:text",
+      "text",
+      "thinking",
+      "signature:text",
+      "thinking",
+    ]);
   });
 });
 

@@ -16,7 +16,11 @@ import type {
 } from "./gemini-api.js";
 import { readResponsePart } from "./read-response-part.js";
 import { resolveResponseOutcome } from "./resolve-response-outcome.js";
-import { encodeThinkingSignature, encodeToolUseId } from "./thought-signature.js";
+import {
+  encodeThinkingSignature,
+  encodeToolUseId,
+  TRAILING_TEXT_SIGNATURE_WARNING,
+} from "./thought-signature.js";
 
 /** Options of {@link createStreamTranslator}. */
 export interface StreamTranslatorOptions extends ConvertResponseOptions {
@@ -52,8 +56,9 @@ type OpenBlock = { index: number; kind: "text" } | { index: number; kind: "think
  * 0, 1, 2… never reused, a delta only inside an open block, `signature_delta` right before a
  * thinking block's `content_block_stop`, `message_delta` (with usage) and `message_stop` last.
  * Blocks follow the same rules as `convertToAnthropicMessage`, so the events rebuild to the
- * message the non-streaming converter makes. A stream that ends without a finish reason ends
- * with an `error` event, never with `message_stop`, so clients know to retry.
+ * message the non-streaming converter makes, including where a text part's signature carrier
+ * goes (held until the next block opens, dropped when none does). A stream that ends without a
+ * finish reason ends with an `error` event, never with `message_stop`, so clients know to retry.
  *
  * A chunk carrying `{ error }` is passed to `mapError` as it came (Gemini's error body).
  *
@@ -70,6 +75,9 @@ export function createStreamTranslator(options: StreamTranslatorOptions): Stream
   let finished = false;
   let nextIndex = 0;
   let open: OpenBlock | undefined;
+  // A text part's signature carrier waits here until another block follows it (see
+  // `thought-signature.ts`); one still waiting at `finish()` is dropped.
+  let pendingCarrier: string | undefined;
   let latestUsage: GeminiUsageMetadata | undefined;
   let finishReason: string | undefined;
   let blockReason: string | undefined;
@@ -78,10 +86,24 @@ export function createStreamTranslator(options: StreamTranslatorOptions): Stream
   let hasVisibleOutput = false;
   let groundingMetadata: GeminiGroundingMetadata | undefined;
 
+  /** Opens a block, after the pending carrier if there is one: the carrier precedes what follows it. */
   function startBlock(events: AnthropicStreamEvent[], block: ContentBlock): number {
+    flushCarrier(events);
+    return openBlock(events, block);
+  }
+
+  function openBlock(events: AnthropicStreamEvent[], block: ContentBlock): number {
     const index = nextIndex++;
     events.push({ type: "content_block_start", index, content_block: block });
     return index;
+  }
+
+  function flushCarrier(events: AnthropicStreamEvent[]): void {
+    if (pendingCarrier === undefined) return;
+    const index = openBlock(events, { type: "thinking", thinking: "", signature: "" });
+    delta(events, index, { type: "signature_delta", signature: pendingCarrier });
+    events.push({ type: "content_block_stop", index });
+    pendingCarrier = undefined;
   }
 
   function delta(events: AnthropicStreamEvent[], index: number, value: ContentBlockDelta): void {
@@ -93,12 +115,6 @@ export function createStreamTranslator(options: StreamTranslatorOptions): Stream
     if (signature !== undefined) delta(events, open.index, { type: "signature_delta", signature });
     events.push({ type: "content_block_stop", index: open.index });
     open = undefined;
-  }
-
-  function emitSignatureBlock(events: AnthropicStreamEvent[], signature: string): void {
-    const index = startBlock(events, { type: "thinking", thinking: "", signature: "" });
-    delta(events, index, { type: "signature_delta", signature });
-    events.push({ type: "content_block_stop", index });
   }
 
   function emitTextBlock(events: AnthropicStreamEvent[], text: string): void {
@@ -133,7 +149,7 @@ export function createStreamTranslator(options: StreamTranslatorOptions): Stream
 
   function translate(chunk: GeminiGenerateContentResponse, events: AnthropicStreamEvent[]): void {
     if (!started) {
-      const usage = convertUsage(chunk.usageMetadata);
+      const usage = convertUsage(chunk.usageMetadata, context.cacheCreationInputTokens);
       events.push({
         type: "message_start",
         message: {
@@ -186,7 +202,9 @@ export function createStreamTranslator(options: StreamTranslatorOptions): Stream
           if (item.signature !== undefined) {
             const kind = open?.kind === "text" ? "text" : "empty";
             closeOpen(events);
-            emitSignatureBlock(events, encodeThinkingSignature(kind, item.signature));
+            // An earlier carrier is followed by this one, so it goes out first.
+            flushCarrier(events);
+            pendingCarrier = encodeThinkingSignature(kind, item.signature);
           }
           break;
         }
@@ -256,6 +274,12 @@ export function createStreamTranslator(options: StreamTranslatorOptions): Stream
       finished = true;
       const events: AnthropicStreamEvent[] = [];
       closeOpen(events);
+      // Gemini 3 checks only this turn's function-call signatures and a final answer ends the
+      // turn, so this one is never checked; as the last block it would read as an empty answer.
+      if (pendingCarrier !== undefined) {
+        pendingCarrier = undefined;
+        warnings.push(TRAILING_TEXT_SIGNATURE_WARNING);
+      }
       emitSearchBlocks(events);
       const outcome = resolveResponseOutcome({
         finishReason,
@@ -267,7 +291,7 @@ export function createStreamTranslator(options: StreamTranslatorOptions): Stream
       warnings.push(...outcome.warnings);
       if (outcome.notice !== undefined) emitTextBlock(events, outcome.notice);
       const stopReason: StopReason = outcome.stopReason;
-      const usage: Usage = convertUsage(latestUsage);
+      const usage: Usage = convertUsage(latestUsage, context.cacheCreationInputTokens);
       events.push({ type: "message_delta", delta: { stop_reason: stopReason, stop_sequence: null }, usage });
       events.push({ type: "message_stop" });
       return events;

@@ -9,9 +9,15 @@
  *   `toolu_<random>__gs1_<base64url(signature)>`. Ids are echoed in history and in every
  *   `tool_result.tool_use_id`, so they survive even when a client strips thinking blocks.
  * - A signature on a thought part rides in that `thinking` block's `signature`.
- * - A signature on a text part rides in an empty `thinking` block emitted right after the
- *   text block it belongs to (`kind: "text"`), or standing alone when the part had no text
- *   (`kind: "empty"`).
+ * - A signature on a text part rides in an empty `thinking` block (`kind: "text"` when it
+ *   belongs to the text block before it, `kind: "empty"` when the part had no text). The
+ *   carrier is held back and goes out right before the next block of the same message (a
+ *   thought, a tool call, more text), so a Gemini 3 step with text and a call keeps it ahead of
+ *   the `tool_use`. A carrier that nothing follows is dropped: Gemini 3 validates only the
+ *   function-call signatures of the current turn, and a final text answer ends the turn, so the
+ *   next request starts a new one and never checks it. Keeping it would make it the last
+ *   block, and clients that take the last block as the answer (Claude Code's `result`) would
+ *   show an empty answer.
  *
  * Thinking signatures are `cgm1.<kind>.<signature>`; anything else (a signature made by
  * Anthropic, or edited history) is not ours and is not sent to Gemini.
@@ -19,6 +25,13 @@
 
 /** Gemini's documented placeholder for calls that never had a signature. */
 export const SKIP_THOUGHT_SIGNATURE_VALIDATOR = "skip_thought_signature_validator";
+
+/**
+ * Warning of the response converters when a message ends with a text part's signature: it is
+ * dropped rather than left as an empty last block (see this file's header for why that is safe).
+ */
+export const TRAILING_TEXT_SIGNATURE_WARNING =
+  "Dropped a trailing text-part thought signature: Gemini does not validate signatures on a final text answer.";
 
 const TOOL_USE_PREFIX = "toolu_";
 const TOOL_USE_SIGNATURE_MARK = "__gs1_";
