@@ -153,6 +153,36 @@ interface Frame {
 /** Depth-first over arrays and objects with an explicit stack; the path is rebuilt only on failure. */
 function checkNestingDepth(body: unknown, maxNestingDepth: number): void {
   if (typeof body !== "object" || body === null) return;
+  // Runs on every request body, so the common case walks with two flat stacks and no
+  // per-node allocation; only a body that breaks the limit is walked again to name the path.
+  if (maxNestingDepth < 1) throwNestingError(body, maxNestingDepth);
+  const values: object[] = [body];
+  const depths: number[] = [1];
+  for (let value = values.pop(); value !== undefined; value = values.pop()) {
+    const childDepth = depths.pop()! + 1;
+    if (Array.isArray(value)) {
+      for (let index = 0; index < value.length; index++) {
+        const child: unknown = value[index];
+        if (typeof child !== "object" || child === null) continue;
+        if (childDepth > maxNestingDepth) throwNestingError(body, maxNestingDepth);
+        values.push(child);
+        depths.push(childDepth);
+      }
+    } else {
+      const record = value as Record<string, unknown>;
+      for (const key of Object.keys(record)) {
+        const child = record[key];
+        if (typeof child !== "object" || child === null) continue;
+        if (childDepth > maxNestingDepth) throwNestingError(body, maxNestingDepth);
+        values.push(child);
+        depths.push(childDepth);
+      }
+    }
+  }
+}
+
+/** The slow walk that remembers parents, run once a body is known to nest too deep. */
+function throwNestingError(body: object, maxNestingDepth: number): never {
   const stack: Frame[] = [{ value: body, depth: 1, parent: undefined, key: "" }];
   for (let frame = stack.pop(); frame !== undefined; frame = stack.pop()) {
     if (frame.depth > maxNestingDepth) {
@@ -170,6 +200,7 @@ function checkNestingDepth(body: unknown, maxNestingDepth: number): void {
       }
     }
   }
+  throw new InvalidRequestError(`Nesting is deeper than the limit of ${maxNestingDepth} levels`);
 }
 
 function pathOf(frame: Frame): PathSegment[] {
