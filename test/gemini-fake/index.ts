@@ -3,6 +3,7 @@ export { type FakeModel, KNOWN_MODELS } from "./known-models.js";
 export { startGeminiFake } from "./start-gemini-fake.js";
 export type {
   FakeAction,
+  FakeCachedContent,
   FakeCall,
   FakeFinishReason,
   FakeUsage,

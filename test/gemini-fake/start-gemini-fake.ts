@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { buildErrorBody } from "./build-error-body.js";
+import { type CacheCaller, type CacheStore, createCacheStore } from "./create-cache-store.js";
 import { createSignatureRegistry } from "./create-signature-registry.js";
 import { estimateFakeTokens } from "./estimate-fake-tokens.js";
 import type { FakeRejection } from "./fake-rejection.js";
@@ -18,9 +19,12 @@ const DEFAULT_SCENARIO: Scenario = { kind: "text", text: "Hello from the Gemini 
 const signatures = createSignatureRegistry();
 
 interface Route {
-  apiVersion: "v1" | "v1beta";
+  apiVersion: "v1" | "v1beta" | "v1beta1";
   model: string;
   action: FakeAction;
+  vertex?: { project: string; location: string };
+  /** The full cached-content name of a `cachedContents/{id}` path. */
+  cacheName?: string;
 }
 
 /**
@@ -40,6 +44,7 @@ export async function startGeminiFake(options: StartGeminiFakeOptions = {}): Pro
   const sockets = new Set<Socket>();
   let defaultScenario = DEFAULT_SCENARIO;
   let nextId = 1;
+  const cacheStore = createCacheStore({ minTokens: options.minCacheTokens ?? 1024 });
 
   const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
@@ -71,6 +76,7 @@ export async function startGeminiFake(options: StartGeminiFakeOptions = {}): Pro
       path: url.pathname,
       apiVersion: route?.apiVersion ?? "v1beta",
       model: route?.model ?? "",
+      ...(route?.vertex ? { vertex: route.vertex } : {}),
       action: route?.action ?? "get",
       query: Object.fromEntries(url.searchParams),
       headers: flattenHeaders(request.headers),
@@ -99,8 +105,17 @@ export async function startGeminiFake(options: StartGeminiFakeOptions = {}): Pro
       reject({ status: 404, geminiStatus: "NOT_FOUND", message: `Unknown path ${url.pathname}.` });
       return;
     }
-    const authFailure = checkApiKey(request, url, options.apiKey);
+    const authFailure = route.vertex
+      ? checkVertexCaller(request, route.vertex, options.vertex)
+      : checkApiKey(request, url, acceptedKeys(options));
     if (authFailure) return reject(authFailure);
+    const caller = describeCaller(request, url, route);
+    if (route.action.endsWith("CachedContent")) {
+      const outcome = serveCachedContent(cacheStore, route, record.body, caller);
+      if ("geminiStatus" in outcome) return reject(outcome);
+      sendJson(response, outcome.status, outcome.body);
+      return;
+    }
     if (route.action === "list") {
       sendJson(response, 200, { models: Object.values(KNOWN_MODELS).map(describeModel) });
       return;
@@ -131,16 +146,28 @@ export async function startGeminiFake(options: StartGeminiFakeOptions = {}): Pro
       sendJson(response, 200, { totalTokens: countTokens(record.body) });
       return;
     }
-    const rejection = strict ? validateGenerateRequest(record.body, checkContext) : undefined;
+    // A cached content is folded into the body, so every rule also sees the cached tools.
+    let cachedTokens: number | undefined;
+    let checkedRecord = record;
+    if (record.body !== null && typeof record.body === "object" && record.body.cachedContent !== undefined) {
+      const resolved = cacheStore.resolve(record.body, model.id, caller);
+      if ("geminiStatus" in resolved) return reject(resolved);
+      cachedTokens = resolved.cache.tokens;
+      checkedRecord = { ...record, body: resolved.body };
+    }
+    const rejection = strict ? validateGenerateRequest(checkedRecord.body, checkContext) : undefined;
     if (rejection) return reject(rejection);
 
     const scenario = queue.shift() ?? defaultScenario;
-    const plan = planScenario(scenario, {
-      request: record,
-      model,
-      signatures,
-      responseId: randomBytes(9).toString("base64url"),
-    });
+    const plan = addCachedTokens(
+      planScenario(scenario, {
+        request: checkedRecord,
+        model,
+        signatures,
+        responseId: randomBytes(9).toString("base64url"),
+      }),
+      cachedTokens,
+    );
     const streaming = route.action === "streamGenerateContent";
     const wait = (milliseconds: number) =>
       milliseconds > 0
@@ -204,6 +231,8 @@ export async function startGeminiFake(options: StartGeminiFakeOptions = {}): Pro
         for (const socket of sockets) socket.destroy();
         server.close(() => resolve());
       }),
+    cachedContents: () => cacheStore.list(),
+    expireCachedContents: () => cacheStore.expireAll(),
   };
 }
 
@@ -306,7 +335,7 @@ const POST_ACTIONS = new Set(["generateContent", "streamGenerateContent", "count
 
 function parseRoute(method: string, pathname: string): Route | undefined {
   const match = ROUTE.exec(pathname);
-  if (!match) return undefined;
+  if (!match) return parseVertexOrCacheRoute(method, pathname);
   const apiVersion = match[1] as "v1" | "v1beta";
   const model = decodeURIComponent(match[2] ?? "");
   const verb = match[3];
@@ -321,7 +350,7 @@ function parseRoute(method: string, pathname: string): Route | undefined {
 function checkApiKey(
   request: IncomingMessage,
   url: URL,
-  expected: string | undefined,
+  expected: readonly string[] | undefined,
 ): FakeRejection | undefined {
   const header = request.headers["x-goog-api-key"];
   const key = (Array.isArray(header) ? header[0] : header) ?? url.searchParams.get("key") ?? undefined;
@@ -333,7 +362,7 @@ function checkApiKey(
         "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.",
     };
   }
-  if (expected !== undefined && key !== expected) {
+  if (expected !== undefined && !expected.includes(key)) {
     return {
       status: 400,
       geminiStatus: "INVALID_ARGUMENT",
@@ -398,4 +427,151 @@ function flattenHeaders(headers: IncomingMessage["headers"]): Record<string, str
     if (value !== undefined) out[name] = Array.isArray(value) ? value.join(", ") : value;
   }
   return out;
+}
+
+// Vertex AI: `/{version}/projects/{p}/locations/{l}/publishers/google/models/{m}:{verb}` for calls,
+// `/{version}/publishers/google/models/{m}` for `models.get` (the SDK leaves the project out there).
+const VERTEX_MODEL_ROUTE =
+  /^\/(v1|v1beta1)\/projects\/([^/]+)\/locations\/([^/]+)\/publishers\/google\/models\/([^/:]+):([A-Za-z]+)$/;
+const VERTEX_GET_MODEL_ROUTE = /^\/(v1|v1beta1)\/publishers\/google\/models\/([^/:]+)$/;
+const CACHE_ROUTE = /^\/(v1|v1beta)\/cachedContents(?:\/([^/]+))?$/;
+const VERTEX_CACHE_ROUTE =
+  /^\/(v1|v1beta1)\/projects\/([^/]+)\/locations\/([^/]+)\/cachedContents(?:\/([^/]+))?$/;
+const CACHE_ACTIONS: Readonly<Record<string, FakeAction>> = {
+  POST: "createCachedContent",
+  GET: "getCachedContent",
+  PATCH: "updateCachedContent",
+  DELETE: "deleteCachedContent",
+};
+
+function parseVertexOrCacheRoute(method: string, pathname: string): Route | undefined {
+  const call = VERTEX_MODEL_ROUTE.exec(pathname);
+  if (call) {
+    const verb = call[5]!;
+    if (method !== "POST" || !POST_ACTIONS.has(verb)) return undefined;
+    return {
+      apiVersion: call[1] as Route["apiVersion"],
+      model: decodeURIComponent(call[4]!),
+      action: verb as FakeAction,
+      vertex: { project: call[2]!, location: call[3]! },
+    };
+  }
+  const get = VERTEX_GET_MODEL_ROUTE.exec(pathname);
+  if (get && method === "GET") {
+    // No project in the path: the caller is still a Vertex AI caller, of no particular project.
+    return {
+      apiVersion: get[1] as Route["apiVersion"],
+      model: decodeURIComponent(get[2]!),
+      action: "get",
+      vertex: { project: "", location: "" },
+    };
+  }
+  const cache = CACHE_ROUTE.exec(pathname);
+  const vertexCache = cache ? undefined : VERTEX_CACHE_ROUTE.exec(pathname);
+  const action = CACHE_ACTIONS[method];
+  if (!action || !(cache || vertexCache)) return undefined;
+  const id = cache ? cache[2] : vertexCache![4];
+  // POST on the collection creates; everything else addresses one cached content.
+  if ((action === "createCachedContent") !== (id === undefined)) return undefined;
+  if (cache) {
+    return {
+      apiVersion: cache[1] as Route["apiVersion"],
+      model: "",
+      action,
+      ...(id ? { cacheName: `cachedContents/${id}` } : {}),
+    };
+  }
+  const [, version, project, location] = vertexCache!;
+  return {
+    apiVersion: version as Route["apiVersion"],
+    model: "",
+    action,
+    vertex: { project: project!, location: location! },
+    ...(id ? { cacheName: `projects/${project}/locations/${location}/cachedContents/${id}` } : {}),
+  };
+}
+
+function acceptedKeys(options: StartGeminiFakeOptions): string[] | undefined {
+  if (options.apiKey === undefined && options.apiKeys === undefined) return undefined;
+  return [...(options.apiKey === undefined ? [] : [options.apiKey]), ...(options.apiKeys ?? [])];
+}
+
+/** Vertex AI wants an OAuth bearer token (never an API key) and, when configured, one project and location. */
+function checkVertexCaller(
+  request: IncomingMessage,
+  vertex: { project: string; location: string },
+  expected: StartGeminiFakeOptions["vertex"],
+): FakeRejection | undefined {
+  const token = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? "")?.[1];
+  if (!token || (expected?.acceptToken && !expected.acceptToken(token))) {
+    return {
+      status: 401,
+      geminiStatus: "UNAUTHENTICATED",
+      message:
+        "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.",
+    };
+  }
+  const projectless = vertex.project === "" && vertex.location === "";
+  if (
+    expected &&
+    !projectless &&
+    (vertex.project !== expected.project || vertex.location !== expected.location)
+  ) {
+    return {
+      status: 403,
+      geminiStatus: "PERMISSION_DENIED",
+      message: `Permission 'aiplatform.endpoints.predict' denied on resource '//aiplatform.googleapis.com/projects/${vertex.project}/locations/${vertex.location}' (or it may not exist).`,
+    };
+  }
+  return undefined;
+}
+
+/** Who owns the caches a request may see: its API key, or its Vertex project and location. */
+function describeCaller(request: IncomingMessage, url: URL, route: Route): CacheCaller {
+  if (route.vertex) {
+    const where = `projects/${route.vertex.project}/locations/${route.vertex.location}`;
+    return { owner: `vertex:${where}`, namePrefix: `${where}/cachedContents/` };
+  }
+  const header = request.headers["x-goog-api-key"];
+  const key = (Array.isArray(header) ? header[0] : header) ?? url.searchParams.get("key") ?? "";
+  return { owner: key, namePrefix: "cachedContents/" };
+}
+
+function serveCachedContent(
+  store: CacheStore,
+  route: Route,
+  body: unknown,
+  caller: CacheCaller,
+): { status: number; body: unknown } | FakeRejection {
+  const name = route.cacheName ?? "";
+  switch (route.action) {
+    case "createCachedContent":
+      return store.create(body, caller);
+    case "getCachedContent": {
+      const found = store.get(name, caller);
+      if ("geminiStatus" in found) return found;
+      return {
+        status: 200,
+        body: {
+          name: found.name,
+          model: found.model,
+          usageMetadata: { totalTokenCount: found.tokens },
+          expireTime: new Date(found.expireTime).toISOString(),
+        },
+      };
+    }
+    case "updateCachedContent":
+      return store.update(name, body, caller);
+    default:
+      return store.delete(name, caller);
+  }
+}
+
+/** Every chunk of a request served from a cache reports the cached part of its prompt. */
+function addCachedTokens(plan: ResponsePlan, cachedTokens: number | undefined): ResponsePlan {
+  if (cachedTokens === undefined || plan.type !== "chunks") return plan;
+  for (const chunk of plan.chunks as { usageMetadata?: Record<string, number> }[]) {
+    if (chunk.usageMetadata) chunk.usageMetadata.cachedContentTokenCount = cachedTokens;
+  }
+  return plan;
 }

@@ -7,14 +7,26 @@
  */
 
 /** The endpoint a request addressed. */
-export type FakeAction = "generateContent" | "streamGenerateContent" | "countTokens" | "get" | "list";
+export type FakeAction =
+  | "generateContent"
+  | "streamGenerateContent"
+  | "countTokens"
+  | "get"
+  | "list"
+  | "createCachedContent"
+  | "getCachedContent"
+  | "updateCachedContent"
+  | "deleteCachedContent";
 
 /** One request the fake received, as it arrived on the wire. */
 export interface RecordedRequest {
   id: number;
   method: string;
   path: string;
-  apiVersion: "v1" | "v1beta";
+  /** `v1beta1` only on Vertex AI paths. */
+  apiVersion: "v1" | "v1beta" | "v1beta1";
+  /** Set for Vertex AI paths (`/v1beta1/projects/{project}/locations/{location}/…`). */
+  vertex?: { project: string; location: string };
   /** Model id without the `models/` prefix; empty for `GET models`. */
   model: string;
   action: FakeAction;
@@ -171,6 +183,30 @@ export interface GeminiFake {
   reset(): void;
   /** Stops the server and destroys open sockets. */
   close(): Promise<void>;
+  /** The cached contents created so far (expired ones included until deleted). */
+  cachedContents(): FakeCachedContent[];
+  /** Expires every cached content now, as if its ttl had run out. */
+  expireCachedContents(): void;
+}
+
+/** One cached content held by the fake (`cachedContents.create`). */
+export interface FakeCachedContent {
+  /** `cachedContents/<id>`, or `projects/<p>/locations/<l>/cachedContents/<id>` on Vertex AI. */
+  name: string;
+  /** The model as the client named it. */
+  model: string;
+  /** The bare model id. */
+  modelId: string;
+  systemInstruction?: unknown;
+  tools?: unknown;
+  toolConfig?: unknown;
+  contents?: unknown;
+  /** What every request using the cache reports as `cachedContentTokenCount`. */
+  tokens: number;
+  createTime: number;
+  updateTime: number;
+  /** Milliseconds since the epoch. */
+  expireTime: number;
 }
 
 export interface StartGeminiFakeOptions {
@@ -180,4 +216,14 @@ export interface StartGeminiFakeOptions {
   port?: number;
   /** Validate requests like the real service (default true). */
   strict?: boolean;
+  /** Several accepted keys (for key pools); any other key gets 400 API_KEY_INVALID. Joins `apiKey`. */
+  apiKeys?: string[];
+  /**
+   * Vertex AI paths (`/v1beta1/projects/{p}/locations/{l}/publishers/google/models/{m}:…`) are
+   * always served and need `Authorization: Bearer`; set this to also demand this project and
+   * location (403 otherwise) and to judge the token (401 when `acceptToken` returns false).
+   */
+  vertex?: { project: string; location: string; acceptToken?: (token: string) => boolean };
+  /** Smallest cached content accepted, in fake tokens. Default 1024, Google's minimum for Flash. */
+  minCacheTokens?: number;
 }

@@ -20,4 +20,9 @@ export interface ConversionContext {
   stopSequences: readonly string[];
   /** Domain filters of the request's web search tool, applied to grounding results (see `convert-server-tools-to-gemini.ts`). */
   webSearchDomainFilter?: WebSearchDomainFilter;
+  /**
+   * Tokens of a Gemini cached content the host created for this request; they are reported as
+   * `cache_creation_input_tokens` (out of the cached tokens Gemini reports) instead of cache reads.
+   */
+  cacheCreationInputTokens?: number;
 }

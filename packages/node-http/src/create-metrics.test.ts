@@ -195,4 +195,40 @@ describe("GET /metrics", () => {
       "/v1/models",
     );
   });
+
+  it("counts requests, 429s and removals per pooled key, labelled by fingerprint only", async () => {
+    const pooled = await startGeminiFake({ apiKeys: ["pool-key-1111", "pool-key-2222"] });
+    try {
+      pooled.setDefault({
+        kind: "script",
+        handler: (request) =>
+          request.headers["x-goog-api-key"] === "pool-key-1111"
+            ? {
+                kind: "error",
+                status: 429,
+                geminiStatus: "RESOURCE_EXHAUSTED",
+                message: "Quota.",
+                retryDelay: "60s",
+              }
+            : { kind: "text", text: "ok" },
+      });
+      const url = await start({
+        apiKey: undefined,
+        apiKeys: ["pool-key-1111", "pool-key-2222", "dead-key-0000"],
+        baseUrl: pooled.url,
+        metrics: true,
+      });
+      // 1111 gets a 429 and rests, the dead key is taken out: 2222 serves all three requests.
+      for (let index = 0; index < 3; index++) expect((await post(url)).status).toBe(200);
+      const page = await (await fetch(`${url}/metrics`)).text();
+      expect(readSeries(page, 'claude_gemini_api_key_requests_total{key="…1111"}')).toBe(1);
+      expect(readSeries(page, 'claude_gemini_api_key_rate_limited_total{key="…1111"}')).toBe(1);
+      expect(readSeries(page, 'claude_gemini_api_key_requests_total{key="…2222"}')).toBe(3);
+      expect(readSeries(page, 'claude_gemini_api_key_removals_total{key="…0000"}')).toBe(1);
+      expect(page).not.toContain("pool-key");
+      expect(page).not.toContain("dead-key");
+    } finally {
+      await pooled.close();
+    }
+  });
 });

@@ -160,4 +160,46 @@ describe("loadConfig", () => {
     expect(result.success && result.config).toMatchObject({ port: 8080, models: {} });
     expect(result.success && "proxyApiKey" in result.config).toBe(false);
   });
+
+  it("reads the key pool, fallback chains and context cache settings", () => {
+    const result = loadConfig({
+      env: {
+        GEMINI_API_KEYS: "key-a, key-b,,key-c",
+        FALLBACK_MODELS: "gemini-3-pro-preview:gemini-2.5-pro,gemini-2.5-flash; gemini-2.5-flash",
+        ENABLE_CONTEXT_CACHE: "true",
+        CONTEXT_CACHE_MIN_TOKENS: "2048",
+        CONTEXT_CACHE_TTL_SECONDS: "600",
+      },
+      cwd: workingDirectory(),
+    });
+    expect(result.success && result.config).toMatchObject({
+      apiKeys: ["key-a", "key-b", "key-c"],
+      fallbackModels: {
+        "gemini-3-pro-preview": ["gemini-2.5-pro", "gemini-2.5-flash"],
+        "*": ["gemini-2.5-flash"],
+      },
+      contextCache: { enabled: true, minTokens: 2048, ttlSeconds: 600 },
+    });
+    // GEMINI_API_KEYS alone is enough credentials.
+    expect(result.success && result.config.apiKey).toBeUndefined();
+  });
+
+  it("rejects fallback chains naming something that is not a Gemini model", () => {
+    const result = loadConfig({
+      env: {
+        GEMINI_API_KEY: "key",
+        FALLBACK_MODELS: "gemini-3-pro-preview:gpt-5",
+        CONTEXT_CACHE_TTL_SECONDS: "5",
+      },
+      cwd: workingDirectory(),
+    });
+    expect(result.success).toBe(false);
+    if (result.success) return;
+    expect(result.problems).toEqual([
+      expect.stringContaining(
+        'FALLBACK_MODELS must be chains like gemini-3-pro-preview:gemini-2.5-pro,gemini-2.5-flash (separated by ;) of Gemini model names; not valid: "gpt-5"',
+      ),
+      'CONTEXT_CACHE_TTL_SECONDS must be a number of seconds from 60 to 604800, got "5".',
+    ]);
+  });
 });

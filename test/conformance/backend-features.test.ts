@@ -1,0 +1,380 @@
+import Anthropic, { RateLimitError } from "@anthropic-ai/sdk";
+import {
+  type ApiKeyEventRecord,
+  createFetchHandler,
+  type FetchHandlerOptions,
+  type RequestCompleteRecord,
+} from "@claude-gemini/fetch-handler";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import {
+  type GeminiFake,
+  type RecordedRequest,
+  SIGNATURE_PLACEHOLDER,
+  startGeminiFake,
+} from "../gemini-fake/index.js";
+
+// Issue 8's backend features, end to end: the official Anthropic SDK talks to the bare fetch
+// handler, the handler talks to the strict Gemini fake.
+
+const KEY_A = "pool-key-aaaa";
+const KEY_B = "pool-key-bbbb";
+const DEAD_KEY = "pool-key-dead";
+
+// biome-ignore lint/suspicious/noExplicitAny: recorded Gemini bodies are arbitrary JSON.
+type GeminiPart = Record<string, any>;
+
+const WEATHER_TOOL = {
+  name: "get_weather",
+  description: "Current weather for a city.",
+  input_schema: {
+    type: "object" as const,
+    properties: { city: { type: "string" } },
+    required: ["city"],
+  },
+};
+
+let fake: GeminiFake;
+
+beforeAll(async () => {
+  fake = await startGeminiFake({ apiKeys: [KEY_A, KEY_B] });
+});
+afterAll(() => fake.close());
+beforeEach(() => {
+  fake.reset();
+  fake.setDefault({ kind: "text", text: "Hello from the Gemini fake." });
+});
+
+interface Harness {
+  client: Anthropic;
+  records: RequestCompleteRecord[];
+  keyEvents: ApiKeyEventRecord[];
+  logs: { level: string; message: string; fields?: Record<string, unknown> }[];
+  /** The last raw response the client got. */
+  lastResponse: () => Response | undefined;
+}
+
+function startHarness(options: Partial<FetchHandlerOptions>): Harness {
+  const records: RequestCompleteRecord[] = [];
+  const keyEvents: ApiKeyEventRecord[] = [];
+  const logs: Harness["logs"] = [];
+  const log = (level: string) => (message: string, fields?: Record<string, unknown>) =>
+    logs.push({ level, message, fields });
+  const handler = createFetchHandler({
+    apiKey: KEY_A,
+    baseUrl: fake.url,
+    retry: { maxAttempts: 2, baseDelayMs: 1 },
+    onRequestComplete: (record) => records.push(record),
+    onApiKeyEvent: (event) => keyEvents.push(event),
+    logger: { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") },
+    ...options,
+  });
+  let lastResponse: Response | undefined;
+  const client = new Anthropic({
+    apiKey: "unused",
+    baseURL: "http://handler.invalid",
+    maxRetries: 0,
+    fetch: async (url, init) => {
+      lastResponse = await handler(new Request(url, init));
+      return lastResponse.clone();
+    },
+  });
+  return { client, records, keyEvents, logs, lastResponse: () => lastResponse };
+}
+
+function generateRequests(): RecordedRequest[] {
+  return fake.requests.filter(
+    (request) => request.action === "generateContent" || request.action === "streamGenerateContent",
+  );
+}
+
+function keyOf(request: RecordedRequest): string | undefined {
+  return request.headers["x-goog-api-key"];
+}
+
+const ask = (client: Anthropic, model = "gemini-2.5-flash") =>
+  client.messages.create({ model, max_tokens: 256, messages: [{ role: "user", content: "Hi" }] });
+
+describe("key pool", () => {
+  it("uses the keys round-robin, one client per key", async () => {
+    const harness = startHarness({ apiKey: undefined, apiKeys: [KEY_A, KEY_B] });
+    for (let index = 0; index < 4; index++) await ask(harness.client);
+    expect(generateRequests().map(keyOf)).toEqual([KEY_A, KEY_B, KEY_A, KEY_B]);
+    expect(
+      harness.keyEvents.filter((event) => event.event === "request").map((event) => event.keyFingerprint),
+    ).toEqual(["…aaaa", "…bbbb", "…aaaa", "…bbbb"]);
+  });
+
+  it("moves to the next key at once on a 429 and rests the limited key for its RetryInfo delay", async () => {
+    const harness = startHarness({ apiKeys: [KEY_A, KEY_B] });
+    fake.setDefault({
+      kind: "script",
+      handler: (request) =>
+        keyOf(request) === KEY_A
+          ? {
+              kind: "error",
+              status: 429,
+              geminiStatus: "RESOURCE_EXHAUSTED",
+              message: "Quota exceeded.",
+              retryDelay: "30s",
+            }
+          : { kind: "text", text: "served by B" },
+    });
+    const startedAt = Date.now();
+    const first = await ask(harness.client);
+    expect(first.content).toEqual([{ type: "text", text: "served by B" }]);
+    // No backoff wait: the second key took the same attempt.
+    expect(Date.now() - startedAt).toBeLessThan(1000);
+    expect(generateRequests().map(keyOf)).toEqual([KEY_A, KEY_B]);
+
+    // Key A rests: the next requests all go to B.
+    await ask(harness.client);
+    await ask(harness.client);
+    expect(generateRequests().map(keyOf)).toEqual([KEY_A, KEY_B, KEY_B, KEY_B]);
+    expect(harness.keyEvents).toContainEqual({ keyFingerprint: "…aaaa", event: "rate_limited" });
+  });
+
+  it("answers 429 with the shortest remaining rest when every key rests", async () => {
+    const harness = startHarness({ apiKeys: [KEY_A, KEY_B], retry: { maxAttempts: 1 } });
+    fake.setDefault({
+      kind: "script",
+      handler: (request) => ({
+        kind: "error",
+        status: 429,
+        geminiStatus: "RESOURCE_EXHAUSTED",
+        message: "Quota exceeded.",
+        retryDelay: keyOf(request) === KEY_A ? "90s" : "40s",
+      }),
+    });
+    const error = await ask(harness.client).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(RateLimitError);
+    const retryAfter = Number((error as RateLimitError).headers?.get("retry-after"));
+    expect(retryAfter).toBeGreaterThan(30);
+    expect(retryAfter).toBeLessThanOrEqual(40);
+
+    // While both rest, no call reaches Gemini at all.
+    fake.reset();
+    await expect(ask(harness.client)).rejects.toBeInstanceOf(RateLimitError);
+    expect(generateRequests()).toHaveLength(0);
+  });
+
+  it("takes an invalid key out for good with a loud log that never names the key", async () => {
+    const harness = startHarness({ apiKey: undefined, apiKeys: [DEAD_KEY, KEY_B] });
+    const first = await ask(harness.client);
+    expect(first.content).toEqual([{ type: "text", text: "Hello from the Gemini fake." }]);
+    await ask(harness.client);
+    await ask(harness.client);
+    // The dead key was tried once; everything else went to B.
+    expect(generateRequests().map(keyOf)).toEqual([DEAD_KEY, KEY_B, KEY_B, KEY_B]);
+    expect(harness.keyEvents).toContainEqual({ keyFingerprint: "…dead", event: "removed" });
+    const loud = harness.logs.filter((entry) => entry.level === "error");
+    expect(loud).toHaveLength(1);
+    expect(loud[0]!.fields).toMatchObject({ keyFingerprint: "…dead" });
+    expect(JSON.stringify(harness.logs)).not.toContain(DEAD_KEY);
+  });
+
+  it("rotates countTokens through the pool too", async () => {
+    const harness = startHarness({ apiKey: undefined, apiKeys: [KEY_A, KEY_B] });
+    for (let index = 0; index < 2; index++) {
+      await harness.client.messages.countTokens({
+        model: "gemini-2.5-flash",
+        messages: [{ role: "user", content: "Hi" }],
+      });
+    }
+    expect(fake.requests.filter((request) => request.action === "countTokens").map(keyOf)).toEqual([
+      KEY_A,
+      KEY_B,
+    ]);
+  });
+});
+
+describe("fallback models", () => {
+  const overloaded = {
+    kind: "error",
+    status: 503,
+    geminiStatus: "UNAVAILABLE",
+    message: "The model is overloaded.",
+  } as const;
+
+  it("falls back from an overloaded model after its retries, names the model used, keeps message.model", async () => {
+    const harness = startHarness({ fallbackModels: ["gemini-2.5-pro"] });
+    fake.setDefault({
+      kind: "script",
+      handler: (request) =>
+        request.model === "gemini-3-pro-preview" ? overloaded : { kind: "text", text: "from 2.5" },
+    });
+    const message = await harness.client.messages.create({
+      model: "gemini-3-pro-preview",
+      max_tokens: 4096,
+      thinking: { type: "enabled", budget_tokens: 2048 },
+      messages: [{ role: "user", content: "Hi" }],
+    });
+    expect(message.model).toBe("gemini-3-pro-preview");
+    expect(message.content.at(-1)).toEqual({ type: "text", text: "from 2.5" });
+    expect(harness.lastResponse()?.headers.get("x-claude-gemini-model")).toBe("gemini-2.5-pro");
+    expect(harness.records.at(-1)).toMatchObject({
+      model: "gemini-3-pro-preview",
+      geminiModel: "gemini-2.5-pro",
+    });
+    // Two attempts on the primary (its retry budget), then the fallback.
+    expect(generateRequests().map((request) => request.model)).toEqual([
+      "gemini-3-pro-preview",
+      "gemini-3-pro-preview",
+      "gemini-2.5-pro",
+    ]);
+    for (const request of fake.requests) expect(request.rejection).toBeUndefined();
+    // Converted again for 2.5: a thinking budget, never Gemini 3's thinking level.
+    const thinking = generateRequests()[2]!.body.generationConfig.thinkingConfig;
+    expect(thinking.thinkingBudget).toBe(2048);
+    expect(thinking.thinkingLevel).toBeUndefined();
+  });
+
+  it("falls back on a model that is not found, with a per-model chain, when streaming", async () => {
+    const harness = startHarness({ fallbackModels: { "gemini-9-ultra": ["gemini-2.5-flash"] } });
+    const stream = harness.client.messages.stream({
+      model: "gemini-9-ultra",
+      max_tokens: 256,
+      messages: [{ role: "user", content: "Hi" }],
+    });
+    const message = await stream.finalMessage();
+    expect(message.model).toBe("gemini-9-ultra");
+    expect(message.content).toEqual([{ type: "text", text: "Hello from the Gemini fake." }]);
+    expect(harness.lastResponse()?.headers.get("x-claude-gemini-model")).toBe("gemini-2.5-flash");
+    expect(generateRequests().map((request) => request.model)).toEqual([
+      "gemini-9-ultra",
+      "gemini-2.5-flash",
+    ]);
+  });
+
+  it("does not fall back on a client error", async () => {
+    const harness = startHarness({ fallbackModels: ["gemini-2.5-flash"] });
+    fake.enqueue({ kind: "error", status: 400, geminiStatus: "INVALID_ARGUMENT", message: "Bad request." });
+    await expect(ask(harness.client, "gemini-2.5-pro")).rejects.toMatchObject({ status: 400 });
+    expect(generateRequests()).toHaveLength(1);
+  });
+
+  it("replaces Gemini 3 signatures when a tool turn falls back to a model of another generation", async () => {
+    const harness = startHarness({
+      fallbackModels: { "gemini-3-flash-preview": ["gemini-3-pro-preview", "gemini-2.5-flash"] },
+    });
+    const question: Anthropic.MessageParam = { role: "user", content: "Weather in Paris?" };
+    fake.enqueue({
+      kind: "tool_calls",
+      calls: [{ name: "get_weather", args: { city: "Paris" } }],
+      thoughts: "Look it up.",
+    });
+    const first = await harness.client.messages.create({
+      model: "gemini-3-flash-preview",
+      max_tokens: 2048,
+      thinking: { type: "enabled", budget_tokens: 1024 },
+      tools: [WEATHER_TOOL],
+      messages: [question],
+    });
+    const toolUse = first.content.find((block) => block.type === "tool_use")!;
+    fake.reset();
+    fake.setDefault({
+      kind: "script",
+      handler: (request) =>
+        request.model === "gemini-2.5-flash" ? { kind: "text", text: "Sunny." } : overloaded,
+    });
+    const second = await harness.client.messages.create({
+      model: "gemini-3-flash-preview",
+      max_tokens: 2048,
+      thinking: { type: "enabled", budget_tokens: 1024 },
+      tools: [WEATHER_TOOL],
+      messages: [
+        question,
+        { role: "assistant", content: first.content },
+        { role: "user", content: [{ type: "tool_result", tool_use_id: toolUse.id, content: "Sunny" }] },
+      ],
+    });
+    expect(second.content.at(-1)).toEqual({ type: "text", text: "Sunny." });
+    for (const request of fake.requests) expect(request.rejection).toBeUndefined();
+    const byModel = (model: string) => generateRequests().find((request) => request.model === model)!;
+    const partsOf = (request: RecordedRequest): GeminiPart[] =>
+      request.body.contents.flatMap((content: { parts: GeminiPart[] }) => content.parts);
+    // Gemini 3 Pro validates signatures: the Flash one is replaced with the placeholder.
+    const proCall = partsOf(byModel("gemini-3-pro-preview")).find((part) => part.functionCall);
+    expect(proCall?.thoughtSignature).toBe(SIGNATURE_PLACEHOLDER);
+    // Gemini 2.5 gets no signatures and no Gemini 3 thought parts at all.
+    const flashParts = partsOf(byModel("gemini-2.5-flash"));
+    expect(flashParts.some((part) => part.thoughtSignature !== undefined || part.thought === true)).toBe(
+      false,
+    );
+    expect(flashParts.some((part) => part.functionCall?.name === "get_weather")).toBe(true);
+  });
+});
+
+describe("context cache", () => {
+  // About 6000 fake tokens of stable prefix, like Claude Code's system prompt and tools.
+  const longSystem = "You are a careful coding agent. ".repeat(750);
+  const send = (client: Anthropic, text: string, stream = false) => {
+    const body = {
+      model: "gemini-2.5-flash",
+      max_tokens: 256,
+      system: longSystem,
+      tools: [WEATHER_TOOL],
+      messages: [{ role: "user" as const, content: text }],
+    };
+    return stream ? client.messages.stream(body).finalMessage() : client.messages.create(body);
+  };
+  const cacheOptions = { contextCache: { enabled: true, minTokens: 2048 } };
+
+  it("is off by default", async () => {
+    const harness = startHarness({});
+    await send(harness.client, "one");
+    await send(harness.client, "two");
+    expect(fake.requests.some((request) => request.action === "createCachedContent")).toBe(false);
+    expect(generateRequests()[1]!.body.systemInstruction).toBeDefined();
+  });
+
+  it("creates a cache once, reports its creation and then cache reads, and sends no prefix with it", async () => {
+    const harness = startHarness(cacheOptions);
+    const first = await send(harness.client, "one");
+    const second = await send(harness.client, "two", true);
+    for (const request of fake.requests) expect(request.rejection).toBeUndefined();
+    expect(fake.requests.filter((request) => request.action === "createCachedContent")).toHaveLength(1);
+    const [cache] = fake.cachedContents();
+    expect(cache!.tokens).toBeGreaterThan(2048);
+
+    expect(first.usage.cache_creation_input_tokens).toBe(cache!.tokens);
+    expect(first.usage.cache_read_input_tokens).toBe(0);
+    expect(second.usage.cache_creation_input_tokens).toBe(0);
+    expect(second.usage.cache_read_input_tokens).toBe(cache!.tokens);
+    expect(second.usage.input_tokens).toBeLessThan(100);
+    expect(harness.records[0]!.cacheCreationTokens).toBe(cache!.tokens);
+
+    for (const request of generateRequests()) {
+      expect(request.body.cachedContent).toBe(cache!.name);
+      expect(request.body.systemInstruction).toBeUndefined();
+      expect(request.body.tools).toBeUndefined();
+    }
+    // A different question keeps the cache: the prefix did not change.
+    expect(generateRequests()[1]!.body.contents).toEqual([{ role: "user", parts: [{ text: "two" }] }]);
+  });
+
+  it("leaves short prefixes alone", async () => {
+    const harness = startHarness(cacheOptions);
+    await harness.client.messages.create({
+      model: "gemini-2.5-flash",
+      max_tokens: 64,
+      system: "Short.",
+      messages: [{ role: "user", content: "Hi" }],
+    });
+    expect(fake.requests.some((request) => request.action === "createCachedContent")).toBe(false);
+  });
+
+  it("evicts a cache Gemini no longer has, answers uncached, and creates a new one next time", async () => {
+    const harness = startHarness({ contextCache: { enabled: true, minTokens: 2048, ttlSeconds: 3600 } });
+    await send(harness.client, "one");
+    fake.expireCachedContents();
+    const answer = await send(harness.client, "two");
+    expect(answer.content).toEqual([{ type: "text", text: "Hello from the Gemini fake." }]);
+    const generates = generateRequests();
+    // The stale cache is refused (403), the same call goes again with the prefix inline.
+    expect(generates[1]!.rejection?.status).toBe(403);
+    expect(generates[2]!.body.cachedContent).toBeUndefined();
+    expect(generates[2]!.body.systemInstruction).toBeDefined();
+    await send(harness.client, "three");
+    expect(fake.requests.filter((request) => request.action === "createCachedContent")).toHaveLength(2);
+  });
+});
