@@ -19,6 +19,9 @@ const server = createServer({
   apiKey: "bench-key",
   baseUrl: values.upstream,
   retry: { maxAttempts: 1 },
+  // The memory part holds 1,000 streams open at once, each on its own upstream connection;
+  // the default pool (256) would queue most of them.
+  upstreamMaxSockets: 1024,
 });
 
 process.on("message", (message) => {
@@ -27,7 +30,7 @@ process.on("message", (message) => {
       globalThis.gc();
       globalThis.gc();
     }
-    process.send?.({ type: "memory", usage: process.memoryUsage() });
+    process.send?.({ type: "memory", id: message.id, usage: process.memoryUsage() });
   } else if (message?.type === "stop") {
     server.closeAllConnections();
     server.close(() => process.exit(0));

@@ -134,9 +134,9 @@ function trickle(response) {
 process.on("message", (message) => {
   if (message?.type === "capture") {
     captureNext = true;
-    process.send?.({ type: "capture", ok: true });
+    process.send?.({ type: "capture", id: message.id, ok: true });
   } else if (message?.type === "captured") {
-    process.send?.({ type: "captured", request: captured });
+    process.send?.({ type: "captured", id: message.id, request: captured });
   } else if (message?.type === "stop") {
     server.closeAllConnections();
     server.close(() => process.exit(0));
