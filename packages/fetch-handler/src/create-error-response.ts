@@ -9,8 +9,11 @@ export function createErrorResponse(
   error: unknown,
   requestId: string,
   extraHeaders: Record<string, string> = {},
+  redact: (text: string) => string = (text) => text,
 ): Response {
   const mapped = mapUpstreamError(error, { requestId });
+  // Gemini error messages may quote the key they were sent.
+  mapped.body.error.message = redact(mapped.body.error.message);
   const headers = new Headers(mapped.headers);
   headers.set("content-type", "application/json");
   headers.set("request-id", requestId);

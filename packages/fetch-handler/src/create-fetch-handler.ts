@@ -1,6 +1,8 @@
 import { ClaudeGeminiError, mapUpstreamError } from "@claude-gemini/core";
+import { applyCors } from "./apply-cors.js";
 import { checkClientAuth } from "./check-client-auth.js";
 import { createErrorResponse } from "./create-error-response.js";
+import { createTracer } from "./create-tracer.js";
 import type { FetchHandler, FetchHandlerOptions } from "./fetch-handler-options.js";
 import { handleCountTokens } from "./handle-count-tokens.js";
 import { handleMessages } from "./handle-messages.js";
@@ -23,11 +25,13 @@ import { type RouteMatch, routeRequest } from "./route-request.js";
  * Deno.serve(handler);
  */
 export function createFetchHandler(options: FetchHandlerOptions): FetchHandler {
-  const settings = resolveHandlerSettings(options);
+  const tracer = createTracer();
+  const settings = resolveHandlerSettings(tracer.observe(options));
 
-  return async (request) => {
+  const handle: FetchHandler = async (request) => {
     const path = new URL(request.url).pathname;
     const scope = createRequestScope(request, path, settings);
+    tracer.startRequest(scope.requestId, path);
     let response: Response;
     try {
       response = await dispatch(scope, routeRequest(request.method, path));
@@ -37,6 +41,8 @@ export function createFetchHandler(options: FetchHandlerOptions): FetchHandler {
     if (!scope.deferCompletion) scope.complete(response.status);
     return response;
   };
+  const cors = options.cors;
+  return cors === undefined ? handle : (request) => applyCors(request, cors, () => handle(request));
 }
 
 async function dispatch(scope: RequestScope, match: RouteMatch): Promise<Response> {
@@ -93,7 +99,7 @@ function respondHealthy(scope: RequestScope): Response {
 }
 
 function failWith(scope: RequestScope, error: unknown): Response {
-  const response = createErrorResponse(error, scope.requestId);
+  const response = createErrorResponse(error, scope.requestId, {}, scope.settings.redact);
   if (scope.signal.aborted) scope.record.errorType = "aborted";
   else {
     scope.record.errorType = mapUpstreamError(error, {}).body.error.type;

@@ -1,5 +1,6 @@
-import type { ModelMappingOptions } from "@claude-gemini/core";
+import type { ModelMappingOptions, RequestLimits } from "@claude-gemini/core";
 import type { GoogleGenAI } from "@google/genai";
+import type { CorsOptions } from "./apply-cors.js";
 
 /** A request handler in the WHATWG fetch shape: Deno, Bun and Workers serve it as is. */
 export type FetchHandler = (request: Request) => Promise<Response>;
@@ -32,6 +33,8 @@ export interface RequestCompleteRecord {
   outputTokens?: number;
   thinkingTokens?: number;
   cachedTokens?: number;
+  /** Tokens written to a Gemini context cache this request created (see {@link FetchHandlerOptions.contextCache}). */
+  cacheCreationTokens?: number;
   /** Upstream attempts beyond the first. */
   retries: number;
   stream: boolean;
@@ -62,6 +65,11 @@ export interface FetchHandlerOptions {
    * `parametersJsonSchema` are documented there, while the SDK itself defaults to `v1`.
    */
   apiVersion?: string;
+  /**
+   * The `fetch` the Gemini client calls (`httpOptions.fetch`). Default: the runtime's global
+   * `fetch`. `@claude-gemini/node-http` passes one on `node:http` with a bounded keep-alive pool.
+   */
+  fetch?: (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
   /** A ready client; when given, `apiKey`, `vertexai`, `baseUrl` and `apiVersion` are ignored. */
   client?: GoogleGenAI;
   /**
@@ -90,10 +98,78 @@ export interface FetchHandlerOptions {
   pingIntervalMs?: number;
   /** Largest request body accepted, counted after gzip decoding; larger ones get 413. Default 32 MiB. */
   maxBodyBytes?: number;
+  /**
+   * Limits checked on every body before it is parsed, each answered with a 400 naming the field:
+   * nesting depth (default 128 levels), tool count (default 512) and decoded size of one base64
+   * image or document (default 20 MiB).
+   */
+  requestLimits?: RequestLimits;
+  /** Cross-origin access for browser clients. Default: off (no `access-control-*` headers, `OPTIONS` is a 405). */
+  cors?: CorsOptions;
   /** Where to log. Default: silent. */
   logger?: FetchHandlerLogger;
   /** Called once per request when its response is complete. Exceptions thrown by it are ignored. */
   onRequestComplete?: (record: RequestCompleteRecord) => void;
+  /**
+   * Called after every Gemini call of a messages request, retried ones included, e.g. to count
+   * upstream errors. Exceptions thrown by it are ignored.
+   */
+  onUpstreamAttempt?: (record: UpstreamAttemptRecord) => void;
   /** Random id parts for request, message and tool-use ids. Default: `crypto.getRandomValues`. */
   generateId?: () => string;
+  /**
+   * Several Gemini API keys, used round-robin per upstream call (with `apiKey`, that one joins
+   * them). A key answered with 429 rests for Gemini's `RetryInfo` delay and the call moves to the
+   * next key at once; a key Gemini calls invalid or suspended is taken out with a `logger.error`.
+   */
+  apiKeys?: string[];
+  /**
+   * Gemini models tried, in order, when the mapped model is overloaded (503/529 after its
+   * retries) or not found (404), before any byte reached the client. A list applies to every
+   * model; a record maps a Gemini model (or `"*"`) to its own chain. The model used is sent in
+   * the `x-claude-gemini-model` header; `message.model` stays the name the client asked for.
+   */
+  fallbackModels?: string[] | Record<string, string[]>;
+  /** Gemini context caching of long stable prefixes (system instruction and tools). Default: off. */
+  contextCache?: ContextCacheOptions;
+  /** Called when a pooled key serves a call, is rate limited or is taken out, e.g. for per-key metrics. */
+  onApiKeyEvent?: (record: ApiKeyEventRecord) => void;
+}
+
+/** Explicit Gemini context caching, see {@link FetchHandlerOptions.contextCache}. */
+export interface ContextCacheOptions {
+  enabled: boolean;
+  /** Prefixes estimated below this many tokens are sent as usual. Default 4096 (Gemini's minimum for Pro models). */
+  minTokens?: number;
+  /** Lifetime of a cached content; it is extended when a request uses it near its end. Default 3600. */
+  ttlSeconds?: number;
+}
+
+/** One event of a pooled Gemini key, as passed to {@link FetchHandlerOptions.onApiKeyEvent}. */
+export interface ApiKeyEventRecord {
+  /** `…` and the key's last four characters; never the key. */
+  keyFingerprint: string;
+  /** `request`: the key was chosen for a call; `rate_limited`: it got a 429; `removed`: it was taken out. */
+  event: "request" | "rate_limited" | "removed";
+}
+
+/** One Gemini call of a messages request, as passed to {@link FetchHandlerOptions.onUpstreamAttempt}. */
+export interface UpstreamAttemptRecord {
+  /** The `request-id` of the client request this call serves. */
+  requestId: string;
+  /** 1 for the first call, 2 for the first retry, and so on. */
+  attempt: number;
+  geminiModel?: string;
+  stream: boolean;
+  /** When the call started, in milliseconds since the Unix epoch. */
+  startTime: number;
+  /** Until the answer (for a stream: its first chunk) or the failure. */
+  durationMs: number;
+  /** Why the call failed; absent when Gemini answered. */
+  error?: unknown;
+  /**
+   * Gemini's name for the failure (`RESOURCE_EXHAUSTED`, `UNAVAILABLE`…), its HTTP code when it
+   * gave no name, or `NETWORK` when no answer came at all. Absent when Gemini answered.
+   */
+  geminiStatus?: string;
 }

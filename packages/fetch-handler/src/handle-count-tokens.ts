@@ -29,10 +29,12 @@ export async function handleCountTokens(scope: RequestScope): Promise<Response> 
   let inputTokens: number;
   let estimated = false;
   try {
-    const counted = await settings.client.models.countTokens({
-      ...built.value,
-      config: { ...built.value.config, abortSignal: controller.signal },
-    });
+    const counted = await settings.upstream.run((client) =>
+      client.models.countTokens({
+        ...built.value,
+        config: { ...built.value.config, abortSignal: controller.signal },
+      }),
+    );
     if (typeof counted.totalTokens !== "number") throw new Error("countTokens answered without totalTokens");
     inputTokens = counted.totalTokens;
   } catch (error) {

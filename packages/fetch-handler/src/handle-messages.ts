@@ -11,12 +11,16 @@ import {
   validateMessagesRequest,
 } from "@claude-gemini/core";
 import { linkAbortSignal } from "./link-abort-signal.js";
+import { observeUpstreamAttempt } from "./observe-upstream-attempt.js";
 import { raceWithTimeout } from "./race-with-timeout.js";
 import { readBetas } from "./read-betas.js";
 import { readJsonBody } from "./read-json-body.js";
 import type { RequestScope } from "./request-scope.js";
 import { retryWithBackoff } from "./retry-with-backoff.js";
+import { GEMINI_MODEL_HEADER, runWithFallback } from "./run-with-fallback.js";
 import { type OpenedUpstream, streamAnthropicEvents } from "./stream-anthropic-events.js";
+
+const encoder = new TextEncoder();
 
 /**
  * `POST /v1/messages`: validates and converts the request, calls Gemini with retries, and
@@ -28,10 +32,16 @@ import { type OpenedUpstream, streamAnthropicEvents } from "./stream-anthropic-e
 export async function handleMessages(scope: RequestScope): Promise<Response> {
   const { settings } = scope;
   const body = await readJsonBody(scope.request, settings.maxBodyBytes);
-  const request = validateMessagesRequest(body, { betas: readBetas(scope.request.headers) });
+  const request = validateMessagesRequest(body, {
+    betas: readBetas(scope.request.headers),
+    limits: settings.requestLimits,
+  });
   scope.record.model = request.model;
   scope.record.stream = request.stream === true;
-  const conversion = convertToGeminiRequest(request, { models: settings.models });
+  const conversion = convertToGeminiRequest(request, {
+    models: settings.models,
+    schemaCompiler: settings.schemaCompiler,
+  });
   scope.record.geminiModel = conversion.context.geminiModel;
   if (conversion.warnings.length > 0) {
     settings.logger.debug("request conversion warnings", {
@@ -40,16 +50,31 @@ export async function handleMessages(scope: RequestScope): Promise<Response> {
     });
   }
 
+  // Fallback models (`run-with-fallback.ts`) get their own conversion and context.
   if (request.stream === true && settings.enableStreaming) {
-    const upstream = await openUpstreamStream(scope, conversion.value);
-    return streamAnthropicEvents(scope, upstream, conversion.context);
+    const opened = await runWithFallback(scope, request, conversion, (parameters) =>
+      openUpstreamStream(scope, parameters),
+    );
+    return nameGeminiModel(streamAnthropicEvents(scope, opened.value, opened.context), opened.context);
   }
 
-  const response = await generateWithRetries(scope, conversion.value);
+  const generated = await runWithFallback(scope, request, conversion, (parameters) =>
+    generateWithRetries(scope, parameters),
+  );
+  const response = generated.value;
   if (request.stream === true) {
-    return streamAnthropicEvents(scope, createReplayedUpstream(response), conversion.context);
+    return nameGeminiModel(
+      streamAnthropicEvents(scope, createReplayedUpstream(response), generated.context),
+      generated.context,
+    );
   }
-  return createMessageResponse(scope, response, conversion.context);
+  return nameGeminiModel(createMessageResponse(scope, response, generated.context), generated.context);
+}
+
+/** Says which Gemini model answered: `message.model` keeps the client's name, fallbacks included. */
+function nameGeminiModel(response: Response, context: ConversionContext): Response {
+  response.headers.set(GEMINI_MODEL_HEADER, context.geminiModel);
+  return response;
 }
 
 function createMessageResponse(
@@ -68,9 +93,15 @@ function createMessageResponse(
   scope.record.outputTokens = message.value.usage.output_tokens;
   scope.record.thinkingTokens = response.usageMetadata?.thoughtsTokenCount;
   scope.record.cachedTokens = response.usageMetadata?.cachedContentTokenCount;
-  return new Response(JSON.stringify(message.value), {
+  // Encoded here, once, so the length is known: hosts can send it without chunked framing.
+  const bytes = encoder.encode(JSON.stringify(message.value));
+  return new Response(bytes, {
     status: 200,
-    headers: { "content-type": "application/json", "request-id": scope.requestId },
+    headers: {
+      "content-type": "application/json",
+      "content-length": String(bytes.byteLength),
+      "request-id": scope.requestId,
+    },
   });
 }
 
@@ -81,19 +112,24 @@ async function generateWithRetries(
 ): Promise<GeminiGenerateContentResponse> {
   const { settings } = scope;
   const { controller, release } = linkAbortSignal(scope.signal);
-  const timeoutError = new ClaudeGeminiError({
-    status: 504,
-    type: "timeout_error",
-    message: `Gemini did not answer within ${settings.requestTimeoutMs} ms.`,
-  });
-  const timer = setTimeout(() => controller.abort(timeoutError), settings.requestTimeoutMs);
+  // Built only when the timer fires: an error captures a stack trace, too dear for every request.
+  let timeoutError: ClaudeGeminiError | undefined;
+  const timer = setTimeout(() => {
+    timeoutError = new ClaudeGeminiError({
+      status: 504,
+      type: "timeout_error",
+      message: `Gemini did not answer within ${settings.requestTimeoutMs} ms.`,
+    });
+    controller.abort(timeoutError);
+  }, settings.requestTimeoutMs);
   try {
     const { value } = await retryWithBackoff(
-      () =>
-        scope.settings.client.models.generateContent({
+      observeUpstreamAttempt(scope, () =>
+        scope.settings.upstream.generateContent(scope, {
           ...parameters,
           config: { ...parameters.config, abortSignal: controller.signal },
         }),
+      ),
       {
         ...settings.retry,
         signal: controller.signal,
@@ -103,7 +139,7 @@ async function generateWithRetries(
     );
     return value;
   } catch (error) {
-    if (controller.signal.reason === timeoutError) throw timeoutError;
+    if (timeoutError !== undefined && controller.signal.reason === timeoutError) throw timeoutError;
     throw error;
   } finally {
     clearTimeout(timer);
@@ -121,7 +157,7 @@ async function openUpstreamStream(
 ): Promise<OpenedUpstream> {
   const { settings } = scope;
   const { value } = await retryWithBackoff(
-    async (): Promise<OpenedUpstream> => {
+    observeUpstreamAttempt(scope, async (): Promise<OpenedUpstream> => {
       const { controller, release } = linkAbortSignal(scope.signal);
       let iterator: AsyncIterator<GeminiGenerateContentResponse> | undefined;
       const close = () => {
@@ -131,7 +167,7 @@ async function openUpstreamStream(
         iterator?.return?.().catch(() => {});
       };
       const opening = (async () => {
-        const chunks = await settings.client.models.generateContentStream({
+        const chunks = await settings.upstream.generateContentStream(scope, {
           ...parameters,
           config: { ...parameters.config, abortSignal: controller.signal },
         });
@@ -160,7 +196,7 @@ async function openUpstreamStream(
         close();
         throw error;
       }
-    },
+    }),
     {
       ...settings.retry,
       signal: scope.signal,

@@ -22,11 +22,14 @@ export async function handleTestConnection(scope: RequestScope): Promise<Respons
     model = resolveModel(requested, settings.models).geminiModel;
     scope.record.model = requested;
     scope.record.geminiModel = model;
-    await settings.client.models.get({ model, config: { abortSignal: controller.signal } });
-    await settings.client.models.generateContent({
-      model,
-      contents: [{ role: "user", parts: [{ text: "Reply with OK." }] }],
-      config: { maxOutputTokens: 1, abortSignal: controller.signal },
+    // Through the key pool: a dead key is taken out here too, and the next one is tried.
+    await settings.upstream.run(async (client) => {
+      await client.models.get({ model, config: { abortSignal: controller.signal } });
+      await client.models.generateContent({
+        model,
+        contents: [{ role: "user", parts: [{ text: "Reply with OK." }] }],
+        config: { maxOutputTokens: 1, abortSignal: controller.signal },
+      });
     });
     return respond(scope, 200, { ok: true, model, latencyMs: scope.elapsed() - startedAt });
   } catch (error) {

@@ -1,11 +1,17 @@
 import type { ModelMappingOptions, RequestLimits } from "@claude-gemini/core";
 import { createIdGenerator, createSchemaCompiler, type SchemaCompiler } from "@claude-gemini/core";
 import { GoogleGenAI } from "@google/genai";
+import { createRedactingLogger } from "./create-redacting-logger.js";
+import { createSecretRedactor } from "./create-secret-redactor.js";
+import { createUpstreamPool, type UpstreamPool } from "./create-upstream-pool.js";
 import type { FetchHandlerLogger, FetchHandlerOptions, RetryOptions } from "./fetch-handler-options.js";
 
 /** {@link FetchHandlerOptions} with every default filled in and the Gemini client built. */
 export interface HandlerSettings {
   client: GoogleGenAI;
+  /** Every key's client, the key rotation and the context cache (`create-upstream-pool.ts`). */
+  upstream: UpstreamPool;
+  fallbackModels: FetchHandlerOptions["fallbackModels"];
   /** One per handler: Claude Code resends the same tool schemas on every request, compiled once here. */
   schemaCompiler: SchemaCompiler;
   models: ModelMappingOptions | undefined;
@@ -18,6 +24,8 @@ export interface HandlerSettings {
   maxBodyBytes: number;
   requestLimits: RequestLimits | undefined;
   logger: FetchHandlerLogger;
+  /** Replaces the keys the handler knows (and anything shaped like a Google API key) in text bound for clients or logs. */
+  redact: (text: string) => string;
   onRequestComplete: FetchHandlerOptions["onRequestComplete"];
   onUpstreamAttempt: FetchHandlerOptions["onUpstreamAttempt"];
   generateId: () => string;
@@ -35,8 +43,16 @@ const silentLogger: FetchHandlerLogger = {
  * handler uses, so connections are reused across requests.
  */
 export function resolveHandlerSettings(options: FetchHandlerOptions): HandlerSettings {
+  const redact = createSecretRedactor([options.apiKey, options.proxyApiKey, ...(options.apiKeys ?? [])]);
+  const logger = createRedactingLogger(options.logger ?? silentLogger, redact);
+  const upstream = createUpstreamPool(options, {
+    logger,
+    createClient: (apiKey) => createGeminiClient({ ...options, apiKey }),
+  });
   return {
-    client: options.client ?? createGeminiClient(options),
+    client: upstream.client,
+    upstream,
+    fallbackModels: options.fallbackModels,
     schemaCompiler: createSchemaCompiler(),
     models: options.models,
     proxyApiKey: options.proxyApiKey === "" ? undefined : options.proxyApiKey,
@@ -51,21 +67,41 @@ export function resolveHandlerSettings(options: FetchHandlerOptions): HandlerSet
     pingIntervalMs: options.pingIntervalMs ?? 15_000,
     maxBodyBytes: options.maxBodyBytes ?? 32 * 1024 * 1024,
     requestLimits: options.requestLimits,
-    logger: options.logger ?? silentLogger,
+    logger,
+    redact,
     onRequestComplete: options.onRequestComplete,
     onUpstreamAttempt: options.onUpstreamAttempt,
-    generateId: options.generateId ?? createIdGenerator(fillRandom),
+    generateId: options.generateId ?? createIdGenerator(createPooledRandom()),
   };
 }
 
-function fillRandom(bytes: Uint8Array): Uint8Array {
-  // The generator always hands over a fresh, unshared buffer.
-  crypto.getRandomValues(bytes as Uint8Array<ArrayBuffer>);
-  return bytes;
+/** Random bytes drawn from the system in blocks of this size, then handed out in small slices. */
+const RANDOM_POOL_BYTES = 4096;
+
+/**
+ * Fills with random bytes from a pool refilled a block at a time: each request takes several
+ * ids of a few bytes, and one `getRandomValues` call per id showed in the profile.
+ */
+function createPooledRandom(): (bytes: Uint8Array) => Uint8Array {
+  const pool = new Uint8Array(RANDOM_POOL_BYTES);
+  let offset = RANDOM_POOL_BYTES;
+  return (bytes) => {
+    // The generator always hands over a fresh, unshared buffer.
+    if (bytes.length > RANDOM_POOL_BYTES) return crypto.getRandomValues(bytes as Uint8Array<ArrayBuffer>);
+    if (offset + bytes.length > RANDOM_POOL_BYTES) {
+      crypto.getRandomValues(pool);
+      offset = 0;
+    }
+    bytes.set(pool.subarray(offset, offset + bytes.length));
+    offset += bytes.length;
+    return bytes;
+  };
 }
 
 function createGeminiClient(options: FetchHandlerOptions): GoogleGenAI {
-  const httpOptions = options.baseUrl === undefined ? undefined : { baseUrl: options.baseUrl };
+  const httpOptions: { baseUrl?: string; fetch?: FetchHandlerOptions["fetch"] } = {};
+  if (options.baseUrl !== undefined) httpOptions.baseUrl = options.baseUrl;
+  if (options.fetch !== undefined) httpOptions.fetch = options.fetch;
   if (options.vertexai) {
     return new GoogleGenAI({
       vertexai: true,

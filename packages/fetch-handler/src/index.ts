@@ -1,8 +1,12 @@
+export type { CorsOptions } from "./apply-cors.js";
 export { createFetchHandler } from "./create-fetch-handler.js";
 export type {
+  ApiKeyEventRecord,
+  ContextCacheOptions,
   FetchHandler,
   FetchHandlerLogger,
   FetchHandlerOptions,
   RequestCompleteRecord,
   RetryOptions,
+  UpstreamAttemptRecord,
 } from "./fetch-handler-options.js";

@@ -54,7 +54,8 @@ export function createRequestScope(request: Request, path: string, settings: Han
         retries: scope.record.retries ?? 0,
         stream: scope.record.stream ?? false,
       };
-      settings.logger.info("request complete", { ...record });
+      // Debug: hosts log the request line from `onRequestComplete`, once.
+      settings.logger.debug("request complete", { ...record });
       try {
         settings.onRequestComplete?.(record);
       } catch (error) {

@@ -9,7 +9,6 @@ import {
   encodeSseEvent,
   mapUpstreamError,
 } from "@claude-gemini/core";
-import { raceWithTimeout } from "./race-with-timeout.js";
 import type { RequestScope } from "./request-scope.js";
 
 const encoder = new TextEncoder();
@@ -44,7 +43,10 @@ export function streamAnthropicEvents(
     generateId: settings.generateId,
     // The same mapping as JSON errors, so an overloaded upstream says `overloaded_error`
     // (Claude Code re-sends) rather than `api_error` (it falls back to non-streaming).
-    mapError: (error) => mapUpstreamError(error, { requestId: scope.requestId }).body,
+    mapError: (error) => {
+      const { body } = mapUpstreamError(error, { requestId: scope.requestId });
+      return { ...body, error: { ...body.error, message: settings.redact(body.error.message) } };
+    },
   });
   let closed = false;
   let pingTimer: ReturnType<typeof setInterval> | undefined;
@@ -55,6 +57,7 @@ export function streamAnthropicEvents(
     if (closed) return;
     closed = true;
     clearInterval(pingTimer);
+    clearTimeout(idleTimer);
     upstream.close();
     try {
       controller.close();
@@ -67,8 +70,50 @@ export function streamAnthropicEvents(
 
   const send = (controller: ReadableStreamDefaultController<Uint8Array>, events: AnthropicStreamEvent[]) => {
     if (closed || events.length === 0) return;
-    for (const event of events) observe(scope, event);
-    controller.enqueue(encoder.encode(events.map(encodeSseEvent).join("")));
+    // One string and one chunk per upstream chunk: fewer, larger socket writes.
+    let text = "";
+    for (const event of events) {
+      observe(scope, event);
+      text += encodeSseEvent(event);
+    }
+    controller.enqueue(encoder.encode(text));
+  };
+
+  const failStream = (controller: ReadableStreamDefaultController<Uint8Array>, error: unknown) => {
+    if (!scope.signal.aborted) {
+      settings.logger.warn("upstream stream failed", {
+        requestId: scope.requestId,
+        error: String(error),
+      });
+    }
+    send(
+      controller,
+      translate(() => translator.fail(error)),
+    );
+    end(controller);
+  };
+
+  // One idle watchdog per stream rather than a timer per chunk (a timer set and cleared for
+  // each of hundreds of chunks showed in the profile). `waitingSince` is the time the current
+  // wait for a chunk began (-1: not waiting); the timer re-arms itself for the time left.
+  let waitingSince = -1;
+  let idleTimer: ReturnType<typeof setTimeout> | undefined;
+  let waitingController: ReadableStreamDefaultController<Uint8Array> | undefined;
+  const onIdleTimer = () => {
+    idleTimer = undefined;
+    if (closed || waitingSince < 0 || waitingController === undefined) return;
+    const left = waitingSince + settings.idleTimeoutMs - Date.now();
+    if (left > 0) {
+      idleTimer = setTimeout(onIdleTimer, left);
+      return;
+    }
+    upstream.close();
+    failStream(waitingController, createIdleError(settings.idleTimeoutMs));
+  };
+  const startWaiting = (controller: ReadableStreamDefaultController<Uint8Array>) => {
+    waitingController = controller;
+    waitingSince = Date.now();
+    idleTimer ??= setTimeout(onIdleTimer, settings.idleTimeoutMs);
   };
 
   const translate = (produce: () => AnthropicStreamEvent[]): AnthropicStreamEvent[] => {
@@ -102,24 +147,18 @@ export function streamAnthropicEvents(
         // would never pull again if this call returned empty-handed.
         while (!closed) {
           let result: IteratorResult<GeminiGenerateContentResponse>;
+          startWaiting(controller);
           try {
-            result = await raceWithTimeout(upstream.next(), settings.idleTimeoutMs, () => {
-              upstream.close();
-              return createIdleError(settings.idleTimeoutMs);
-            });
+            result = await upstream.next();
           } catch (error) {
-            if (!scope.signal.aborted) {
-              settings.logger.warn("upstream stream failed", {
-                requestId: scope.requestId,
-                error: String(error),
-              });
-            }
-            send(
-              controller,
-              translate(() => translator.fail(error)),
-            );
-            return end(controller);
+            waitingSince = -1;
+            if (closed) return;
+            failStream(controller, error);
+            return;
           }
+          waitingSince = -1;
+          // The idle watchdog (or the client) ended the stream while the chunk was awaited.
+          if (closed) return;
           if (result.done) {
             send(
               controller,
@@ -141,6 +180,7 @@ export function streamAnthropicEvents(
         scope.record.errorType ??= "aborted";
         closed = true;
         clearInterval(pingTimer);
+        clearTimeout(idleTimer);
         upstream.close();
         scope.complete(200);
       },

@@ -48,6 +48,7 @@ Options:
 
 Settings come from the environment, then from a .env file in the working directory:
   GEMINI_API_KEY             Gemini API key (https://aistudio.google.com/apikey)
+  GEMINI_API_KEYS            several keys, comma-separated, used round-robin
   GOOGLE_GENAI_USE_VERTEXAI  true to use Vertex AI instead, with
   GOOGLE_CLOUD_PROJECT       ... the Google Cloud project and
   GOOGLE_CLOUD_LOCATION      ... location (for example us-central1)
@@ -61,8 +62,14 @@ Settings come from the environment, then from a .env file in the working directo
   LOG_LEVEL                  debug, info, warn, error or silent (default info)
   REQUEST_TIMEOUT_MS         time limit of a non-streaming request
   MAX_BODY_BYTES             largest request body, after decompression
+  UPSTREAM_MAX_SOCKETS       most connections open at once to Gemini (default 256)
   ENABLE_METRICS             true to serve Prometheus metrics on GET /metrics
   CORS_ORIGINS               origins browsers may call from (comma-separated, or *); default off
+  FALLBACK_MODELS            models tried when one is overloaded or missing, e.g.
+                             gemini-3-pro-preview:gemini-2.5-pro,gemini-2.5-flash (chains split by ;)
+  ENABLE_CONTEXT_CACHE       true to cache long system prompts and tools with Gemini (default off)
+  CONTEXT_CACHE_MIN_TOKENS   smallest prefix worth caching (default 4096)
+  CONTEXT_CACHE_TTL_SECONDS  lifetime of a cache, extended while in use (default 3600)
 `;
 
 /**
@@ -133,8 +140,12 @@ async function serve(env: Record<string, string | undefined>, io: CliIo): Promis
     enableStreaming: config.enableStreaming,
     requestTimeoutMs: config.requestTimeoutMs,
     maxBodyBytes: config.maxBodyBytes,
+    upstreamMaxSockets: config.upstreamMaxSockets,
     metrics: config.enableMetrics,
     cors: config.corsOrigins === undefined ? undefined : { origins: config.corsOrigins },
+    apiKeys: config.apiKeys,
+    fallbackModels: config.fallbackModels,
+    contextCache: config.contextCache,
     logger,
     onRequestComplete,
   });

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { ClaudeGeminiError } from "@claude-gemini/core";
 import type {
+  ApiKeyEventRecord,
   FetchHandler,
   FetchHandlerOptions,
   RequestCompleteRecord,
@@ -17,6 +18,8 @@ export interface ProxyMetrics {
   recordRequest(record: RequestCompleteRecord): void;
   /** Counts one Gemini call: its failure, if any, by Gemini status. */
   recordUpstreamAttempt(record: UpstreamAttemptRecord): void;
+  /** Counts one event of a pooled Gemini key, labelled by its fingerprint (never the key). */
+  recordApiKeyEvent(record: ApiKeyEventRecord): void;
   /** The handler options with the hooks feeding these metrics, the caller's own hooks kept. */
   observe(options: FetchHandlerOptions): FetchHandlerOptions;
   /**
@@ -45,8 +48,9 @@ const FIRST_TOKEN_BUCKETS = [0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60, 120];
  * `claude_gemini_requests_total` (route, status, model), `claude_gemini_request_duration_seconds`
  * and `claude_gemini_time_to_first_token_seconds` histograms,
  * `claude_gemini_upstream_errors_total` (Gemini status), `claude_gemini_upstream_retries_total`,
- * `claude_gemini_tokens_total` (input, output, thinking, cached) and the
- * `claude_gemini_open_streams` gauge. The `model` label is the Gemini model that served the
+ * `claude_gemini_tokens_total` (input, output, thinking, cached, cache_creation), the per-key
+ * `claude_gemini_api_key_{requests,rate_limited,removals}_total` (label `key`: the key's last
+ * four characters) and the `claude_gemini_open_streams` gauge. The `model` label is the Gemini model that served the
  * request. `createServer({ metrics: true })` wires it in; with `createNodeListener`, pass
  * `observe(options)` to the fetch handler and wrap it with `serve`.
  *
@@ -95,6 +99,27 @@ export function createMetrics(): ProxyMetrics {
     labelNames: ["model", "type"] as const,
     registers: [registry],
   });
+  // Labelled by fingerprint (`…abcd`): a handful of keys, never the key itself.
+  const keyCounters = {
+    request: new Counter({
+      name: "claude_gemini_api_key_requests_total",
+      help: "Gemini calls made with each pooled API key.",
+      labelNames: ["key"] as const,
+      registers: [registry],
+    }),
+    rate_limited: new Counter({
+      name: "claude_gemini_api_key_rate_limited_total",
+      help: "429 answers per pooled API key; the key rests for Gemini's RetryInfo delay.",
+      labelNames: ["key"] as const,
+      registers: [registry],
+    }),
+    removed: new Counter({
+      name: "claude_gemini_api_key_removals_total",
+      help: "Pooled API keys taken out as invalid or suspended.",
+      labelNames: ["key"] as const,
+      registers: [registry],
+    }),
+  } satisfies Record<ApiKeyEventRecord["event"], Counter<"key">>;
   const openStreams = new Gauge({
     name: "claude_gemini_open_streams",
     help: "Event streams being sent to clients right now.",
@@ -123,6 +148,7 @@ export function createMetrics(): ProxyMetrics {
         output: record.outputTokens,
         thinking: record.thinkingTokens,
         cached: record.cachedTokens,
+        cache_creation: record.cacheCreationTokens,
       };
       for (const [type, count] of Object.entries(counts)) {
         if (count !== undefined && count > 0) tokens.inc({ model, type }, count);
@@ -136,8 +162,12 @@ export function createMetrics(): ProxyMetrics {
       upstreamErrors.inc({ model: record.geminiModel ?? "", gemini_status: record.geminiStatus });
     },
 
+    recordApiKeyEvent(record) {
+      keyCounters[record.event].inc({ key: record.keyFingerprint });
+    },
+
     observe(options) {
-      const { onRequestComplete, onUpstreamAttempt } = options;
+      const { onRequestComplete, onUpstreamAttempt, onApiKeyEvent } = options;
       return {
         ...options,
         onRequestComplete(record) {
@@ -147,6 +177,10 @@ export function createMetrics(): ProxyMetrics {
         onUpstreamAttempt(record) {
           metrics.recordUpstreamAttempt(record);
           onUpstreamAttempt?.(record);
+        },
+        onApiKeyEvent(record) {
+          metrics.recordApiKeyEvent(record);
+          onApiKeyEvent?.(record);
         },
       };
     },

@@ -1,6 +1,7 @@
 import { createServer as createHttpServer, type Server } from "node:http";
 import { createFetchHandler, type FetchHandlerOptions } from "@claude-gemini/fetch-handler";
 import { createMetrics, type ProxyMetrics } from "./create-metrics.js";
+import { createNodeFetch } from "./create-node-fetch.js";
 import { createNodeListener } from "./create-node-listener.js";
 
 /** Options of {@link createServer}: the fetch handler's, plus Node server timeouts. */
@@ -22,6 +23,12 @@ export interface CreateServerOptions extends FetchHandlerOptions {
    * makes a fresh {@link createMetrics}; pass your own to read its registry too. Default off.
    */
   metrics?: boolean | ProxyMetrics;
+  /**
+   * Most connections open at once to Gemini (each open stream holds one); further calls wait
+   * for a free one. Default 256. Used by the built-in `node:http` fetch, which is skipped when
+   * `fetch` or `client` is given.
+   */
+  upstreamMaxSockets?: number;
 }
 
 /**
@@ -36,7 +43,13 @@ export interface CreateServerOptions extends FetchHandlerOptions {
  * createServer({ apiKey: process.env.GEMINI_API_KEY }).listen(8080, "127.0.0.1");
  */
 export function createServer(options: CreateServerOptions = {}): Server {
-  const { keepAliveTimeoutMs, headersTimeoutMs, receiveTimeoutMs, metrics, ...handlerOptions } = options;
+  const { keepAliveTimeoutMs, headersTimeoutMs, receiveTimeoutMs, metrics, upstreamMaxSockets, ...rest } =
+    options;
+  // A pooled `node:http` fetch: cheaper per call than the global one, and its pool is bounded.
+  const handlerOptions: FetchHandlerOptions =
+    rest.fetch === undefined && rest.client === undefined
+      ? { ...rest, fetch: createNodeFetch({ maxSockets: upstreamMaxSockets }) }
+      : rest;
   const proxyMetrics = metrics === true ? createMetrics() : metrics || undefined;
   const handler = proxyMetrics
     ? proxyMetrics.serve(createFetchHandler(proxyMetrics.observe(handlerOptions)), handlerOptions)

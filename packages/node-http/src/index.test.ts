@@ -9,6 +9,7 @@ describe("@claude-gemini/node-http exports", () => {
         "MISSING_API_KEY_MESSAGE",
         "closeServerGracefully",
         "createMetrics",
+        "createNodeFetch",
         "createNodeListener",
         "createRequestLogger",
         "createServer",

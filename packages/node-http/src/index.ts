@@ -1,5 +1,6 @@
 export { type CloseServerOptions, closeServerGracefully } from "./close-server-gracefully.js";
 export { createMetrics, type ProxyMetrics } from "./create-metrics.js";
+export { createNodeFetch, type NodeFetch, type NodeFetchOptions } from "./create-node-fetch.js";
 export {
   createNodeListener,
   DEFAULT_MAX_BODY_BYTES,

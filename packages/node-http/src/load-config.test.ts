@@ -52,6 +52,7 @@ describe("loadConfig", () => {
         LOG_LEVEL: "DEBUG",
         REQUEST_TIMEOUT_MS: "60000",
         MAX_BODY_BYTES: "1048576",
+        UPSTREAM_MAX_SOCKETS: "64",
       },
     });
     expect(result.success && result.config).toEqual({
@@ -70,6 +71,7 @@ describe("loadConfig", () => {
       logLevel: "debug",
       requestTimeoutMs: 60000,
       maxBodyBytes: 1048576,
+      upstreamMaxSockets: 64,
     });
   });
 
@@ -108,6 +110,7 @@ describe("loadConfig", () => {
     [{ GEMINI_BASE_URL: "localhost:9000" }, 'GEMINI_BASE_URL must be an http(s) URL, got "localhost:9000".'],
     [{ REQUEST_TIMEOUT_MS: "-5" }, 'REQUEST_TIMEOUT_MS must be a number of milliseconds above 0, got "-5".'],
     [{ MAX_BODY_BYTES: "0" }, 'MAX_BODY_BYTES must be a number of bytes above 0, got "0".'],
+    [{ UPSTREAM_MAX_SOCKETS: "0" }, 'UPSTREAM_MAX_SOCKETS must be a number of connections above 0, got "0".'],
     [
       { PROXY_HOST: "http://example.com" },
       'PROXY_HOST must be a host name or IP address, got "http://example.com".',

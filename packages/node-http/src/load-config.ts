@@ -20,10 +20,18 @@ export interface ProxyConfig {
   logLevel: LogLevel;
   requestTimeoutMs?: number;
   maxBodyBytes?: number;
+  /** Most connections open at once to Gemini (`UPSTREAM_MAX_SOCKETS`); unset means 256. */
+  upstreamMaxSockets?: number;
   /** Serve Prometheus metrics on `GET /metrics` (`ENABLE_METRICS`); unset means off. */
   enableMetrics?: boolean;
   /** Origins browsers may call from (`CORS_ORIGINS`); unset means CORS stays off. */
   corsOrigins?: string[] | "*";
+  /** Every Gemini key of `GEMINI_API_KEYS` (comma-separated), used round-robin with `apiKey`. */
+  apiKeys?: string[];
+  /** `FALLBACK_MODELS`: a chain for every model (`"*"`) and chains per Gemini model. */
+  fallbackModels?: Record<string, string[]>;
+  /** `ENABLE_CONTEXT_CACHE`, `CONTEXT_CACHE_MIN_TOKENS`, `CONTEXT_CACHE_TTL_SECONDS`. */
+  contextCache?: { enabled: boolean; minTokens?: number; ttlSeconds?: number };
 }
 
 /** What {@link loadConfig} found: settings and warnings, or every problem at once. */
@@ -103,8 +111,64 @@ function modelVariable(name: string) {
   });
 }
 
+/**
+ * `FALLBACK_MODELS`: chains separated by `;`, each `primary:fallback,fallback` or, without a
+ * primary, a chain for every model. `gemini-3-pro-preview:gemini-2.5-pro,gemini-2.5-flash`
+ * sends overloaded or missing 3 Pro requests to 2.5 Pro, then 2.5 Flash.
+ */
+const fallbackModelsVariable = optionalText.transform((value, context) => {
+  if (value === undefined) return undefined;
+  const chains: Record<string, string[]> = {};
+  const invalid: string[] = [];
+  for (const entry of value
+    .split(";")
+    .map((part) => part.trim())
+    .filter(Boolean)) {
+    const colon = entry.indexOf(":");
+    const primary = colon < 0 ? "*" : entry.slice(0, colon).trim();
+    const models = (colon < 0 ? entry : entry.slice(colon + 1))
+      .split(",")
+      .map((model) => model.trim())
+      .filter(Boolean);
+    for (const model of primary === "*" ? models : [primary, ...models])
+      if (!isGeminiModelName(model)) invalid.push(model);
+    if (models.length === 0) invalid.push(entry);
+    chains[primary] = models;
+  }
+  if (invalid.length > 0) {
+    context.addIssue({
+      code: "custom",
+      message: `FALLBACK_MODELS must be chains like gemini-3-pro-preview:gemini-2.5-pro,gemini-2.5-flash (separated by ;) of Gemini model names; not valid: "${invalid.join(", ")}".`,
+    });
+    return z.NEVER;
+  }
+  return chains;
+});
+
 const environmentSchema = z.object({
   GEMINI_API_KEY: optionalText,
+  GEMINI_API_KEYS: optionalText.transform((value) =>
+    value === undefined
+      ? undefined
+      : value
+          .split(",")
+          .map((key) => key.trim())
+          .filter(Boolean),
+  ),
+  FALLBACK_MODELS: fallbackModelsVariable,
+  ENABLE_CONTEXT_CACHE: booleanVariable("ENABLE_CONTEXT_CACHE"),
+  CONTEXT_CACHE_MIN_TOKENS: integerVariable(
+    "CONTEXT_CACHE_MIN_TOKENS",
+    1,
+    10_000_000,
+    "a whole number of tokens above 0",
+  ),
+  CONTEXT_CACHE_TTL_SECONDS: integerVariable(
+    "CONTEXT_CACHE_TTL_SECONDS",
+    60,
+    604_800,
+    "a number of seconds from 60 to 604800",
+  ),
   GOOGLE_GENAI_USE_VERTEXAI: booleanVariable("GOOGLE_GENAI_USE_VERTEXAI"),
   GOOGLE_CLOUD_PROJECT: optionalText,
   GOOGLE_CLOUD_LOCATION: optionalText,
@@ -157,6 +221,7 @@ const environmentSchema = z.object({
     "a number of milliseconds above 0",
   ),
   MAX_BODY_BYTES: integerVariable("MAX_BODY_BYTES", 1, 2 ** 40, "a number of bytes above 0"),
+  UPSTREAM_MAX_SOCKETS: integerVariable("UPSTREAM_MAX_SOCKETS", 1, 65_536, "a number of connections above 0"),
   ENABLE_METRICS: booleanVariable("ENABLE_METRICS"),
   CORS_ORIGINS: optionalText.transform((value, context): string[] | "*" | undefined => {
     if (value === undefined) return undefined;
@@ -221,7 +286,7 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadConfigResult {
       if (!present(name))
         problems.push(`${name} is not set; Vertex AI (GOOGLE_GENAI_USE_VERTEXAI=true) needs it.`);
     }
-  } else if (!present("GEMINI_API_KEY")) {
+  } else if (!present("GEMINI_API_KEY") && !/[^\s,]/.test(merged.GEMINI_API_KEYS ?? "")) {
     problems.push(MISSING_API_KEY_MESSAGE);
   }
 
@@ -249,8 +314,19 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadConfigResult {
   if (data.PROXY_API_KEY !== undefined) config.proxyApiKey = data.PROXY_API_KEY;
   if (data.REQUEST_TIMEOUT_MS !== undefined) config.requestTimeoutMs = data.REQUEST_TIMEOUT_MS;
   if (data.MAX_BODY_BYTES !== undefined) config.maxBodyBytes = data.MAX_BODY_BYTES;
+  if (data.UPSTREAM_MAX_SOCKETS !== undefined) config.upstreamMaxSockets = data.UPSTREAM_MAX_SOCKETS;
   if (data.ENABLE_METRICS === true) config.enableMetrics = true;
   if (data.CORS_ORIGINS !== undefined) config.corsOrigins = data.CORS_ORIGINS;
+  if (!useVertex && data.GEMINI_API_KEYS !== undefined && data.GEMINI_API_KEYS.length > 0)
+    config.apiKeys = data.GEMINI_API_KEYS;
+  if (data.FALLBACK_MODELS !== undefined) config.fallbackModels = data.FALLBACK_MODELS;
+  if (data.ENABLE_CONTEXT_CACHE === true) {
+    config.contextCache = { enabled: true };
+    if (data.CONTEXT_CACHE_MIN_TOKENS !== undefined)
+      config.contextCache.minTokens = data.CONTEXT_CACHE_MIN_TOKENS;
+    if (data.CONTEXT_CACHE_TTL_SECONDS !== undefined)
+      config.contextCache.ttlSeconds = data.CONTEXT_CACHE_TTL_SECONDS;
+  }
   return { success: true, config, warnings };
 }
 

@@ -48,6 +48,10 @@ export async function writeWebResponse(
     outgoing.flushHeaders();
   }
 
+  // A body of known length ends with the `end` call that writes its last bytes: headers and
+  // body then leave in one write, without the extra `end()` round of a chunked reply.
+  const declaredLength = Number(response.headers.get("content-length") ?? Number.NaN);
+  let written = 0;
   const reader = body.getReader();
   let clientClosed = outgoing.destroyed;
   const onClose = () => {
@@ -73,7 +77,18 @@ export async function writeWebResponse(
       }
       if (result.done) break;
       if (clientClosed) break;
+      written += result.value.byteLength;
+      if (written === declaredLength) {
+        outgoing.end(result.value);
+        return "complete";
+      }
       if (!outgoing.write(result.value)) await waitForDrain(outgoing);
+      else if (isEventStream && written === result.value.byteLength) {
+        // Node sends what was written on its next tick, and a burst of upstream chunks is
+        // translated in one run of microtasks: without this one turn of the event loop, the
+        // first event would wait for the whole burst.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
     }
     if (clientClosed) return "client-closed";
     outgoing.end();
