@@ -1,10 +1,4 @@
 import { defineConfig } from "tsup";
+import { baseTsupOptions } from "../../tsup.config.base.js";
 
-export default defineConfig({
-  entry: ["src/index.ts"],
-  format: ["esm", "cjs"],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: "node22",
-});
+export default defineConfig(baseTsupOptions);

@@ -11,7 +11,10 @@
  */
 import type { MessageParam, ToolResultBlock } from "./anthropic-api.js";
 import { InvalidRequestError } from "./claude-gemini-error.js";
-import { convertContentBlockToGemini } from "./convert-content-block-to-gemini.js";
+import {
+  type ConvertibleContentBlock,
+  convertContentBlockToGemini,
+} from "./convert-content-block-to-gemini.js";
 import type { ToolNameMap } from "./convert-tool-name.js";
 import { convertToolResultToGemini } from "./convert-tool-result-to-gemini.js";
 import type { GeminiContent, GeminiPart } from "./gemini-api.js";
@@ -84,15 +87,33 @@ function convertSystemMessage(message: MessageParam, path: string, warnings: str
   return text ? [{ kind: "part", part: { text: `<system-reminder>\n${text}\n</system-reminder>` } }] : [];
 }
 
+/** A message whose content is a bare string: one text part, none when empty (Gemini rejects empty parts). */
+function convertStringContent(content: string): DraftItem[] {
+  return content ? [{ kind: "part", part: { text: content } }] : [];
+}
+
+/** A block that needs no turn around it (text, image, document…) becomes plain parts, in either role. */
+function convertPlainBlock(
+  block: ConvertibleContentBlock,
+  blockPath: string,
+  options: ConvertMessagesOptions,
+  warnings: string[],
+): DraftItem[] {
+  const converted = convertContentBlockToGemini(block, {
+    path: blockPath,
+    toolName: options.toolNames.toGemini,
+  });
+  warnings.push(...converted.warnings);
+  return converted.value.map((part) => ({ kind: "part", part }));
+}
+
 function convertUserMessage(
   message: MessageParam,
   path: string,
   options: ConvertMessagesOptions,
   warnings: string[],
 ): DraftItem[] {
-  if (typeof message.content === "string") {
-    return message.content ? [{ kind: "part", part: { text: message.content } }] : [];
-  }
+  if (typeof message.content === "string") return convertStringContent(message.content);
   const items: DraftItem[] = [];
   message.content.forEach((block, index) => {
     const blockPath = `${path}.content.${index}`;
@@ -104,14 +125,8 @@ function convertUserMessage(
       case "thinking":
         warnings.push(`${blockPath}: a ${block.type} block in a user message was dropped.`);
         return;
-      default: {
-        const converted = convertContentBlockToGemini(block, {
-          path: blockPath,
-          toolName: options.toolNames.toGemini,
-        });
-        warnings.push(...converted.warnings);
-        for (const part of converted.value) items.push({ kind: "part", part });
-      }
+      default:
+        items.push(...convertPlainBlock(block, blockPath, options, warnings));
     }
   });
   return items;
@@ -123,9 +138,7 @@ function convertAssistantMessage(
   options: ConvertMessagesOptions,
   warnings: string[],
 ): DraftItem[] {
-  if (typeof message.content === "string") {
-    return message.content ? [{ kind: "part", part: { text: message.content } }] : [];
-  }
+  if (typeof message.content === "string") return convertStringContent(message.content);
   const items: DraftItem[] = [];
   // The text part a `cgm1.p.` signature belongs to: only the block right before it counts.
   let previousTextPart: GeminiPart | undefined;
@@ -179,14 +192,8 @@ function convertAssistantMessage(
       case "tool_result":
         warnings.push(`${blockPath}: a tool_result block in an assistant message was dropped.`);
         return;
-      default: {
-        const converted = convertContentBlockToGemini(block, {
-          path: blockPath,
-          toolName: options.toolNames.toGemini,
-        });
-        warnings.push(...converted.warnings);
-        for (const part of converted.value) items.push({ kind: "part", part });
-      }
+      default:
+        items.push(...convertPlainBlock(block, blockPath, options, warnings));
     }
   });
   return items;

@@ -1,29 +1,11 @@
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer } from "node:http";
 import express from "express";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type GeminiFake, startGeminiFake } from "../../../test/gemini-fake/index.js";
+import { describe, expect, it } from "vitest";
+import { useGeminiFake } from "../../../test/support/use-gemini-fake.js";
 import { createClaudeGeminiMiddleware } from "./create-claude-gemini-middleware.js";
 
 const API_KEY = "express-test-gemini-key";
-let fake: GeminiFake;
-const servers: Server[] = [];
-
-beforeAll(async () => {
-  fake = await startGeminiFake({ apiKey: API_KEY });
-});
-
-afterAll(async () => {
-  await fake.close();
-});
-
-afterEach(async () => {
-  fake.reset();
-  for (const server of servers.splice(0)) {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  }
-});
+const gemini = useGeminiFake({ apiKey: API_KEY });
 
 /** A host app with the middleware at `mountPath`, its own routes, and its own 404 page. */
 async function startApp(mountPath: string, options: { jsonParserFirst: boolean }): Promise<string> {
@@ -34,15 +16,12 @@ async function startApp(mountPath: string, options: { jsonParserFirst: boolean }
   });
   app.use(
     mountPath,
-    createClaudeGeminiMiddleware({ apiKey: API_KEY, baseUrl: fake.url, retry: { maxAttempts: 1 } }),
+    createClaudeGeminiMiddleware({ apiKey: API_KEY, baseUrl: gemini.fake.url, retry: { maxAttempts: 1 } }),
   );
   app.use((request, response) => {
     response.status(404).send(`app 404 for ${request.originalUrl}`);
   });
-  const server = app.listen(0, "127.0.0.1");
-  servers.push(server);
-  await new Promise<void>((resolve) => server.once("listening", () => resolve()));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return gemini.listen(createServer(app));
 }
 
 const headers = { "content-type": "application/json", "x-api-key": "client-key" };
@@ -63,7 +42,7 @@ describe.each([
   "createClaudeGeminiMiddleware at $mountPath (express.json() first: $jsonParserFirst)",
   ({ mountPath, prefix, jsonParserFirst }) => {
     it("answers a message", async () => {
-      fake.enqueue({ kind: "text", text: "Hi from Gemini" });
+      gemini.fake.enqueue({ kind: "text", text: "Hi from Gemini" });
       const url = await startApp(mountPath, { jsonParserFirst });
       const response = await fetch(`${url}${prefix}/v1/messages?beta=true`, {
         method: "POST",
@@ -72,11 +51,11 @@ describe.each([
       });
       expect(response.status).toBe(200);
       expect(await response.json()).toMatchObject({ content: [{ type: "text", text: "Hi from Gemini" }] });
-      expect(fake.requests[0]?.body.contents[0].parts[0].text).toBe("Say hi");
+      expect(gemini.fake.requests[0]?.body.contents[0].parts[0].text).toBe("Say hi");
     });
 
     it("streams", async () => {
-      fake.enqueue({
+      gemini.fake.enqueue({
         kind: "slow",
         delayMs: 0,
         between: 120,
@@ -134,6 +113,6 @@ describe("createClaudeGeminiMiddleware mounted under a prefix", () => {
     const response = await fetch(`${url}/v1/messages`, { method: "POST", headers, body: body() });
     expect(response.status).toBe(404);
     expect(await response.text()).toBe("app 404 for /v1/messages");
-    expect(fake.requests).toHaveLength(0);
+    expect(gemini.fake.requests).toHaveLength(0);
   });
 });

@@ -24,6 +24,8 @@ export interface KeyPool<Client> {
   readonly size: number;
   /** The first key, for calls made outside the rotation. */
   readonly first: PooledKey<Client>;
+  /** Every key in pool order, removed and resting ones included (the connection test checks each). */
+  readonly all: readonly PooledKey<Client>[];
   /**
    * The next usable key in turn, skipping resting and removed ones.
    *
@@ -89,6 +91,7 @@ export function createKeyPool<Client>(
   const pool: KeyPool<Client> = {
     size: entries.length,
     first: entries[0]!.key,
+    all: entries.map((entry) => entry.key),
     acquire() {
       const time = now();
       for (let step = 0; step < entries.length; step++) {

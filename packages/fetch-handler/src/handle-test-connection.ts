@@ -1,15 +1,27 @@
 import { mapUpstreamError, resolveModel } from "@claude-gemini/core";
+import type { GoogleGenAI } from "@google/genai";
 import { linkAbortSignal } from "./link-abort-signal.js";
 import type { RequestScope } from "./request-scope.js";
 
 // A name every mapping resolves: it stands for "the model Claude Code uses by default".
 const PROBE_MODEL_NAME = "claude-sonnet-4-5";
 
+// Keys of a pool checked at once: enough to finish a pool of a dozen in a few round trips,
+// few enough not to look like a burst to Gemini's per-project rate limits.
+const KEY_CHECK_CONCURRENCY = 4;
+
+/** One key's outcome in the answer for a key pool; `key` is the fingerprint, never the key. */
+type KeyCheck = { key: string; ok: true; latencyMs: number } | { key: string; ok: false; problem: string };
+
 /**
  * `GET /test-connection`: asks Gemini for the model (`models.get`), then for one token
  * (`generateContent`), and says in plain words what went wrong, so a user setting the proxy
  * up learns whether the key, the model name or the network is at fault. `?model=` picks the
  * model to test. Answers 200 `{ ok: true, model, latencyMs }` or 502 `{ ok: false, model, problem }`.
+ *
+ * With a key pool (`apiKeys`) every key is checked, a few at a time, and the answer adds
+ * `keys: [{ key: "…abcd", ok, latencyMs | problem }]` (fingerprints only). It is `ok` when at
+ * least one key works; the broken ones are then named in `warning`, or in `problem` when none works.
  */
 export async function handleTestConnection(scope: RequestScope): Promise<Response> {
   const { settings } = scope;
@@ -22,15 +34,9 @@ export async function handleTestConnection(scope: RequestScope): Promise<Respons
     model = resolveModel(requested, settings.models).geminiModel;
     scope.record.model = requested;
     scope.record.geminiModel = model;
+    if (settings.upstream.keys.size > 1) return await testEveryKey(scope, model, controller.signal);
     // Through the key pool: a dead key is taken out here too, and the next one is tried.
-    await settings.upstream.run(async (client) => {
-      await client.models.get({ model, config: { abortSignal: controller.signal } });
-      await client.models.generateContent({
-        model,
-        contents: [{ role: "user", parts: [{ text: "Reply with OK." }] }],
-        config: { maxOutputTokens: 1, abortSignal: controller.signal },
-      });
-    });
+    await settings.upstream.run((client) => probeModel(client, model, controller.signal));
     return respond(scope, 200, { ok: true, model, latencyMs: scope.elapsed() - startedAt });
   } catch (error) {
     const problem = describeProblem(error, model);
@@ -43,13 +49,75 @@ export async function handleTestConnection(scope: RequestScope): Promise<Respons
   }
 }
 
+/** The same two calls with each key of the pool on its own client, so one broken key cannot hide behind another. */
+async function testEveryKey(scope: RequestScope, model: string, signal: AbortSignal): Promise<Response> {
+  const { keys } = scope.settings.upstream;
+  const startedAt = scope.elapsed();
+  let firstError: unknown;
+  const checks = await mapWithConcurrency(keys.all, KEY_CHECK_CONCURRENCY, async (key): Promise<KeyCheck> => {
+    const keyStartedAt = scope.elapsed();
+    try {
+      await probeModel(key.client, model, signal);
+      return { key: key.fingerprint, ok: true, latencyMs: scope.elapsed() - keyStartedAt };
+    } catch (error) {
+      // Told to the pool as any failed call would be: a dead key is taken out, a limited one rests.
+      keys.report(key, error);
+      firstError ??= error;
+      return { key: key.fingerprint, ok: false, problem: describeProblem(error, model, "GEMINI_API_KEYS") };
+    }
+  });
+  const broken = checks.filter((check) => !check.ok);
+  const ok = broken.length < checks.length;
+  const body: Record<string, unknown> = { ok, model, latencyMs: scope.elapsed() - startedAt, keys: checks };
+  if (broken.length > 0) {
+    const list = broken.map((check) => `${check.key}: ${check.problem}`).join(" ");
+    const sentence = ok
+      ? `${broken.length} of ${checks.length} Gemini API keys do not work; the others carry the traffic. ${list}`
+      : `None of the ${checks.length} Gemini API keys works. ${list}`;
+    body[ok ? "warning" : "problem"] = sentence;
+    if (!ok) scope.record.errorType = mapUpstreamError(firstError, {}).body.error.type;
+    scope.settings.logger.warn("connection test found broken Gemini API keys", {
+      requestId: scope.requestId,
+      broken: broken.map((check) => check.key),
+    });
+  }
+  return respond(scope, ok ? 200 : 502, body);
+}
+
+async function probeModel(client: GoogleGenAI, model: string, signal: AbortSignal): Promise<void> {
+  await client.models.get({ model, config: { abortSignal: signal } });
+  await client.models.generateContent({
+    model,
+    contents: [{ role: "user", parts: [{ text: "Reply with OK." }] }],
+    config: { maxOutputTokens: 1, abortSignal: signal },
+  });
+}
+
+/** `map` with at most `limit` calls in flight; results keep the input order. */
+async function mapWithConcurrency<Input, Output>(
+  inputs: readonly Input[],
+  limit: number,
+  operation: (input: Input) => Promise<Output>,
+): Promise<Output[]> {
+  const results: Output[] = new Array(inputs.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < inputs.length) {
+      const index = next++;
+      results[index] = await operation(inputs[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, inputs.length) }, worker));
+  return results;
+}
+
 /** Plain words for the usual ways a first connection fails; never the key itself. */
-function describeProblem(error: unknown, model: string): string {
+function describeProblem(error: unknown, model: string, keyVariable = "GEMINI_API_KEY"): string {
   const text = error instanceof Error ? error.message : String(error);
   const status =
     typeof (error as { status?: unknown })?.status === "number" ? (error as { status: number }).status : 0;
   if (/API_KEY_INVALID|API key not valid/i.test(text)) {
-    return "The Gemini API key was rejected (API_KEY_INVALID). Check GEMINI_API_KEY.";
+    return `The Gemini API key was rejected (API_KEY_INVALID). Check ${keyVariable}.`;
   }
   if (/API key|apiKey/i.test(text) && status === 0) {
     return "No Gemini API key is configured. Set GEMINI_API_KEY.";

@@ -5,28 +5,20 @@ import { createServer as createNetServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type GeminiFake, startGeminiFake } from "../../../test/gemini-fake/index.js";
+import { afterEach, describe, expect, it } from "vitest";
+import { useGeminiFake } from "../../../test/support/use-gemini-fake.js";
 import { type CliIo, main } from "./cli.js";
+import { CONFIG_VARIABLE_NAMES } from "./load-config.js";
 
 const API_KEY = "cli-test-gemini-key";
 const packageDirectory = fileURLToPath(new URL("..", import.meta.url));
 const version = JSON.parse(readFileSync(join(packageDirectory, "package.json"), "utf8")).version as string;
 const builtCli = join(packageDirectory, "dist", "cli.js");
 
-let fake: GeminiFake;
+const gemini = useGeminiFake({ apiKey: API_KEY });
 const directories: string[] = [];
 
-beforeAll(async () => {
-  fake = await startGeminiFake({ apiKey: API_KEY });
-});
-
-afterAll(async () => {
-  await fake.close();
-});
-
 afterEach(() => {
-  fake.reset();
   for (const directory of directories.splice(0)) rmSync(directory, { recursive: true, force: true });
 });
 
@@ -77,6 +69,15 @@ describe("main", () => {
     expect(versionRun.output.stdout).toBe(`${version}\n`);
   });
 
+  it("names every variable the configuration reads in its help", async () => {
+    const help = captureIo();
+    await main(["--help"], {}, help.io);
+    const missing = CONFIG_VARIABLE_NAMES.filter(
+      (name) => !new RegExp(`\\b${name}\\b`).test(help.output.stdout),
+    );
+    expect(missing).toEqual([]);
+  });
+
   it("refuses an unknown command", async () => {
     const { output, io } = captureIo();
     expect(await main(["serv"], {}, io)).toBe(1);
@@ -110,7 +111,7 @@ describe("main", () => {
   });
 
   it("serves, logs one JSON line per request without secrets, and drains streams on shutdown", async () => {
-    fake.enqueue({
+    gemini.fake.enqueue({
       kind: "slow",
       delayMs: 300,
       between: 100,
@@ -128,7 +129,7 @@ describe("main", () => {
       [],
       {
         GEMINI_API_KEY: API_KEY,
-        GEMINI_BASE_URL: fake.url,
+        GEMINI_BASE_URL: gemini.fake.url,
         PROXY_PORT: "0",
         HAIKU_MODEL: "gemini-2.5-flash",
       },
@@ -203,7 +204,7 @@ describe("bin/claude-gemini-proxy.mjs", () => {
       const bin = join(packageDirectory, "bin", "claude-gemini-proxy.mjs");
       expect((await run(bin, ["--version"], {})).stdout).toBe(`${version}\n`);
 
-      fake.enqueue({
+      gemini.fake.enqueue({
         kind: "slow",
         delayMs: 300,
         between: 100,
@@ -211,7 +212,12 @@ describe("bin/claude-gemini-proxy.mjs", () => {
       });
       const child = spawn(process.execPath, [bin], {
         cwd: emptyDirectory(),
-        env: { PATH: process.env.PATH, GEMINI_API_KEY: API_KEY, GEMINI_BASE_URL: fake.url, PROXY_PORT: "0" },
+        env: {
+          PATH: process.env.PATH,
+          GEMINI_API_KEY: API_KEY,
+          GEMINI_BASE_URL: gemini.fake.url,
+          PROXY_PORT: "0",
+        },
         stdio: ["ignore", "pipe", "pipe"],
       });
       let stdout = "";

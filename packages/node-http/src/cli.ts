@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { resolveModel } from "@claude-gemini/core";
+import { buildServerOptions } from "./build-server-options.js";
 import { closeServerGracefully } from "./close-server-gracefully.js";
 import { createRequestLogger } from "./create-request-logger.js";
 import { createServer } from "./create-server.js";
@@ -62,6 +63,9 @@ Settings come from the environment, then from a .env file in the working directo
   LOG_LEVEL                  debug, info, warn, error or silent (default info)
   REQUEST_TIMEOUT_MS         time limit of a non-streaming request
   MAX_BODY_BYTES             largest request body, after decompression
+  MAX_JSON_DEPTH             deepest nesting of arrays and objects in a body (default 128)
+  MAX_TOOLS                  most tools in one request (default 512)
+  MAX_MEDIA_BYTES            largest decoded image or PDF in a request (default 20971520)
   UPSTREAM_MAX_SOCKETS       most connections open at once to Gemini (default 256)
   ENABLE_METRICS             true to serve Prometheus metrics on GET /metrics
   CORS_ORIGINS               origins browsers may call from (comma-separated, or *); default off
@@ -131,24 +135,7 @@ async function serve(env: Record<string, string | undefined>, io: CliIo): Promis
     write: io.stdout,
   });
 
-  const server = createServer({
-    apiKey: config.apiKey,
-    vertexai: config.vertexai,
-    baseUrl: config.baseUrl,
-    proxyApiKey: config.proxyApiKey,
-    models: config.models,
-    enableStreaming: config.enableStreaming,
-    requestTimeoutMs: config.requestTimeoutMs,
-    maxBodyBytes: config.maxBodyBytes,
-    upstreamMaxSockets: config.upstreamMaxSockets,
-    metrics: config.enableMetrics,
-    cors: config.corsOrigins === undefined ? undefined : { origins: config.corsOrigins },
-    apiKeys: config.apiKeys,
-    fallbackModels: config.fallbackModels,
-    contextCache: config.contextCache,
-    logger,
-    onRequestComplete,
-  });
+  const server = createServer({ ...buildServerOptions(config), logger, onRequestComplete });
 
   try {
     await new Promise<void>((resolve, reject) => {

@@ -1,38 +1,21 @@
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type GeminiFake, startGeminiFake } from "../../../test/gemini-fake/index.js";
+import { describe, expect, it } from "vitest";
+import { startGeminiFake } from "../../../test/gemini-fake/index.js";
+import { useGeminiFake } from "../../../test/support/use-gemini-fake.js";
 import { createMetrics } from "./create-metrics.js";
 import { type CreateServerOptions, createServer } from "./create-server.js";
 
 const API_KEY = "fake-gemini-key";
-let fake: GeminiFake;
-const servers: Server[] = [];
-
-beforeAll(async () => {
-  fake = await startGeminiFake({ apiKey: API_KEY });
-});
-afterAll(async () => {
-  await fake.close();
-});
-afterEach(async () => {
-  fake.reset();
-  for (const server of servers.splice(0)) {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  }
-});
+const gemini = useGeminiFake({ apiKey: API_KEY });
 
 async function start(options: CreateServerOptions): Promise<string> {
-  const server = createServer({
-    apiKey: API_KEY,
-    baseUrl: fake.url,
-    retry: { baseDelayMs: 1 },
-    ...options,
-  });
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return gemini.listen(
+    createServer({
+      apiKey: API_KEY,
+      baseUrl: gemini.fake.url,
+      retry: { baseDelayMs: 1 },
+      ...options,
+    }),
+  );
 }
 
 const post = (url: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
@@ -63,7 +46,7 @@ describe("GET /metrics", () => {
 
   it("counts requests, latency, retries, upstream errors, tokens and streams", async () => {
     const url = await start({ metrics: true });
-    fake.enqueue(
+    gemini.fake.enqueue(
       { kind: "error", status: 503, geminiStatus: "UNAVAILABLE", message: "The model is overloaded." },
       {
         kind: "text",
@@ -142,7 +125,7 @@ describe("GET /metrics", () => {
   it("counts a stream as open until its last byte", async () => {
     const metrics = createMetrics();
     const url = await start({ metrics, idleTimeoutMs: 5000 });
-    fake.enqueue({
+    gemini.fake.enqueue({
       kind: "slow",
       delayMs: 0,
       between: 300,

@@ -1,38 +1,23 @@
 import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { gzipSync } from "node:zlib";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type GeminiFake, startGeminiFake } from "../../../test/gemini-fake/index.js";
+import { describe, expect, it } from "vitest";
+import { useGeminiFake } from "../../../test/support/use-gemini-fake.js";
 import { closeServerGracefully } from "./close-server-gracefully.js";
 import { type CreateServerOptions, createServer } from "./create-server.js";
 
 // The real fetch handler behind the real Node server, talking to the Gemini fake.
 
 const API_KEY = "fake-gemini-key";
-let fake: GeminiFake;
-const servers: Server[] = [];
-
-beforeAll(async () => {
-  fake = await startGeminiFake({ apiKey: API_KEY });
-});
-
-afterAll(async () => {
-  await fake.close();
-});
-
-afterEach(async () => {
-  fake.reset();
-  for (const server of servers.splice(0)) {
-    server.closeAllConnections();
-    if (server.listening) await new Promise((resolve) => server.close(resolve));
-  }
-});
+const gemini = useGeminiFake({ apiKey: API_KEY });
 
 async function start(options: CreateServerOptions = {}): Promise<{ server: Server; url: string }> {
-  const server = createServer({ apiKey: API_KEY, baseUrl: fake.url, retry: { maxAttempts: 1 }, ...options });
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+  const server = createServer({
+    apiKey: API_KEY,
+    baseUrl: gemini.fake.url,
+    retry: { maxAttempts: 1 },
+    ...options,
+  });
+  return { server, url: await gemini.listen(server) };
 }
 
 const messagesBody = (extra: Record<string, unknown> = {}) =>
@@ -77,7 +62,7 @@ async function readEvents(response: Response): Promise<{ type: string; data: Eve
 
 describe("createServer with the real fetch handler", () => {
   it("answers a non-streaming message", async () => {
-    fake.enqueue({ kind: "text", text: "Hello there" });
+    gemini.fake.enqueue({ kind: "text", text: "Hello there" });
     const { url } = await start();
     const response = await fetch(`${url}/v1/messages?beta=true`, {
       method: "POST",
@@ -91,11 +76,11 @@ describe("createServer with the real fetch handler", () => {
       role: "assistant",
       content: [{ type: "text", text: "Hello there" }],
     });
-    expect(fake.requests[0]?.headers["x-goog-api-key"]).toBe(API_KEY);
+    expect(gemini.fake.requests[0]?.headers["x-goog-api-key"]).toBe(API_KEY);
   });
 
   it("passes a stream through as Gemini produces it, not all at the end", async () => {
-    fake.enqueue({
+    gemini.fake.enqueue({
       kind: "slow",
       delayMs: 0,
       between: 150,
@@ -118,7 +103,7 @@ describe("createServer with the real fetch handler", () => {
   });
 
   it("accepts a gzip-encoded request body", async () => {
-    fake.enqueue({ kind: "text", text: "zipped" });
+    gemini.fake.enqueue({ kind: "text", text: "zipped" });
     const { url } = await start();
     const response = await fetch(`${url}/v1/messages`, {
       method: "POST",
@@ -138,7 +123,7 @@ describe("createServer with the real fetch handler", () => {
     });
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ type: "error", error: { type: "invalid_request_error" } });
-    expect(fake.requests).toHaveLength(0);
+    expect(gemini.fake.requests).toHaveLength(0);
   });
 
   it("answers a body over maxBodyBytes with 413 request_too_large", async () => {
@@ -150,11 +135,11 @@ describe("createServer with the real fetch handler", () => {
     });
     expect(response.status).toBe(413);
     expect(await response.json()).toMatchObject({ type: "error", error: { type: "request_too_large" } });
-    expect(fake.requests).toHaveLength(0);
+    expect(gemini.fake.requests).toHaveLength(0);
   });
 
   it("aborts the upstream request when the client disconnects mid-stream", async () => {
-    fake.enqueue({ kind: "stall", afterChunks: 1 });
+    gemini.fake.enqueue({ kind: "stall", afterChunks: 1 });
     const { url } = await start();
     const controller = new AbortController();
     const response = await fetch(`${url}/v1/messages`, {
@@ -166,11 +151,11 @@ describe("createServer with the real fetch handler", () => {
     const reader = response.body!.getReader();
     await reader.read();
     controller.abort();
-    await expect.poll(() => fake.requests[0]?.aborted, { timeout: 5000 }).toBe(true);
+    await expect.poll(() => gemini.fake.requests[0]?.aborted, { timeout: 5000 }).toBe(true);
   });
 
   it("lets an open stream finish during a graceful shutdown and refuses new connections", async () => {
-    fake.enqueue({
+    gemini.fake.enqueue({
       kind: "slow",
       delayMs: 200,
       between: 100,
@@ -192,7 +177,7 @@ describe("createServer with the real fetch handler", () => {
   });
 
   it("cuts streams still open when the grace period ends", async () => {
-    fake.enqueue({ kind: "stall", afterChunks: 1 });
+    gemini.fake.enqueue({ kind: "stall", afterChunks: 1 });
     const { server, url } = await start();
     const response = await fetch(`${url}/v1/messages`, {
       method: "POST",

@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { loadConfig, MISSING_API_KEY_MESSAGE } from "./load-config.js";
+import { CONFIG_VARIABLE_NAMES, loadConfig, MISSING_API_KEY_MESSAGE } from "./load-config.js";
 
 const directories: string[] = [];
 
@@ -111,6 +111,9 @@ describe("loadConfig", () => {
     [{ REQUEST_TIMEOUT_MS: "-5" }, 'REQUEST_TIMEOUT_MS must be a number of milliseconds above 0, got "-5".'],
     [{ MAX_BODY_BYTES: "0" }, 'MAX_BODY_BYTES must be a number of bytes above 0, got "0".'],
     [{ UPSTREAM_MAX_SOCKETS: "0" }, 'UPSTREAM_MAX_SOCKETS must be a number of connections above 0, got "0".'],
+    [{ MAX_JSON_DEPTH: "0" }, 'MAX_JSON_DEPTH must be a nesting depth from 1 to 100000, got "0".'],
+    [{ MAX_TOOLS: "513" }, `MAX_TOOLS must be a whole number from 0 to 512 (Gemini's limit), got "513".`],
+    [{ MAX_MEDIA_BYTES: "20MB" }, 'MAX_MEDIA_BYTES must be a number of bytes above 0, got "20MB".'],
     [
       { PROXY_HOST: "http://example.com" },
       'PROXY_HOST must be a host name or IP address, got "http://example.com".',
@@ -204,5 +207,32 @@ describe("loadConfig", () => {
       ),
       'CONTEXT_CACHE_TTL_SECONDS must be a number of seconds from 60 to 604800, got "5".',
     ]);
+  });
+
+  it("reads the request limits, leaving unset ones to core's defaults", () => {
+    const all = loadConfig({
+      env: { GEMINI_API_KEY: "key", MAX_JSON_DEPTH: "64", MAX_TOOLS: "0", MAX_MEDIA_BYTES: "1048576" },
+      cwd: workingDirectory(),
+    });
+    expect(all.success && all.config.requestLimits).toEqual({
+      maxNestingDepth: 64,
+      maxTools: 0,
+      maxMediaBytes: 1_048_576,
+    });
+    const one = loadConfig({ env: { GEMINI_API_KEY: "key" }, cwd: workingDirectory("MAX_TOOLS=100\n") });
+    expect(one.success && one.config.requestLimits).toEqual({ maxTools: 100 });
+    const none = loadConfig({ env: { GEMINI_API_KEY: "key", MAX_JSON_DEPTH: " " }, cwd: workingDirectory() });
+    expect(none.success && "requestLimits" in none.config).toBe(false);
+  });
+});
+
+describe("CONFIG_VARIABLE_NAMES", () => {
+  const repositoryFile = (path: string) => readFileSync(new URL(`../../../${path}`, import.meta.url), "utf8");
+
+  it.each([".env.example", "docs/configuration.md"])("are each documented in %s", (path) => {
+    expect(CONFIG_VARIABLE_NAMES).toEqual(expect.arrayContaining(["GEMINI_API_KEY", "MAX_MEDIA_BYTES"]));
+    const text = repositoryFile(path);
+    const missing = CONFIG_VARIABLE_NAMES.filter((name) => !new RegExp(`\\b${name}\\b`).test(text));
+    expect(missing).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { listConfiguredModels, type ModelMappingOptions } from "@claude-gemini/core";
+import { listConfiguredModels, type ModelMappingOptions, type RequestLimits } from "@claude-gemini/core";
 import { z } from "zod";
 import { parseEnvFile } from "./parse-env-file.js";
 
@@ -32,6 +32,8 @@ export interface ProxyConfig {
   fallbackModels?: Record<string, string[]>;
   /** `ENABLE_CONTEXT_CACHE`, `CONTEXT_CACHE_MIN_TOKENS`, `CONTEXT_CACHE_TTL_SECONDS`. */
   contextCache?: { enabled: boolean; minTokens?: number; ttlSeconds?: number };
+  /** `MAX_JSON_DEPTH`, `MAX_TOOLS`, `MAX_MEDIA_BYTES`; unset ones keep core's defaults. */
+  requestLimits?: RequestLimits;
 }
 
 /** What {@link loadConfig} found: settings and warnings, or every problem at once. */
@@ -241,7 +243,14 @@ const environmentSchema = z.object({
     }
     return origins;
   }),
+  MAX_JSON_DEPTH: integerVariable("MAX_JSON_DEPTH", 1, 100_000, "a nesting depth from 1 to 100000"),
+  // Gemini takes at most 512 function declarations, so a higher limit would only move the 400 upstream.
+  MAX_TOOLS: integerVariable("MAX_TOOLS", 0, 512, "a whole number from 0 to 512 (Gemini's limit)"),
+  MAX_MEDIA_BYTES: integerVariable("MAX_MEDIA_BYTES", 1, 2 ** 40, "a number of bytes above 0"),
 });
+
+/** Every environment variable {@link loadConfig} reads, in the order it declares them; the docs must list each one. */
+export const CONFIG_VARIABLE_NAMES: readonly string[] = Object.keys(environmentSchema.shape);
 
 /**
  * Reads the proxy's settings from the environment and an optional `.env` file in the working
@@ -327,6 +336,11 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadConfigResult {
     if (data.CONTEXT_CACHE_TTL_SECONDS !== undefined)
       config.contextCache.ttlSeconds = data.CONTEXT_CACHE_TTL_SECONDS;
   }
+  const requestLimits: RequestLimits = {};
+  if (data.MAX_JSON_DEPTH !== undefined) requestLimits.maxNestingDepth = data.MAX_JSON_DEPTH;
+  if (data.MAX_TOOLS !== undefined) requestLimits.maxTools = data.MAX_TOOLS;
+  if (data.MAX_MEDIA_BYTES !== undefined) requestLimits.maxMediaBytes = data.MAX_MEDIA_BYTES;
+  if (Object.keys(requestLimits).length > 0) config.requestLimits = requestLimits;
   return { success: true, config, warnings };
 }
 

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { buildClaudeCodeEnv } from "./build-claude-code-env.js";
+import { buildServerOptions } from "./build-server-options.js";
 import { closeServerGracefully } from "./close-server-gracefully.js";
 import { createServer } from "./create-server.js";
 import { type FoundClaudeCode, findClaudeCode } from "./find-claude-code.js";
@@ -108,16 +109,7 @@ export async function runClaudeCode(
 
 /** A proxy that logs nothing: Claude Code owns the terminal while it runs. */
 async function startQuietProxy(config: ProxyConfig): Promise<Server> {
-  const server = createServer({
-    apiKey: config.apiKey,
-    vertexai: config.vertexai,
-    baseUrl: config.baseUrl,
-    proxyApiKey: config.proxyApiKey,
-    models: config.models,
-    enableStreaming: config.enableStreaming,
-    requestTimeoutMs: config.requestTimeoutMs,
-    maxBodyBytes: config.maxBodyBytes,
-  });
+  const server = createServer(buildServerOptions(config));
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => {

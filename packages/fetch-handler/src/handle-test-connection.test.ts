@@ -1,0 +1,119 @@
+import { describe, expect, it } from "vitest";
+import { useGeminiFake } from "../../../test/support/use-gemini-fake.js";
+import { createFetchHandler } from "./create-fetch-handler.js";
+import type { FetchHandlerOptions } from "./fetch-handler-options.js";
+
+// Keys the fake accepts; any other key gets 400 API_KEY_INVALID, as from Gemini.
+const GOOD_KEYS = ["good-key-aaaa", "good-key-bbbb"];
+const gemini = useGeminiFake({ apiKeys: GOOD_KEYS });
+
+function testConnection(options: Partial<FetchHandlerOptions>) {
+  const handler = createFetchHandler({
+    baseUrl: gemini.fake.url,
+    retry: { maxAttempts: 1, baseDelayMs: 1 },
+    ...options,
+  });
+  return { handler, response: handler(new Request("http://proxy.test/test-connection")) };
+}
+
+/** The keys the fake saw, in arrival order, for one kind of call. */
+const keysSeen = (action: string) =>
+  gemini.fake.requests
+    .filter((request) => request.action === action)
+    .map((request) => request.headers["x-goog-api-key"]);
+
+describe("GET /test-connection with a key pool", () => {
+  it("checks every key, reports each by fingerprint, and stays ok while one works", async () => {
+    const apiKeys = ["good-key-aaaa", "dead-key-cccc", "good-key-bbbb"];
+    const { handler, response } = testConnection({ apiKeys });
+    const answer = await response;
+    expect(answer.status).toBe(200);
+    const body = await answer.json();
+    expect(body).toMatchObject({
+      ok: true,
+      model: "gemini-2.5-pro",
+      latencyMs: expect.any(Number),
+      keys: [
+        { key: "…aaaa", ok: true, latencyMs: expect.any(Number) },
+        {
+          key: "…cccc",
+          ok: false,
+          problem: "The Gemini API key was rejected (API_KEY_INVALID). Check GEMINI_API_KEYS.",
+        },
+        { key: "…bbbb", ok: true, latencyMs: expect.any(Number) },
+      ],
+    });
+    expect(body.warning).toBe(
+      "1 of 3 Gemini API keys do not work; the others carry the traffic. …cccc: The Gemini API key was rejected (API_KEY_INVALID). Check GEMINI_API_KEYS.",
+    );
+    expect(body.problem).toBeUndefined();
+    for (const key of apiKeys) expect(JSON.stringify(body)).not.toContain(key);
+    // Each key made its own calls: the broken one could not hide behind a working one.
+    expect(keysSeen("get").sort()).toEqual([...apiKeys].sort());
+    expect(keysSeen("generateContent").sort()).toEqual([...GOOD_KEYS].sort());
+
+    // The dead key was taken out of the pool, so real traffic no longer tries it.
+    gemini.fake.reset();
+    for (let index = 0; index < 3; index++) {
+      const reply = await handler(
+        new Request("http://proxy.test/v1/messages", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({
+            model: "claude-sonnet-4-5",
+            max_tokens: 64,
+            messages: [{ role: "user", content: "hi" }],
+          }),
+        }),
+      );
+      expect(reply.status).toBe(200);
+    }
+    expect(keysSeen("generateContent")).not.toContain("dead-key-cccc");
+  });
+
+  it("is not ok when no key works, and names every broken key in plain words", async () => {
+    const answer = await testConnection({ apiKeys: ["dead-key-1111", "dead-key-2222"] }).response;
+    expect(answer.status).toBe(502);
+    const body = await answer.json();
+    expect(body.ok).toBe(false);
+    expect(body.keys.map((check: { key: string; ok: boolean }) => [check.key, check.ok])).toEqual([
+      ["…1111", false],
+      ["…2222", false],
+    ]);
+    expect(body.problem).toMatch(/^None of the 2 Gemini API keys works\. …1111: .*API_KEY_INVALID.* …2222: /);
+    expect(JSON.stringify(body)).not.toMatch(/dead-key/);
+  });
+
+  it("checks at most four keys at once", async () => {
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const countingFetch: FetchHandlerOptions["fetch"] = async (input, init) => {
+      inFlight++;
+      mostInFlight = Math.max(mostInFlight, inFlight);
+      try {
+        const response = await fetch(input, init);
+        // Hold the slot until the body is read, as the SDK does.
+        return new Response(await response.arrayBuffer(), response);
+      } finally {
+        inFlight--;
+      }
+    };
+    gemini.fake.setDefault({ kind: "slow", delayMs: 50, inner: { kind: "text", text: "OK" } });
+    const apiKeys = Array.from({ length: 7 }, (_, index) => `good-key-${index}${index}${index}${index}`);
+    const answer = await testConnection({ apiKeys: [...GOOD_KEYS, ...apiKeys], fetch: countingFetch })
+      .response;
+    expect(answer.status).toBe(200);
+    const body = await answer.json();
+    expect(body.keys).toHaveLength(9);
+    expect(body.keys.filter((check: { ok: boolean }) => check.ok)).toHaveLength(2);
+    expect(mostInFlight).toBeGreaterThan(1);
+    expect(mostInFlight).toBeLessThanOrEqual(4);
+  });
+
+  it("keeps the single-key answer unchanged: no per-key list", async () => {
+    const answer = await testConnection({ apiKey: "good-key-aaaa" }).response;
+    expect(answer.status).toBe(200);
+    const body = await answer.json();
+    expect(Object.keys(body).sort()).toEqual(["latencyMs", "model", "ok"]);
+  });
+});
