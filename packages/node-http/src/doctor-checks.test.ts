@@ -43,6 +43,21 @@ describe("doctor checks", () => {
     expect((await checkConnection(undefined)).ok).toBe(false);
   });
 
+  it("passes a key pool with one dead key, and names the dead one by fingerprint", async () => {
+    const pool = await startGeminiFake({ apiKeys: ["pool-key-aaaa", "pool-key-bbbb"] });
+    try {
+      const check = await checkConnection({
+        apiKeys: ["pool-key-aaaa", "dead-key-cccc"],
+        baseUrl: pool.url,
+        retry: { maxAttempts: 1 },
+      });
+      expect(check).toMatchObject({ ok: true, fix: expect.stringContaining("cccc") });
+      expect(check.fix).not.toContain("dead-key-cccc");
+    } finally {
+      await pool.close();
+    }
+  });
+
   it("finds Claude Code and its version", () => {
     const found = { path: "/usr/bin/claude", source: "PATH" } as const;
     expect(checkClaudeCode(found, "2.1.332 (Claude Code)")).toMatchObject({

@@ -48,13 +48,16 @@ export async function checkConnection(options: FetchHandlerOptions | undefined):
     return { ok: false, label: "Gemini connection not tested", fix: "Fix the configuration above first." };
   }
   const result = await testGeminiConnection(options);
-  return result.ok
-    ? { ok: true, label: `Gemini answers: ${result.model} in ${Math.round(result.latencyMs)} ms` }
-    : {
-        ok: false,
-        label: `Gemini did not answer${result.model ? ` (${result.model})` : ""}`,
-        fix: result.problem,
-      };
+  if (result.ok) {
+    const label = `Gemini answers: ${result.model} in ${Math.round(result.latencyMs)} ms`;
+    // A pool with some dead keys still works, but the dead ones should be replaced.
+    return result.warning ? { ok: true, label, fix: result.warning } : { ok: true, label };
+  }
+  return {
+    ok: false,
+    label: `Gemini did not answer${result.model ? ` (${result.model})` : ""}`,
+    fix: result.problem,
+  };
 }
 
 /** Claude Code is installed, and says its version. */

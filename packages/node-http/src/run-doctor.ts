@@ -81,7 +81,7 @@ export async function runDoctor(options: RunDoctorOptions = {}): Promise<number>
   stdout("claude-gemini-proxy doctor\n\n");
   for (const check of checks) {
     stdout(`${check.ok ? "✓" : "✗"} ${check.label}\n`);
-    if (!check.ok && check.fix) stdout(`    fix: ${check.fix}\n`);
+    if (check.fix) stdout(`    ${check.ok ? "note" : "fix"}: ${check.fix}\n`);
   }
   const failed = checks.filter((check) => !check.ok).length;
   stdout(failed === 0 ? "\nAll checks passed.\n" : `\n${failed} of ${checks.length} checks failed.\n`);

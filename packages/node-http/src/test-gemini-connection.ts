@@ -2,7 +2,7 @@ import { createFetchHandler, type FetchHandlerOptions } from "@claude-gemini/fet
 
 /** What {@link testGeminiConnection} found. */
 export type ConnectionTestResult =
-  | { ok: true; model: string; latencyMs: number }
+  | { ok: true; model: string; latencyMs: number; warning?: string }
   | { ok: false; model?: string; problem: string };
 
 /**
@@ -26,8 +26,13 @@ export async function testGeminiConnection(
       model?: string;
       latencyMs?: number;
       problem?: string;
+      /** Set with a key pool when some keys work and others do not. */
+      warning?: string;
     };
-    if (body.ok === true) return { ok: true, model: body.model ?? "", latencyMs: body.latencyMs ?? 0 };
+    if (body.ok === true) {
+      const result = { ok: true as const, model: body.model ?? "", latencyMs: body.latencyMs ?? 0 };
+      return body.warning ? { ...result, warning: body.warning } : result;
+    }
     return { ok: false, model: body.model, problem: body.problem ?? `status ${response.status}` };
   } catch (error) {
     return { ok: false, problem: error instanceof Error ? error.message : String(error) };
