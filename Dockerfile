@@ -26,6 +26,9 @@ ENV NODE_ENV=production
 # published port; set PROXY_API_KEY unless the port is only published on 127.0.0.1.
 ENV PROXY_HOST=0.0.0.0
 ENV PROXY_PORT=8080
+# V8 lets its young generation grow to 3 × 16 MB under a burst of streams and keeps it
+# reserved; 8 MB semi-spaces bound that (docs/deploy.md, "Memory", has the figures).
+ENV NODE_OPTIONS=--max-semi-space-size=8
 WORKDIR /app
 # Owned by root and read-only for the user that runs it.
 COPY --from=build /app /app

@@ -20,7 +20,7 @@ const ANTHROPIC_HEADERS = {
 
 /**
  * @typedef {{ method: "POST", url: string, headers: Record<string, string>, body: string }} Target
- * @typedef {{ name: string, proxy: Target, direct: Target, stream: boolean }} HttpCase
+ * @typedef {{ name: string, proxy: Target, direct: Target, stream: boolean, connections?: number[] }} HttpCase
  * @typedef {{ requestsPerSecond: number, p50: number, p99: number, errors: number, total: number }} LoadResult
  */
 
@@ -28,7 +28,9 @@ const ANTHROPIC_HEADERS = {
  * Builds one case: sends the Anthropic body once through the proxy while the stand-in keeps
  * what it receives, checks the answer, and pairs the proxied request with the captured one.
  *
- * @param {{ name: string, body: object, proxyUrl: string, upstream: { url: string, request: (message: object) => Promise<any> } }} options
+ * `connections`, when given, replaces the run's connection counts for this case.
+ *
+ * @param {{ name: string, body: object, proxyUrl: string, upstream: { url: string, request: (message: object) => Promise<any> }, connections?: number[] }} options
  * @returns {Promise<HttpCase>}
  */
 export async function prepareCase(options) {
@@ -54,7 +56,13 @@ export async function prepareCase(options) {
     headers: { "content-type": "application/json", "x-goog-api-key": "bench-key" },
     body: captured.body,
   };
-  return { name, proxy, direct, stream };
+  return {
+    name,
+    proxy,
+    direct,
+    stream,
+    ...(options.connections ? { connections: options.connections } : {}),
+  };
 }
 
 /**
@@ -154,7 +162,7 @@ export async function measureHttp(cases, options) {
     for (const target of [httpCase.direct, httpCase.proxy]) {
       await runLoad(target, { connections: 16, durationSeconds: options.warmupSeconds });
     }
-    for (const connections of options.connections) {
+    for (const connections of httpCase.connections ?? options.connections) {
       /** @type {{ direct: LoadResult[], proxy: LoadResult[] }} */
       const results = { direct: [], proxy: [] };
       for (let round = 0; round < options.rounds; round++) {

@@ -1,6 +1,9 @@
 /**
  * Part 3 of the benchmark: resident memory of a fresh proxy process holding many streams
- * open at once (the stand-in trickles them: one chunk every half second), and after they end.
+ * open at once (the stand-in trickles them: one chunk every half second), and after they end:
+ * one second after (what a burst leaves behind) and once the process has been idle for
+ * `settleMs` (V8's memory reducer gives unused heap pages back only after some 8 s without
+ * allocation, so this is the figure a deployment sees between bursts).
  */
 import { Agent, request as httpRequest } from "node:http";
 
@@ -12,6 +15,7 @@ import { Agent, request as httpRequest } from "node:http";
  *   proxy: { url: string, request: (message: object) => Promise<any> },
  *   streams: number,
  *   log: (line: string) => void,
+ *   settleMs?: number,
  * }} options
  */
 export async function measureMemory(options) {
@@ -36,7 +40,10 @@ export async function measureMemory(options) {
   // Let sockets close and timers of the finished streams run out before the final reading.
   await new Promise((resolve) => setTimeout(resolve, 1000));
   const after = await readMemory(true);
-  return { idle, peak, after, maxOpen: outcome.maxOpen, errors: outcome.errors, streams };
+  const settleMs = options.settleMs ?? 15_000;
+  await new Promise((resolve) => setTimeout(resolve, settleMs));
+  const settled = await readMemory(true);
+  return { idle, peak, after, settled, settleMs, maxOpen: outcome.maxOpen, errors: outcome.errors, streams };
 }
 
 /**

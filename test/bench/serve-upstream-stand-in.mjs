@@ -14,6 +14,9 @@
  *
  * A model whose name contains `slow` gets a stream that trickles: the first chunk at once,
  * then one every `--slow-between-ms` until `--slow-chunks` were sent (for the memory part).
+ * A model whose name contains `paced` gets the `--chunks` stream one chunk every `--paced-ms`,
+ * the way Gemini sends a long answer (the burst stream is the worst case for a per-chunk reader;
+ * this one shows what the proxy costs on a realistic stream).
  *
  * Messages on the IPC channel: `{ type: "capture" }` makes it keep the next request body,
  * `{ type: "captured" }` answers with it and its URL (so the direct runs send exactly what the
@@ -27,11 +30,13 @@ const { values } = parseArgs({
     chunks: { type: "string", default: "200" },
     "slow-chunks": { type: "string", default: "20" },
     "slow-between-ms": { type: "string", default: "500" },
+    "paced-ms": { type: "string", default: "5" },
   },
 });
 const chunkCount = Number(values.chunks);
 const slowChunkCount = Number(values["slow-chunks"]);
 const slowBetweenMs = Number(values["slow-between-ms"]);
+const pacedMs = Number(values["paced-ms"]);
 
 const words = ["the ", "proxy ", "converts ", "each ", "chunk ", "into ", "Anthropic ", "events. "];
 /** @param {number} index @param {number} count */
@@ -61,6 +66,9 @@ const encodeChunk = (chunk) => `data: ${JSON.stringify(chunk)}\r\n\r\n`;
 
 const streamBody = Buffer.from(
   Array.from({ length: chunkCount }, (_, index) => encodeChunk(buildChunk(index, chunkCount))).join(""),
+);
+const pacedChunks = Array.from({ length: chunkCount }, (_, index) =>
+  Buffer.from(encodeChunk(buildChunk(index, chunkCount))),
 );
 const slowChunks = Array.from({ length: slowChunkCount }, (_, index) =>
   Buffer.from(encodeChunk(buildChunk(index, slowChunkCount))),
@@ -103,7 +111,8 @@ const server = createServer((request, response) => {
     if (keep) captured = { url, body: Buffer.concat(parts).toString("utf8") };
     if (url.includes(":streamGenerateContent")) {
       response.writeHead(200, { "content-type": "text/event-stream" });
-      if (url.includes("slow")) return trickle(response);
+      if (url.includes("slow")) return trickle(response, slowChunks, slowBetweenMs);
+      if (url.includes("paced")) return trickle(response, pacedChunks, pacedMs);
       response.end(streamBody);
       return;
     }
@@ -118,15 +127,21 @@ const server = createServer((request, response) => {
 });
 server.keepAliveTimeout = 65_000;
 
-/** @param {import("node:http").ServerResponse} response */
-function trickle(response) {
+/**
+ * Writes `chunks` one at a time: the first at once, then one every `betweenMs`.
+ *
+ * @param {import("node:http").ServerResponse} response
+ * @param {Buffer[]} chunks
+ * @param {number} betweenMs
+ */
+function trickle(response, chunks, betweenMs) {
   let index = 0;
   const sendNext = () => {
     if (response.destroyed) return;
-    response.write(slowChunks[index]);
+    response.write(chunks[index]);
     index += 1;
-    if (index === slowChunks.length) response.end();
-    else setTimeout(sendNext, slowBetweenMs);
+    if (index === chunks.length) response.end();
+    else setTimeout(sendNext, betweenMs);
   };
   sendNext();
 }

@@ -170,7 +170,9 @@ function checkNestingDepth(body: unknown, maxNestingDepth: number): void {
       }
     } else {
       const record = value as Record<string, unknown>;
-      for (const key of Object.keys(record)) {
+      // `for…in` rather than `Object.keys`: no key array per object, half the walk's cost on a
+      // Claude Code body. Bodies are JSON objects, whose prototype adds no enumerable keys.
+      for (const key in record) {
         const child = record[key];
         if (typeof child !== "object" || child === null) continue;
         if (childDepth > maxNestingDepth) throwNestingError(body, maxNestingDepth);

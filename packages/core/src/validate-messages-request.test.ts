@@ -1,7 +1,12 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import claudeCodeBody from "./__fixtures__/requests/claude-code-2.1.json" with { type: "json" };
+import claudeCodeSessionBody from "./__fixtures__/requests/claude-code-session.json" with { type: "json" };
 import sdkEnabledThinkingBody from "./__fixtures__/requests/sdk-enabled-thinking.json" with { type: "json" };
+import { countTokensRequestSchema, messagesRequestSchema } from "./anthropic-api.js";
+import { checkMessagesRequestShape } from "./check-messages-request-shape.js";
 import { ClaudeGeminiError, InvalidRequestError } from "./claude-gemini-error.js";
+import { convertToGeminiRequest } from "./convert-to-gemini-request.js";
 import { validateCountTokensRequest, validateMessagesRequest } from "./validate-messages-request.js";
 
 const minimal = { model: "claude-haiku-4-5", max_tokens: 1024, messages: [{ role: "user", content: "Hi" }] };
@@ -344,5 +349,491 @@ describe("validateCountTokensRequest", () => {
 
   it("rejects a non-object body", () => {
     expect(() => validateCountTokensRequest("[]")).toThrow("Request body must be a JSON object");
+  });
+});
+
+// ---------------------------------------------------------------------------
+// The fast structural check against the zod parse it stands in for.
+
+/** Keys no schema knows: zod strips them, the fast path keeps them, converters must not read them. */
+const unknownKeys = fc.dictionary(
+  fc.constantFrom("unknown_a", "future_field", "x-extra"),
+  fc.jsonValue({ maxDepth: 1 }),
+  { maxKeys: 2 },
+);
+
+/** Bodies arrive through JSON.parse: plain objects (fast-check builds null-prototype ones), no -0. */
+function copyAsJson<T>(generated: T): T {
+  return JSON.parse(JSON.stringify(generated)) as T;
+}
+
+/** A record whose optional keys may be missing, and which may carry unknown keys. */
+function shape<T extends Record<string, fc.Arbitrary<unknown>>>(
+  model: T,
+  requiredKeys: (keyof T & string)[],
+): fc.Arbitrary<Record<string, unknown>> {
+  return fc
+    .tuple(fc.record(model, { requiredKeys }), unknownKeys)
+    .map(([known, extra]) => ({ ...extra, ...known }));
+}
+
+function nullish<T>(arbitrary: fc.Arbitrary<T>): fc.Arbitrary<T | null> {
+  return fc.oneof(arbitrary, fc.constant(null));
+}
+
+const text = fc.string({ maxLength: 12 });
+const cacheControl = nullish(shape({ type: fc.constantFrom("ephemeral", "other") }, ["type"]));
+const textBlock = shape(
+  {
+    type: fc.constant("text"),
+    text,
+    cache_control: cacheControl,
+    citations: nullish(fc.array(fc.jsonValue({ maxDepth: 1 }), { maxLength: 2 })),
+  },
+  ["type", "text"],
+);
+const base64 = fc.constantFrom("aGVsbG8=", "iVBORw0KGgo=", "JVBERi0xLjQ=");
+const imageBlock = shape(
+  {
+    type: fc.constant("image"),
+    source: fc.oneof(
+      shape(
+        {
+          type: fc.constant("base64"),
+          media_type: fc.constantFrom("image/png", "image/jpeg", "image/webp"),
+          data: base64,
+        },
+        ["type", "media_type", "data"],
+      ),
+      shape({ type: fc.constant("url"), url: fc.webUrl() }, ["type", "url"]),
+      shape({ type: fc.constant("file"), file_id: text }, ["type", "file_id"]),
+    ),
+    cache_control: cacheControl,
+  },
+  ["type", "source"],
+);
+const documentBlock = shape(
+  {
+    type: fc.constant("document"),
+    source: fc.oneof(
+      shape({ type: fc.constant("base64"), media_type: fc.constant("application/pdf"), data: base64 }, [
+        "type",
+        "media_type",
+        "data",
+      ]),
+      shape({ type: fc.constant("text"), media_type: fc.constant("text/plain"), data: text }, [
+        "type",
+        "data",
+      ]),
+      shape({ type: fc.constant("url"), url: fc.webUrl() }, ["type", "url"]),
+      shape({ type: fc.constant("file"), file_id: text }, ["type", "file_id"]),
+      shape(
+        {
+          type: fc.constant("content"),
+          content: fc.oneof(text, fc.array(fc.oneof(textBlock, imageBlock), { maxLength: 2 })),
+        },
+        ["type", "content"],
+      ),
+    ),
+    title: nullish(text),
+    context: nullish(text),
+    citations: fc.jsonValue({ maxDepth: 1 }),
+    cache_control: cacheControl,
+  },
+  ["type", "source"],
+);
+const searchResultBlock = shape(
+  {
+    type: fc.constant("search_result"),
+    source: fc.webUrl(),
+    title: text,
+    content: fc.array(textBlock, { maxLength: 2 }),
+    cache_control: cacheControl,
+  },
+  ["type", "source", "title", "content"],
+);
+const toolNames = fc.constantFrom("Bash", "Read", "mcp__server__tool", "web_search");
+const toolId = fc.constantFrom("toolu_01", "toolu_02", "toolu_03");
+const toolReferenceBlock = shape({ type: fc.constant("tool_reference"), tool_name: toolNames }, [
+  "type",
+  "tool_name",
+]);
+const toolResultInner = fc.oneof(textBlock, imageBlock, documentBlock, searchResultBlock, toolReferenceBlock);
+const messageBlock = fc.oneof(
+  textBlock,
+  imageBlock,
+  documentBlock,
+  searchResultBlock,
+  toolReferenceBlock,
+  shape({ type: fc.constant("thinking"), thinking: text, signature: nullish(text) }, ["type", "thinking"]),
+  shape({ type: fc.constant("redacted_thinking"), data: text }, ["type", "data"]),
+  shape(
+    {
+      type: fc.constant("tool_use"),
+      id: toolId,
+      name: toolNames,
+      input: fc.dictionary(text, fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 }),
+      cache_control: cacheControl,
+    },
+    ["type", "id", "name", "input"],
+  ),
+  shape(
+    {
+      type: fc.constant("tool_result"),
+      tool_use_id: toolId,
+      content: nullish(fc.oneof(text, fc.array(toolResultInner, { maxLength: 3 }))),
+      is_error: nullish(fc.boolean()),
+      cache_control: cacheControl,
+    },
+    ["type", "tool_use_id"],
+  ),
+  shape(
+    {
+      type: fc.constant("server_tool_use"),
+      id: fc.constant("srvtoolu_01"),
+      name: fc.constant("web_search"),
+      input: fc.record({ query: text }),
+    },
+    ["type", "id", "name", "input"],
+  ),
+  shape(
+    {
+      type: fc.constant("web_search_tool_result"),
+      tool_use_id: fc.constant("srvtoolu_01"),
+      content: fc.jsonValue({ maxDepth: 2 }),
+    },
+    ["type", "tool_use_id", "content"],
+  ),
+);
+const outputConfig = shape(
+  {
+    effort: nullish(fc.constantFrom("low", "medium", "high", "max")),
+    format: nullish(
+      shape(
+        {
+          type: fc.constant("json_schema"),
+          schema: nullish(fc.constant({ type: "object", properties: { answer: { type: "string" } } })),
+        },
+        ["type"],
+      ),
+    ),
+  },
+  [],
+);
+const message = shape(
+  {
+    role: fc.constantFrom("user", "assistant", "system"),
+    content: fc.oneof(text, fc.array(messageBlock, { maxLength: 4 })),
+    output_config: nullish(outputConfig),
+  },
+  ["role", "content"],
+);
+const toolInputSchema = fc.constantFrom<Record<string, unknown>>(
+  { type: "object", properties: { command: { type: "string" } }, required: ["command"] },
+  { $schema: "https://json-schema.org/draft/2020-12/schema", type: "object", additionalProperties: false },
+  { type: "object", properties: { path: { anyOf: [{ type: "string" }, { type: "null" }] } } },
+);
+const tool = fc.oneof(
+  shape(
+    {
+      name: toolNames,
+      description: nullish(text),
+      input_schema: nullish(toolInputSchema),
+      cache_control: cacheControl,
+      defer_loading: nullish(fc.boolean()),
+      strict: nullish(fc.boolean()),
+      eager_input_streaming: nullish(fc.boolean()),
+      input_examples: nullish(fc.array(fc.jsonValue({ maxDepth: 1 }), { maxLength: 1 })),
+    },
+    ["name"],
+  ),
+  shape(
+    {
+      type: fc.constant("web_search_20250305"),
+      name: fc.constant("web_search"),
+      max_uses: nullish(fc.integer({ min: 1, max: 10 })),
+      allowed_domains: nullish(fc.array(fc.domain(), { maxLength: 2 })),
+      blocked_domains: nullish(fc.array(fc.domain(), { maxLength: 2 })),
+      user_location: fc.jsonValue({ maxDepth: 1 }),
+      max_content_tokens: nullish(fc.integer({ min: 1, max: 100_000 })),
+    },
+    ["type", "name"],
+  ),
+);
+const messagesRequest = shape(
+  {
+    model: fc.constantFrom("claude-sonnet-4-5", "claude-haiku-4-5", "gemini-2.5-pro", "gemini-3-pro-preview"),
+    max_tokens: fc.integer({ min: 1, max: 64_000 }),
+    messages: fc.array(message, { minLength: 1, maxLength: 4 }),
+    system: nullish(fc.oneof(text, fc.array(textBlock, { maxLength: 3 }))),
+    stop_sequences: nullish(fc.array(text, { maxLength: 2 })),
+    stream: nullish(fc.boolean()),
+    temperature: nullish(fc.double({ min: 0, max: 2, noNaN: true })),
+    top_p: nullish(fc.double({ min: 0, max: 1, noNaN: true })),
+    top_k: nullish(fc.nat(100)),
+    tools: nullish(fc.array(tool, { maxLength: 3 })),
+    tool_choice: nullish(
+      fc.oneof(
+        shape({ type: fc.constantFrom("auto", "any"), disable_parallel_tool_use: nullish(fc.boolean()) }, [
+          "type",
+        ]),
+        shape(
+          { type: fc.constant("tool"), name: toolNames, disable_parallel_tool_use: nullish(fc.boolean()) },
+          ["type", "name"],
+        ),
+        shape({ type: fc.constant("none") }, ["type"]),
+      ),
+    ),
+    thinking: nullish(
+      fc.oneof(
+        shape({ type: fc.constant("enabled"), budget_tokens: fc.nat(70_000), display: nullish(text) }, [
+          "type",
+          "budget_tokens",
+        ]),
+        shape({ type: fc.constant("adaptive"), display: nullish(fc.constantFrom("summarized", "omitted")) }, [
+          "type",
+        ]),
+        shape({ type: fc.constant("disabled") }, ["type"]),
+      ),
+    ),
+    output_config: nullish(outputConfig),
+    metadata: nullish(shape({ user_id: nullish(text) }, [])),
+  },
+  ["model", "max_tokens", "messages"],
+).map(copyAsJson);
+
+/** Marks a mutation that replaces a leaf with a boundary value of its own type (see `edgeOf`). */
+const EDGE = Symbol("edge");
+
+/** A value of the leaf's own type just past a bound a schema may set: "", 0, -1, a fraction, 2^53. */
+function edgeOf(leaf: unknown, pick: number): unknown {
+  if (typeof leaf === "string") return pick % 2 === 0 ? "" : " ";
+  if (typeof leaf === "number") return [0, -1, leaf + 0.5, 2 ** 53, -leaf, leaf * 1e6][pick % 6];
+  if (typeof leaf === "boolean") return pick % 2 === 0 ? String(leaf) : 1;
+  return pick % 2 === 0 ? null : [];
+}
+
+/** Values a mutation puts somewhere in a body: wrong types, bad numbers, unknown block types. */
+const mutationValue = fc.oneof(
+  { arbitrary: fc.constant<unknown>(EDGE), weight: 3 },
+  fc.constantFrom<unknown>(
+    null,
+    undefined,
+    "",
+    "x",
+    "text",
+    "tool_use",
+    "mystery_block",
+    0,
+    -0,
+    -1,
+    1.5,
+    3,
+    2 ** 53,
+    1e300,
+    Number.NaN,
+    Number.POSITIVE_INFINITY,
+    true,
+    [],
+    {},
+    [{ type: "text", text: "t" }],
+    { type: "text" },
+    { type: "mystery_block", payload: 1 },
+    { type: "ephemeral" },
+  ),
+  fc.jsonValue({ maxDepth: 2 }),
+  // A well-formed block or tool in the wrong place: tests which block types each list takes.
+  messageBlock.map(copyAsJson),
+  tool.map(copyAsJson),
+);
+
+/** One to four changes: which node (modulo the node count), the new value, or a removal. */
+const mutations = fc.array(fc.record({ pick: fc.nat(), value: mutationValue, remove: fc.boolean() }), {
+  minLength: 1,
+  maxLength: 4,
+});
+
+function applyMutations(
+  base: unknown,
+  changes: readonly { pick: number; value: unknown; remove: boolean }[],
+): unknown {
+  let body = base;
+  for (const change of changes) body = mutate(body, change.pick, change.value, change.remove);
+  return body;
+}
+
+/** Every path to a node below `root`, as `listJsonPaths` in the reliability tests does. */
+function listPaths(root: unknown): (string | number)[][] {
+  const paths: (string | number)[][] = [];
+  const queue: { value: unknown; path: (string | number)[] }[] = [{ value: root, path: [] }];
+  for (let index = 0; index < queue.length; index++) {
+    const { value, path } = queue[index]!;
+    if (typeof value !== "object" || value === null) continue;
+    const entries: [string | number, unknown][] = Array.isArray(value)
+      ? value.map((child, position) => [position, child])
+      : Object.entries(value);
+    for (const [key, child] of entries) {
+      paths.push([...path, key]);
+      queue.push({ value: child, path: [...path, key] });
+    }
+  }
+  return paths;
+}
+
+/** A copy of `root` with the node at `paths[pick % length]` replaced by `value`, or removed. */
+function mutate(root: unknown, pick: number, value: unknown, remove: boolean): unknown {
+  const copy = structuredClone(root);
+  const paths = listPaths(copy);
+  if (paths.length === 0) return copy;
+  const path = paths[pick % paths.length]!;
+  let parent = copy as Record<string | number, unknown>;
+  for (const segment of path.slice(0, -1)) parent = parent[segment] as Record<string | number, unknown>;
+  const last = path.at(-1)!;
+  if (value === EDGE && !remove) parent[last] = edgeOf(parent[last], pick >> 8);
+  else if (!remove) parent[last] = value;
+  else if (Array.isArray(parent)) parent.splice(last as number, 1);
+  else delete parent[last];
+  return copy;
+}
+
+/** What a conversion gives, or the message it throws, so two runs compare as plain data. */
+function convertOutcome(request: Parameters<typeof convertToGeminiRequest>[0]): unknown {
+  try {
+    return { converted: convertToGeminiRequest(request) };
+  } catch (error) {
+    return { threw: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/**
+ * The fast check may only say "sure" where zod accepts, and then the converter must give the
+ * same answer for the uncopied body as for zod's stripped copy. Where it says "not sure" and
+ * zod accepts, zod must have rewritten an unknown block type (the one case left to zod by
+ * design). Returns whether the fast path was taken.
+ */
+function expectFastPathAgreesWithZod(body: unknown): boolean {
+  const snapshot = structuredClone(body);
+  const fast = checkMessagesRequestShape(body);
+  const parsed = messagesRequestSchema.safeParse(body);
+  if (fast !== undefined) {
+    expect(fast).toBe(body);
+    expect(parsed.success).toBe(true);
+    if (!parsed.success) return true;
+    expect(convertOutcome(fast)).toStrictEqual(convertOutcome(parsed.data));
+    // The fast path shares the caller's objects, so the converter must not write to them.
+    expect(body).toStrictEqual(snapshot);
+    return true;
+  }
+  if (parsed.success) expect(JSON.stringify(parsed.data)).toContain('"unknown_block"');
+  return false;
+}
+
+describe("checkMessagesRequestShape: the fast path of validateMessagesRequest", () => {
+  it("takes recorded bodies as they are, without copying", () => {
+    expect(checkMessagesRequestShape(claudeCodeSessionBody)).toBe(claudeCodeSessionBody);
+    expect(checkMessagesRequestShape(sdkEnabledThinkingBody)).toBe(sdkEnabledThinkingBody);
+    expect(validateMessagesRequest(claudeCodeSessionBody)).toBe(claudeCodeSessionBody);
+    expect(expectFastPathAgreesWithZod(claudeCodeSessionBody)).toBe(true);
+    expect(expectFastPathAgreesWithZod(sdkEnabledThinkingBody)).toBe(true);
+    // This recording carries a block type from the future: zod rewrites it, so zod runs.
+    expect(checkMessagesRequestShape(claudeCodeBody)).toBeUndefined();
+    expect(expectFastPathAgreesWithZod(claudeCodeBody)).toBe(false);
+  });
+
+  it("property: every generated valid body takes the fast path and converts as zod's copy does", () => {
+    fc.assert(
+      fc.property(messagesRequest, (body) => {
+        expect(expectFastPathAgreesWithZod(body)).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("property: for mutated bodies the fast path never accepts what zod rejects, and converts the same", () => {
+    let fastAccepted = 0;
+    let fastDeclined = 0;
+    fc.assert(
+      fc.property(messagesRequest, mutations, (base, changes) => {
+        if (expectFastPathAgreesWithZod(applyMutations(base, changes))) fastAccepted++;
+        else fastDeclined++;
+      }),
+      { numRuns: 3000 },
+    );
+    // Neither side of the property may be vacuous.
+    expect(fastAccepted).toBeGreaterThan(200);
+    expect(fastDeclined).toBeGreaterThan(200);
+  });
+
+  it("property: validateMessagesRequest rejects exactly what the zod parse rejects, with zod's message", () => {
+    fc.assert(
+      fc.property(messagesRequest, mutations, (base, changes) => {
+        const body = applyMutations(base, changes) as Record<string, unknown>;
+        const parsed = messagesRequestSchema.safeParse(body);
+        let message: string | undefined;
+        try {
+          validateMessagesRequest(body, { betas: ["interleaved-thinking-2025-05-14"] });
+        } catch (error) {
+          if (!(error instanceof InvalidRequestError)) throw error;
+          message = error.message;
+        }
+        if (!parsed.success) {
+          expect(message).toBeDefined();
+          return;
+        }
+        // Accepted by zod: only the rules on top of the shape may still reject it.
+        if (message !== undefined) {
+          expect(message).toMatch(
+            /^(messages: At least one message|thinking\.budget_tokens|messages\.\d+\.content)/,
+          );
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("property: count_tokens bodies without max_tokens agree with the count_tokens schema", () => {
+    fc.assert(
+      fc.property(messagesRequest, mutations, (base, changes) => {
+        const { max_tokens: _dropped, ...body } = base;
+        const mutated = applyMutations(body, changes);
+        const fast = checkMessagesRequestShape(mutated, { maxTokensOptional: true });
+        const parsed = countTokensRequestSchema.safeParse(mutated);
+        if (fast !== undefined) expect(parsed.success).toBe(true);
+        else if (parsed.success) expect(JSON.stringify(parsed.data)).toContain('"unknown_block"');
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("leaves unknown block types to zod, which turns them into unknown_block", () => {
+    const unknown = userMessage([{ type: "mystery_block", text: "x" }]);
+    expect(checkMessagesRequestShape(unknown)).toBeUndefined();
+    expect(validateMessagesRequest(unknown).messages[0]?.content).toEqual([
+      { type: "unknown_block", original_type: "mystery_block" },
+    ]);
+    const insideToolResult = userMessage([
+      { type: "tool_result", tool_use_id: "toolu_01", content: [{ type: "thinking", thinking: "x" }] },
+    ]);
+    expect(checkMessagesRequestShape(insideToolResult)).toBeUndefined();
+    expect(JSON.stringify(validateMessagesRequest(insideToolResult))).toContain('"original_type":"thinking"');
+  });
+
+  it("leaves what zod copies differently or rejects by its own rules to zod", () => {
+    const protoKey = JSON.parse('{"type":"object","__proto__":{"type":"string"}}') as unknown;
+    expect(
+      checkMessagesRequestShape(body({ tools: [{ name: "Bash", input_schema: protoKey }] })),
+    ).toBeUndefined();
+    expect(checkMessagesRequestShape(body({ metadata: new Date(0) }))).toBeUndefined();
+    expect(checkMessagesRequestShape(body({ max_tokens: 2 ** 53 }))).toBeUndefined();
+    expect(checkMessagesRequestShape(body({ temperature: Number.NaN }))).toBeUndefined();
+    expect(
+      checkMessagesRequestShape(body({ tools: [{ name: "x", max_uses: Number.POSITIVE_INFINITY }] })),
+    ).toBeUndefined();
+    expect(
+      checkMessagesRequestShape(userMessage([{ type: "tool_use", id: "toolu_01", name: "Bash" }])),
+    ).toBeUndefined();
+    expect(captureError(() => validateMessagesRequest(body({ max_tokens: 2 ** 53 }))).path).toBe(
+      "max_tokens",
+    );
   });
 });

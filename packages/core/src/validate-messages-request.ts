@@ -5,7 +5,9 @@
  * https://docs.anthropic.com/en/docs/build-with-claude/extended-thinking
  *
  * Shapes come from the zod schemas in `anthropic-api.ts`: unknown keys are stripped, unknown
- * block types become `unknown_block`. On top of the shapes this file enforces the few
+ * block types become `unknown_block`. A hand-written check (`check-messages-request-shape.ts`)
+ * goes first and returns the body itself, uncopied, when it is sure zod would accept it; the
+ * zod parse runs whenever it is not, so rejections keep zod's messages and paths. On top of the shapes this file enforces the few
  * semantic rules Anthropic also enforces and that would otherwise surface as an opaque
  * Gemini 400 (or be silently reinterpreted):
  *
@@ -28,6 +30,7 @@ import {
   type MessagesRequest,
   messagesRequestSchema,
 } from "./anthropic-api.js";
+import { checkMessagesRequestShape } from "./check-messages-request-shape.js";
 import { checkRequestLimits, type RequestLimits } from "./check-request-limits.js";
 import { InvalidRequestError } from "./claude-gemini-error.js";
 
@@ -45,8 +48,8 @@ export interface ValidateRequestOptions {
 }
 
 /**
- * Parses a `/v1/messages` body. Unknown fields anywhere are dropped, unknown content block
- * types become `unknown_block`; malformed known fields throw an {@link InvalidRequestError}
+ * Parses a `/v1/messages` body. Unknown content block types become `unknown_block`; unknown
+ * fields are dropped by the zod parse or, on the fast path, kept but never read; malformed known fields throw an {@link InvalidRequestError}
  * whose `path` names the first problem.
  *
  * @example
@@ -59,7 +62,8 @@ export function validateMessagesRequest(
   options: ValidateRequestOptions = {},
 ): MessagesRequest {
   checkRequestLimits(body, options.limits);
-  const request = parseBody(messagesRequestSchema, body);
+  // The fast check hands back the body itself when it is sure of the shape; zod decides otherwise.
+  const request = checkMessagesRequestShape(body) ?? parseBody(messagesRequestSchema, body);
   if (request.messages.length === 0) {
     throw new InvalidRequestError("messages: At least one message is required", { path: "messages" });
   }
@@ -76,7 +80,8 @@ export function validateCountTokensRequest(
   options: ValidateRequestOptions = {},
 ): CountTokensRequest {
   checkRequestLimits(body, options.limits);
-  const request = parseBody(countTokensRequestSchema, body);
+  const request =
+    checkMessagesRequestShape(body, { maxTokensOptional: true }) ?? parseBody(countTokensRequestSchema, body);
   checkThinkingBudget(request, options);
   return request;
 }
