@@ -8,9 +8,10 @@ import { readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { listJsonPaths } from "../../packages/core/src/test-utils/list-json-paths.js";
 import type { Scenario } from "../gemini-fake/index.js";
 import { type AnthropicAnswer, checkAnthropicAnswer } from "./check-anthropic-answer.js";
-import { type JsonMutation, listJsonPaths, mutateJson } from "./mutate-json.js";
+import { type JsonMutation, mutateJson } from "./mutate-json.js";
 import { type StartedProxy, startProxy } from "./start-proxy.js";
 
 // The recorded session carries signatures the real service issued, which the fake rightly

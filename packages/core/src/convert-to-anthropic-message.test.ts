@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { AnthropicMessage, MessageParam } from "./anthropic-api.js";
 import { convertMessagesToGemini } from "./convert-messages-to-gemini.js";
@@ -8,18 +7,13 @@ import type { GeminiGenerateContentResponse, GeminiPart } from "./gemini-api.js"
 import { resolveModel } from "./resolve-model.js";
 import { createSequentialIdGenerator } from "./test-utils/create-sequential-id-generator.js";
 import { createTestContext } from "./test-utils/create-test-context.js";
+import { loadResponseFixture, RESPONSE_FIXTURE_NAMES } from "./test-utils/response-fixtures.js";
 import {
   decodeThinkingSignature,
   decodeToolUseIdSignature,
   encodeThinkingSignature,
   TRAILING_TEXT_SIGNATURE_WARNING,
 } from "./thought-signature.js";
-
-const FIXTURES = new URL("./__fixtures__/responses/", import.meta.url);
-
-function loadResponse(name: string): GeminiGenerateContentResponse {
-  return JSON.parse(readFileSync(new URL(`${name}.json`, FIXTURES), "utf8")) as GeminiGenerateContentResponse;
-}
 
 function convert(
   response: GeminiGenerateContentResponse,
@@ -37,30 +31,16 @@ function fromParts(parts: GeminiPart[], finishReason = "STOP"): GeminiGenerateCo
   } as GeminiGenerateContentResponse;
 }
 
-const FIXTURE_NAMES = [
-  "plain-text",
-  "thinking-text",
-  "gemini3-text-signature",
-  "tool-call-signed",
-  "parallel-tool-calls",
-  "max-tokens",
-  "safety",
-  "blocked-prompt",
-  "malformed-function-call",
-  "empty-candidates",
-  "usage-thoughts-cached",
-];
-
 describe("convertToAnthropicMessage on recorded responses", () => {
-  it.each(FIXTURE_NAMES)("%s matches its snapshot", async (name) => {
-    const { value } = convert(loadResponse(name));
+  it.each(RESPONSE_FIXTURE_NAMES)("%s matches its snapshot", async (name) => {
+    const { value } = convert(loadResponseFixture(name));
     await expect(`${JSON.stringify(value, null, 2)}\n`).toMatchFileSnapshot(
       `./__fixtures__/responses/${name}.message.json`,
     );
   });
 
   it("plain text: one text block, end_turn, ids and model from the options", () => {
-    const { value, warnings } = convert(loadResponse("plain-text"));
+    const { value, warnings } = convert(loadResponseFixture("plain-text"));
     expect(value).toMatchObject({
       id: "msg_id1",
       type: "message",
@@ -82,7 +62,7 @@ describe("convertToAnthropicMessage on recorded responses", () => {
   });
 
   it("thinking + text (2.5): thinking block first, the answer's trailing signature is dropped", () => {
-    const { value, warnings } = convert(loadResponse("thinking-text"));
+    const { value, warnings } = convert(loadResponseFixture("thinking-text"));
     expect(value.content.map((block) => block.type)).toEqual(["thinking", "text"]);
     expect(value.content[0]).toMatchObject({ type: "thinking", signature: "" });
     expect((value.content[0] as { thinking: string }).thinking).toContain("Understanding the request");
@@ -91,7 +71,7 @@ describe("convertToAnthropicMessage on recorded responses", () => {
   });
 
   it("text-only Gemini 3 answer: the last block is the answer text, the signature-only part is dropped", () => {
-    const response = loadResponse("gemini3-text-signature");
+    const response = loadResponseFixture("gemini3-text-signature");
     const parts = response.candidates?.[0]?.content?.parts ?? [];
     // The answer's last part really carries a signature (the stream sends it on an empty part).
     expect(parts.at(-1)).toEqual({ text: expect.any(String), thoughtSignature: expect.any(String) });
@@ -110,12 +90,12 @@ describe("convertToAnthropicMessage on recorded responses", () => {
   });
 
   it("hides thought text but keeps the block when showThinking is false", () => {
-    const { value } = convert(loadResponse("thinking-text"), { showThinking: false });
+    const { value } = convert(loadResponseFixture("thinking-text"), { showThinking: false });
     expect(value.content[0]).toEqual({ type: "thinking", thinking: "", signature: "" });
   });
 
   it("tool call with signature: tool_use id carries the signature, stop_reason tool_use", () => {
-    const response = loadResponse("tool-call-signed");
+    const response = loadResponseFixture("tool-call-signed");
     const { value } = convert(response);
     expect(value.stop_reason).toBe("tool_use");
     const block = value.content[0]!;
@@ -138,7 +118,7 @@ describe("convertToAnthropicMessage on recorded responses", () => {
   });
 
   it("parallel calls: only the first id carries a signature, names map back to the client's", () => {
-    const { value } = convert(loadResponse("parallel-tool-calls"));
+    const { value } = convert(loadResponseFixture("parallel-tool-calls"));
     expect(value.content.map((block) => block.type)).toEqual(["text", "tool_use", "tool_use"]);
     const [, first, second] = value.content as [
       unknown,
@@ -158,7 +138,7 @@ describe("convertToAnthropicMessage on recorded responses", () => {
     ["malformed-function-call", "end_turn", "invalid tool call"],
     ["empty-candidates", "end_turn", "empty response"],
   ])("%s → stop_reason %s with an explaining text block", (name, stopReason, noticeFragment) => {
-    const { value, warnings } = convert(loadResponse(name));
+    const { value, warnings } = convert(loadResponseFixture(name));
     expect(value.stop_reason).toBe(stopReason);
     const last = value.content.at(-1);
     if (noticeFragment === undefined) {
@@ -172,7 +152,7 @@ describe("convertToAnthropicMessage on recorded responses", () => {
   });
 
   it("usage: thoughts count as output, cached tokens move out of input, tool-use prompt counts as input", () => {
-    const { value } = convert(loadResponse("usage-thoughts-cached"));
+    const { value } = convert(loadResponseFixture("usage-thoughts-cached"));
     expect(value.usage).toEqual({
       input_tokens: 15360 + 64 - 12288,
       output_tokens: 29 + 512,

@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { AnthropicStreamEvent } from "./anthropic-api.js";
@@ -17,24 +16,16 @@ import { assertAnthropicStream } from "./test-utils/assert-anthropic-stream.js";
 import { createSequentialIdGenerator } from "./test-utils/create-sequential-id-generator.js";
 import { createTestContext } from "./test-utils/create-test-context.js";
 import {
+  loadChunkFixture,
+  loadResponseFixture,
+  RESPONSE_FIXTURE_NAMES,
+} from "./test-utils/response-fixtures.js";
+import {
   decodeThinkingSignature,
   decodeToolUseIdSignature,
   encodeThinkingSignature,
   TRAILING_TEXT_SIGNATURE_WARNING,
 } from "./thought-signature.js";
-
-const FIXTURES = new URL("./__fixtures__/responses/", import.meta.url);
-
-function loadResponse(name: string): GeminiGenerateContentResponse {
-  return JSON.parse(readFileSync(new URL(`${name}.json`, FIXTURES), "utf8")) as GeminiGenerateContentResponse;
-}
-
-function loadChunks(name: string): GeminiGenerateContentResponse[] {
-  return readFileSync(new URL(`${name}.chunks.jsonl`, FIXTURES), "utf8")
-    .split("\n")
-    .filter((line) => line.trim() !== "")
-    .map((line) => JSON.parse(line) as GeminiGenerateContentResponse);
-}
 
 function options(overrides: Partial<StreamTranslatorOptions> = {}, context: Partial<ConversionContext> = {}) {
   return { context: createTestContext(context), generateId: createSequentialIdGenerator(), ...overrides };
@@ -60,23 +51,9 @@ function wire<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
 }
 
-const FIXTURE_NAMES = [
-  "plain-text",
-  "thinking-text",
-  "gemini3-text-signature",
-  "tool-call-signed",
-  "parallel-tool-calls",
-  "max-tokens",
-  "safety",
-  "blocked-prompt",
-  "malformed-function-call",
-  "empty-candidates",
-  "usage-thoughts-cached",
-];
-
 describe("createStreamTranslator on recorded streams", () => {
-  it.each(FIXTURE_NAMES)("%s: valid event order, matches its .sse snapshot", async (name) => {
-    const events = translate(loadChunks(name));
+  it.each(RESPONSE_FIXTURE_NAMES)("%s: valid event order, matches its .sse snapshot", async (name) => {
+    const events = translate(loadChunkFixture(name));
     assertAnthropicStream(events);
     await expect(events.map(encodeSseEvent).join("")).toMatchFileSnapshot(
       `./__fixtures__/responses/${name}.sse`,
@@ -85,18 +62,18 @@ describe("createStreamTranslator on recorded streams", () => {
 
   // thinking-text is left out: Gemini 2.5 streams the signature on the first answer chunk,
   // while the whole response carries it on the single merged text part.
-  it.each(FIXTURE_NAMES.filter((name) => name !== "thinking-text"))(
+  it.each(RESPONSE_FIXTURE_NAMES.filter((name) => name !== "thinking-text"))(
     "%s: the stream accumulates to the non-streaming message",
     (name) => {
-      const streamed = accumulateStream(translate(loadChunks(name)));
-      const whole = convertToAnthropicMessage(loadResponse(name), options()).value;
+      const streamed = accumulateStream(translate(loadChunkFixture(name)));
+      const whole = convertToAnthropicMessage(loadResponseFixture(name), options()).value;
       expect(streamed).toEqual(wire(whole));
     },
   );
 
   it("Gemini 3 final signature-only chunk is dropped: the answer text is the last block", () => {
     const translator = createStreamTranslator(options());
-    const events = [...loadChunks("gemini3-text-signature").flatMap((item) => translator.push(item))];
+    const events = [...loadChunkFixture("gemini3-text-signature").flatMap((item) => translator.push(item))];
     events.push(...translator.finish());
     const starts = events.filter((event) => event.type === "content_block_start");
     expect(starts.map((event) => event.content_block.type)).toEqual(["thinking", "text"]);
@@ -110,7 +87,7 @@ describe("createStreamTranslator on recorded streams", () => {
   });
 
   it("parallel calls across chunks become separate tool_use blocks with their own indexes", () => {
-    const events = translate(loadChunks("parallel-tool-calls"));
+    const events = translate(loadChunkFixture("parallel-tool-calls"));
     const tools = events.filter(
       (event) => event.type === "content_block_start" && event.content_block.type === "tool_use",
     );
@@ -122,7 +99,7 @@ describe("createStreamTranslator on recorded streams", () => {
   });
 
   it("message_start takes the first chunk's usage; message_delta the last running total", () => {
-    const events = translate(loadChunks("usage-thoughts-cached"));
+    const events = translate(loadChunkFixture("usage-thoughts-cached"));
     expect(events[0]).toMatchObject({
       type: "message_start",
       message: { id: "msg_id1", model: "claude-sonnet-4-5", content: [], stop_reason: null },
@@ -149,7 +126,7 @@ describe("createStreamTranslator on recorded streams", () => {
     ["malformed-function-call", "end_turn"],
     ["empty-candidates", "end_turn"],
   ])("%s ends with stop_reason %s", (name, stopReason) => {
-    const events = translate(loadChunks(name));
+    const events = translate(loadChunkFixture(name));
     expect(events.at(-1)).toEqual({ type: "message_stop" });
     expect(events.at(-2)).toMatchObject({ type: "message_delta", delta: { stop_reason: stopReason } });
   });
@@ -438,15 +415,18 @@ function expectStreamMatches(
 const tapeArbitrary = fc.array(fc.nat({ max: 10_000 }), { minLength: 1, maxLength: 64 });
 
 describe("createStreamTranslator properties", () => {
-  it.each(FIXTURE_NAMES)("%s: any chunking gives a valid stream that accumulates to the message", (name) => {
-    const response = loadResponse(name);
-    fc.assert(
-      fc.property(tapeArbitrary, fc.boolean(), (tape, showThinking) => {
-        expectStreamMatches(response, chunkResponse(response, tape), { showThinking });
-      }),
-      { numRuns: 150 },
-    );
-  });
+  it.each(RESPONSE_FIXTURE_NAMES)(
+    "%s: any chunking gives a valid stream that accumulates to the message",
+    (name) => {
+      const response = loadResponseFixture(name);
+      fc.assert(
+        fc.property(tapeArbitrary, fc.boolean(), (tape, showThinking) => {
+          expectStreamMatches(response, chunkResponse(response, tape), { showThinking });
+        }),
+        { numRuns: 150 },
+      );
+    },
+  );
 
   const signatureArbitrary = fc.option(fc.constantFrom("c2lnQQ==", "c2ln+Qg/", "c2lnQw"), { nil: undefined });
   const textArbitrary = fc.oneof(fc.constant(""), fc.string({ maxLength: 12 }), fc.constant("héllo 👋"));

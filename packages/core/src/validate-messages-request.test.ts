@@ -7,6 +7,7 @@ import { countTokensRequestSchema, messagesRequestSchema } from "./anthropic-api
 import { checkMessagesRequestShape } from "./check-messages-request-shape.js";
 import { ClaudeGeminiError, InvalidRequestError } from "./claude-gemini-error.js";
 import { convertToGeminiRequest } from "./convert-to-gemini-request.js";
+import { listJsonPaths } from "./test-utils/list-json-paths.js";
 import { validateCountTokensRequest, validateMessagesRequest } from "./validate-messages-request.js";
 
 const minimal = { model: "claude-haiku-4-5", max_tokens: 1024, messages: [{ role: "user", content: "Hi" }] };
@@ -662,28 +663,10 @@ function applyMutations(
   return body;
 }
 
-/** Every path to a node below `root`, as `listJsonPaths` in the reliability tests does. */
-function listPaths(root: unknown): (string | number)[][] {
-  const paths: (string | number)[][] = [];
-  const queue: { value: unknown; path: (string | number)[] }[] = [{ value: root, path: [] }];
-  for (let index = 0; index < queue.length; index++) {
-    const { value, path } = queue[index]!;
-    if (typeof value !== "object" || value === null) continue;
-    const entries: [string | number, unknown][] = Array.isArray(value)
-      ? value.map((child, position) => [position, child])
-      : Object.entries(value);
-    for (const [key, child] of entries) {
-      paths.push([...path, key]);
-      queue.push({ value: child, path: [...path, key] });
-    }
-  }
-  return paths;
-}
-
 /** A copy of `root` with the node at `paths[pick % length]` replaced by `value`, or removed. */
 function mutate(root: unknown, pick: number, value: unknown, remove: boolean): unknown {
   const copy = structuredClone(root);
-  const paths = listPaths(copy);
+  const paths = listJsonPaths(copy);
   if (paths.length === 0) return copy;
   const path = paths[pick % paths.length]!;
   let parent = copy as Record<string | number, unknown>;
