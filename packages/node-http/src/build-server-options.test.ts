@@ -33,6 +33,7 @@ describe("buildServerOptions", () => {
         REQUEST_TIMEOUT_MS: "5000",
         MAX_BODY_BYTES: "1000",
         UPSTREAM_MAX_SOCKETS: "4",
+        IDLE_MEMORY_RELEASE_MS: "2500",
         ENABLE_METRICS: "true",
         CORS_ORIGINS: "https://app.example.com",
         FALLBACK_MODELS: "gemini-2.5-flash",
@@ -52,6 +53,7 @@ describe("buildServerOptions", () => {
       requestTimeoutMs: 5000,
       maxBodyBytes: 1000,
       upstreamMaxSockets: 4,
+      releaseMemoryWhenIdle: { idleMs: 2500 },
       metrics: true,
       cors: { origins: ["https://app.example.com"] },
       fallbackModels: { "*": ["gemini-2.5-flash"] },
@@ -59,6 +61,15 @@ describe("buildServerOptions", () => {
       requestLimits: { maxNestingDepth: 20, maxTools: 3, maxMediaBytes: 2048 },
       vertexai: undefined,
     });
+  });
+
+  it.each([
+    ["0", false],
+    [undefined, undefined],
+  ])("maps IDLE_MEMORY_RELEASE_MS=%s to releaseMemoryWhenIdle %s", (value, expected) => {
+    const environment: Record<string, string> = value === undefined ? {} : { IDLE_MEMORY_RELEASE_MS: value };
+    const options = buildServerOptions(configFrom({ GEMINI_API_KEY: "key", ...environment }));
+    expect(options.releaseMemoryWhenIdle).toBe(expected);
   });
 
   it("makes MAX_TOOLS reach the handler: too many tools is a 400 before any Gemini call", async () => {

@@ -20,6 +20,10 @@ export function buildServerOptions(config: ProxyConfig): CreateServerOptions {
     requestTimeoutMs: config.requestTimeoutMs,
     maxBodyBytes: config.maxBodyBytes,
     upstreamMaxSockets: config.upstreamMaxSockets,
+    releaseMemoryWhenIdle:
+      config.idleMemoryReleaseMs === undefined
+        ? undefined
+        : config.idleMemoryReleaseMs > 0 && { idleMs: config.idleMemoryReleaseMs },
     metrics: config.enableMetrics,
     cors: config.corsOrigins === undefined ? undefined : { origins: config.corsOrigins },
     apiKeys: config.apiKeys,

@@ -67,6 +67,7 @@ Settings come from the environment, then from a .env file in the working directo
   MAX_TOOLS                  most tools in one request (default 512)
   MAX_MEDIA_BYTES            largest decoded image or PDF in a request (default 20971520)
   UPSTREAM_MAX_SOCKETS       most connections open at once to Gemini (default 256)
+  IDLE_MEMORY_RELEASE_MS     idle time before memory left by a burst is given back (default 10000; 0 = never)
   ENABLE_METRICS             true to serve Prometheus metrics on GET /metrics
   CORS_ORIGINS               origins browsers may call from (comma-separated, or *); default off
   FALLBACK_MODELS            models tried when one is overloaded or missing, e.g.

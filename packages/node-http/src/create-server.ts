@@ -3,6 +3,7 @@ import { createFetchHandler, type FetchHandlerOptions } from "@claude-gemini/fet
 import { createMetrics, type ProxyMetrics } from "./create-metrics.js";
 import { createNodeFetch } from "./create-node-fetch.js";
 import { createNodeListener } from "./create-node-listener.js";
+import { type IdleMemoryReleaseOptions, releaseMemoryWhenIdle } from "./release-memory-when-idle.js";
 
 /** Options of {@link createServer}: the fetch handler's, plus Node server timeouts. */
 export interface CreateServerOptions extends FetchHandlerOptions {
@@ -29,6 +30,12 @@ export interface CreateServerOptions extends FetchHandlerOptions {
    * `fetch` or `client` is given.
    */
   upstreamMaxSockets?: number;
+  /**
+   * Give memory back to the OS once the server has been idle for a while after a burst of
+   * traffic ({@link releaseMemoryWhenIdle}). Default on (10 s idle, 32 MiB growth); `false`
+   * turns it off, an object tunes it.
+   */
+  releaseMemoryWhenIdle?: boolean | IdleMemoryReleaseOptions;
 }
 
 /**
@@ -43,8 +50,15 @@ export interface CreateServerOptions extends FetchHandlerOptions {
  * createServer({ apiKey: process.env.GEMINI_API_KEY }).listen(8080, "127.0.0.1");
  */
 export function createServer(options: CreateServerOptions = {}): Server {
-  const { keepAliveTimeoutMs, headersTimeoutMs, receiveTimeoutMs, metrics, upstreamMaxSockets, ...rest } =
-    options;
+  const {
+    keepAliveTimeoutMs,
+    headersTimeoutMs,
+    receiveTimeoutMs,
+    metrics,
+    upstreamMaxSockets,
+    releaseMemoryWhenIdle: idleRelease = true,
+    ...rest
+  } = options;
   // A pooled `node:http` fetch: cheaper per call than the global one, and its pool is bounded.
   const handlerOptions: FetchHandlerOptions =
     rest.fetch === undefined && rest.client === undefined
@@ -62,5 +76,6 @@ export function createServer(options: CreateServerOptions = {}): Server {
   server.headersTimeout = headersTimeoutMs ?? Math.max(66_000, server.keepAliveTimeout + 1000);
   server.requestTimeout = receiveTimeoutMs ?? 300_000;
   server.timeout = 0;
+  if (idleRelease !== false) releaseMemoryWhenIdle(server, idleRelease === true ? {} : idleRelease);
   return server;
 }

@@ -15,6 +15,7 @@ describe("@claude-gemini/node-http exports", () => {
         "createServer",
         "loadConfig",
         "parseEnvFile",
+        "releaseMemoryWhenIdle",
       ]
     `);
   });

@@ -19,3 +19,8 @@ export {
   type ProxyConfig,
 } from "./load-config.js";
 export { parseEnvFile } from "./parse-env-file.js";
+export {
+  type IdleMemoryRelease,
+  type IdleMemoryReleaseOptions,
+  releaseMemoryWhenIdle,
+} from "./release-memory-when-idle.js";

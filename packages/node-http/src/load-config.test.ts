@@ -111,6 +111,10 @@ describe("loadConfig", () => {
     [{ REQUEST_TIMEOUT_MS: "-5" }, 'REQUEST_TIMEOUT_MS must be a number of milliseconds above 0, got "-5".'],
     [{ MAX_BODY_BYTES: "0" }, 'MAX_BODY_BYTES must be a number of bytes above 0, got "0".'],
     [{ UPSTREAM_MAX_SOCKETS: "0" }, 'UPSTREAM_MAX_SOCKETS must be a number of connections above 0, got "0".'],
+    [
+      { IDLE_MEMORY_RELEASE_MS: "soon" },
+      'IDLE_MEMORY_RELEASE_MS must be a number of milliseconds, got "soon".',
+    ],
     [{ MAX_JSON_DEPTH: "0" }, 'MAX_JSON_DEPTH must be a nesting depth from 1 to 100000, got "0".'],
     [{ MAX_TOOLS: "513" }, `MAX_TOOLS must be a whole number from 0 to 512 (Gemini's limit), got "513".`],
     [{ MAX_MEDIA_BYTES: "20MB" }, 'MAX_MEDIA_BYTES must be a number of bytes above 0, got "20MB".'],

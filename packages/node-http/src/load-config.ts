@@ -22,6 +22,8 @@ export interface ProxyConfig {
   maxBodyBytes?: number;
   /** Most connections open at once to Gemini (`UPSTREAM_MAX_SOCKETS`); unset means 256. */
   upstreamMaxSockets?: number;
+  /** Idle time before memory a burst left behind is given back (`IDLE_MEMORY_RELEASE_MS`; 0 = never); unset means 10000. */
+  idleMemoryReleaseMs?: number;
   /** Serve Prometheus metrics on `GET /metrics` (`ENABLE_METRICS`); unset means off. */
   enableMetrics?: boolean;
   /** Origins browsers may call from (`CORS_ORIGINS`); unset means CORS stays off. */
@@ -224,6 +226,12 @@ const environmentSchema = z.object({
   ),
   MAX_BODY_BYTES: integerVariable("MAX_BODY_BYTES", 1, 2 ** 40, "a number of bytes above 0"),
   UPSTREAM_MAX_SOCKETS: integerVariable("UPSTREAM_MAX_SOCKETS", 1, 65_536, "a number of connections above 0"),
+  IDLE_MEMORY_RELEASE_MS: integerVariable(
+    "IDLE_MEMORY_RELEASE_MS",
+    0,
+    86_400_000,
+    "a number of milliseconds",
+  ),
   ENABLE_METRICS: booleanVariable("ENABLE_METRICS"),
   CORS_ORIGINS: optionalText.transform((value, context): string[] | "*" | undefined => {
     if (value === undefined) return undefined;
@@ -324,6 +332,7 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadConfigResult {
   if (data.REQUEST_TIMEOUT_MS !== undefined) config.requestTimeoutMs = data.REQUEST_TIMEOUT_MS;
   if (data.MAX_BODY_BYTES !== undefined) config.maxBodyBytes = data.MAX_BODY_BYTES;
   if (data.UPSTREAM_MAX_SOCKETS !== undefined) config.upstreamMaxSockets = data.UPSTREAM_MAX_SOCKETS;
+  if (data.IDLE_MEMORY_RELEASE_MS !== undefined) config.idleMemoryReleaseMs = data.IDLE_MEMORY_RELEASE_MS;
   if (data.ENABLE_METRICS === true) config.enableMetrics = true;
   if (data.CORS_ORIGINS !== undefined) config.corsOrigins = data.CORS_ORIGINS;
   if (!useVertex && data.GEMINI_API_KEYS !== undefined && data.GEMINI_API_KEYS.length > 0)
