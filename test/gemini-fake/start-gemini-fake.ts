@@ -90,7 +90,8 @@ export async function startGeminiFake(options: StartGeminiFakeOptions = {}): Pro
       response.on("close", () => {
         if (!response.writableFinished && !closedBySelf) {
           record.aborted = true;
-          record.abortedAfterMs = performance.now() - arrivedAt;
+          record.abortedAt = performance.now();
+          record.abortedAfterMs = record.abortedAt - arrivedAt;
         }
         resolve();
       });

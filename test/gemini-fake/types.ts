@@ -40,6 +40,8 @@ export interface RecordedRequest {
   aborted: boolean;
   /** Time from arrival to abort detection, ms (for "upstream aborted within 100 ms" checks). */
   abortedAfterMs?: number;
+  /** `performance.now()` when the abort was seen, to compare with a client's clock in the same process. */
+  abortedAt?: number;
 }
 
 /** A finish reason the fake can put on a candidate. */

@@ -6,22 +6,22 @@ import { fork } from "node:child_process";
  *   pnpm test:load                      # 1,000 concurrent streams for 60 s
  *   pnpm test:soak                      # the same for 15 minutes
  *   node test/load/run-load.mjs --concurrency 200 --duration 20 [--json]
+ *   LOAD_V8_FLAGS="--max-semi-space-size=8" pnpm test:load   # the proxy with other V8 flags
  *
- * The proxy runs in a child process (`load-server.mjs`, with `--expose-gc`) in front of the
- * Gemini fake, which runs here with the client. Each client keeps one streaming request in
- * flight at a time, picking normal, slow, cut (the upstream breaks mid-stream) or aborted
- * (the client goes away mid-stream) at random. The report: requests done, unexpected errors,
- * how streams ended, the proxy's RSS idle / peak / after a GC, its open descriptors and
- * sockets before and after, and how long after a client disconnect the fake saw its upstream
- * call cancelled. Exits 1 when a figure misses its bound.
+ * Three processes: the clients (here), the proxy (`load-server.mjs`, `createServer` with its
+ * defaults plus `--expose-gc` for the harness's own GC readings) and the Gemini fake
+ * (`load-fake.mjs`). Each client keeps one streaming request in flight at a time, picking
+ * normal, slow, cut (the upstream breaks mid-stream) or aborted (the client goes away
+ * mid-stream) at random. The report: requests done, unexpected errors, how streams ended, the
+ * proxy's RSS idle / peak / after a GC / settled (read without any GC from the harness, after
+ * the server's own idle memory release), where the resident pages are, its open descriptors
+ * and sockets before and after, and how long after a client disconnect the fake saw its
+ * upstream call cancelled, split at the moment the proxy saw the client go. Exits 1 when a
+ * figure misses its bound.
  */
 import { Agent, request as httpRequest } from "node:http";
-import { register } from "node:module";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { parseArgs } from "node:util";
-
-register("./typescript-hooks.mjs", import.meta.url);
-const { startGeminiFake } = await import("../gemini-fake/index.ts");
 
 const { values: args } = parseArgs({
   options: {
@@ -50,44 +50,28 @@ const hardStop = setTimeout(() => {
 }, HARD_STOP_MS);
 hardStop.unref();
 
-// --- upstream: the fake, told per request what to play by a marker in the prompt -----------------
+// --- upstream: the Gemini fake, in a child process ------------------------------------------------
 
-const fake = await startGeminiFake({ apiKey: GEMINI_KEY });
-/** Request id → the fake's record and the time its scenario was planned (≥ its arrival). */
-const upstream = new Map();
-const scenarios = {
-  normal: { kind: "slow", delayMs: 0, between: 100, inner: { kind: "text", text: TEXT, chunks: 10 } },
-  slow: { kind: "slow", delayMs: 300, between: 400, inner: { kind: "text", text: TEXT, chunks: 8 } },
-  cut: {
-    kind: "slow",
-    delayMs: 0,
-    between: 100,
-    inner: { kind: "cut_stream", afterChunks: 3, mode: "reset" },
-  },
-  aborted: { kind: "slow", delayMs: 0, between: 200, inner: { kind: "text", text: TEXT, chunks: 20 } },
-  warmup: { kind: "text", text: "warm", chunks: 2 },
-};
-fake.setDefault({
-  kind: "script",
-  handler: (record) => {
-    const contents = record.body?.contents ?? [];
-    const text =
-      contents
-        .at(-1)
-        ?.parts?.map((part) => part.text ?? "")
-        .join("") ?? "";
-    const match = /^load (\w+) (\d+)$/.exec(text);
-    if (!match) return scenarios.warmup;
-    upstream.set(Number(match[2]), { record, plannedAt: performance.now() });
-    return scenarios[match[1]] ?? scenarios.warmup;
-  },
+const fakeProcess = fork(new URL("./load-fake.mjs", import.meta.url), [], {
+  env: { ...process.env, LOAD_GEMINI_KEY: GEMINI_KEY },
+  stdio: ["ignore", "inherit", "inherit", "ipc"],
+});
+/** Client id → when the fake saw the proxy cancel that call (wall clock, ms). */
+const fakeSawAbort = new Map();
+const fakeUrl = await new Promise((resolve, reject) => {
+  fakeProcess.once("error", reject);
+  fakeProcess.once("exit", (code) => reject(new Error(`fake exited with ${code}`)));
+  fakeProcess.on("message", (message) => {
+    if (message.type === "listening") resolve(message.url);
+    if (message.type === "aborts") for (const [id, at] of message.seen) fakeSawAbort.set(id, at);
+  });
 });
 
 // --- the proxy, in a child process ---------------------------------------------------------------
 
 const child = fork(new URL("./load-server.mjs", import.meta.url), [], {
-  execArgv: ["--expose-gc"],
-  env: { ...process.env, LOAD_GEMINI_URL: fake.url, LOAD_GEMINI_KEY: GEMINI_KEY },
+  execArgv: ["--expose-gc", ...(process.env.LOAD_V8_FLAGS?.split(" ").filter(Boolean) ?? [])],
+  env: { ...process.env, LOAD_GEMINI_URL: fakeUrl, LOAD_GEMINI_KEY: GEMINI_KEY },
   stdio: ["ignore", "inherit", "inherit", "ipc"],
 });
 const port = await new Promise((resolve, reject) => {
@@ -98,18 +82,25 @@ const port = await new Promise((resolve, reject) => {
   });
 });
 let nextStatsId = 1;
-function stats(gc = false, resetLoopDelay = false) {
+/** Request id → when the proxy saw that client go away (wall clock, ms; from the stats replies). */
+const proxySawClose = new Map();
+/** Asks a child (the proxy or the fake) for its figures. */
+function ask(target, request) {
   const id = nextStatsId++;
   return new Promise((resolve) => {
     const onMessage = (message) => {
       if (message.type !== "stats" || message.id !== id) return;
-      child.off("message", onMessage);
+      target.off("message", onMessage);
+      for (const [requestId, at] of message.closesSeen ?? []) proxySawClose.set(requestId, at);
       resolve(message);
     };
-    child.on("message", onMessage);
-    child.send({ type: "stats", id, gc, resetLoopDelay });
+    target.on("message", onMessage);
+    target.send({ type: "stats", id, ...request });
   });
 }
+/** The proxy's RSS, heap, descriptors…, after a full GC when asked. */
+const stats = (gc = false, resetLoopDelay = false, detail = false) =>
+  ask(child, { gc, resetLoopDelay, detail });
 
 // --- the client ----------------------------------------------------------------------------------
 
@@ -121,6 +112,8 @@ const results = {
   endings: { message_stop: 0, error: 0, aborted_by_client: 0 },
   byKind: Object.fromEntries([...MIX.map(([kind]) => [kind, 0])]),
   abortLatencies: [],
+  clientToProxy: [],
+  proxyToUpstream: [],
   abortsNotSeen: 0,
 };
 
@@ -162,7 +155,11 @@ function runOne(kind) {
         port,
         method: "POST",
         path: "/v1/messages",
-        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+        headers: {
+          "content-type": "application/json",
+          "content-length": Buffer.byteLength(body),
+          "x-load-id": String(id),
+        },
       },
       (response) => {
         let text = "";
@@ -210,11 +207,7 @@ function record(outcome) {
       `status ${outcome.status}, ending ${outcome.ending} ${outcome.error?.message ?? ""}`,
     );
   }
-  if (outcome.kind === "aborted" && outcome.ending === "aborted_by_client") {
-    pendingAborts.push(outcome);
-  } else {
-    upstream.delete(outcome.id);
-  }
+  if (outcome.kind === "aborted" && outcome.ending === "aborted_by_client") pendingAborts.push(outcome);
 }
 
 /** Aborted requests whose cancellation the fake has yet to see. */
@@ -222,11 +215,18 @@ let pendingAborts = [];
 function collectAbortLatencies(final) {
   const waiting = [];
   for (const outcome of pendingAborts) {
-    const seen = upstream.get(outcome.id);
-    if (seen?.record.aborted) {
-      // plannedAt is a little after arrival, so this overestimates the latency if anything.
-      results.abortLatencies.push(seen.plannedAt + seen.record.abortedAfterMs - outcome.abortedAt);
-      upstream.delete(outcome.id);
+    const fakeSaw = fakeSawAbort.get(outcome.id);
+    const proxySaw = proxySawClose.get(outcome.id);
+    if (fakeSaw !== undefined && (proxySaw !== undefined || final)) {
+      // Three processes: compare wall clocks (performance.timeOrigin + now, sub-ms).
+      const clientAbortedAt = performance.timeOrigin + outcome.abortedAt;
+      results.abortLatencies.push(fakeSaw - clientAbortedAt);
+      if (proxySaw !== undefined) {
+        results.clientToProxy.push(proxySaw - clientAbortedAt);
+        results.proxyToUpstream.push(fakeSaw - proxySaw);
+      }
+      fakeSawAbort.delete(outcome.id);
+      proxySawClose.delete(outcome.id);
     } else if (final) {
       results.abortsNotSeen++;
       noteUnexpected("aborted", `upstream call ${outcome.id} never saw the client go away`);
@@ -244,19 +244,18 @@ await Promise.all(Array.from({ length: 50 }, () => runOne("warmup")));
 agent.destroy();
 agent = new Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY });
 await sleep(6000); // the fake closes the proxy's idle upstream sockets after 5 s
-const idle = await stats(true, true);
+const idle = await stats(true, true, true);
+await ask(fakeProcess, { resetLoopDelay: true });
 const clientLoopDelay = monitorEventLoopDelay({ resolution: 10 });
 clientLoopDelay.enable();
 
 let peakRss = idle.rss;
-let peakSockets = idle.sockets;
+let peakDescriptors = idle.descriptors;
 const sampler = setInterval(async () => {
   const sample = await stats(false);
   peakRss = Math.max(peakRss, sample.rss);
-  peakSockets = Math.max(peakSockets, sample.sockets);
+  peakDescriptors = Math.max(peakDescriptors, sample.descriptors);
   collectAbortLatencies(false);
-  // Keep the fake's request log from growing over a long soak; records we need are held above.
-  fake.reset();
 }, 1000);
 
 const startedAt = performance.now();
@@ -269,32 +268,43 @@ await Promise.all(
 const elapsedSeconds = (performance.now() - startedAt) / 1000;
 clearInterval(sampler);
 const busy = await stats(false);
+const fakeBusy = await ask(fakeProcess, {});
 clientLoopDelay.disable();
 
 await sleep(500);
+await stats(false);
 collectAbortLatencies(true);
 agent.destroy();
 await sleep(6000);
 const afterGc = await stats(true);
-// V8 hands freed pages back to the OS only after a while without allocation (the bench saw
-// about 8 s), so RSS is read again once the idle proxy has settled; the bound uses that reading.
+// A full GC frees the objects but V8 keeps their pages pooled; the server gives them back
+// itself once it has been idle for 10 s (`releaseMemoryWhenIdle`). The bound uses this last
+// reading, taken without any GC from the harness.
 await sleep(15000);
-const after = await stats(true);
+const after = await stats(false, false, true);
 
 // --- report ---------------------------------------------------------------------------------------
 
 const latencies = results.abortLatencies.sort((left, right) => left - right);
-const percentile = (share) =>
-  latencies.length === 0
-    ? 0
-    : latencies[Math.min(latencies.length - 1, Math.floor(share * latencies.length))];
+/** "p50 / p95 / p99 / p99.9 / max" of a list of milliseconds. */
+const spread = (values) => {
+  const sorted = [...values].sort((left, right) => left - right);
+  const at = (share) => sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))] ?? 0;
+  return `${at(0.5).toFixed(1)} / ${at(0.95).toFixed(1)} / ${at(0.99).toFixed(1)} / ${at(0.999).toFixed(1)} / ${(sorted.at(-1) ?? 0).toFixed(1)} ms`;
+};
 const megabytes = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+/** The smaps split: glibc's brk heap, other anonymous memory (V8's share of it named), files. */
+const describeMappings = ({ mappings, spaces }) => {
+  if (!mappings?.anonymous) return "n/a";
+  const v8 = Object.values(spaces ?? {}).reduce((sum, size) => sum + size, 0);
+  return `brk heap ${megabytes(mappings.brkHeap)}, anonymous ${megabytes(mappings.anonymous)} (V8 spaces ${megabytes(v8)}), files ${megabytes(mappings.file)}, huge pages ${megabytes(mappings.hugePages)}`;
+};
 const rssGrowth = after.rss / idle.rss - 1;
 const checks = {
   "unexpected errors = 0": results.unexpected === 0,
   "every stream ended with message_stop or error":
     results.endings.message_stop + results.endings.error + results.endings.aborted_by_client === results.done,
-  "RSS settled after GC within 20% of idle": rssGrowth <= 0.2,
+  "RSS settled within 20% of idle": rssGrowth <= 0.2,
   "no descriptors left open": after.descriptors <= idle.descriptors,
   "no sockets left open": after.sockets <= idle.sockets,
   "upstream aborted within 100 ms (max)": latencies.length > 0 && latencies.at(-1) <= 100,
@@ -316,21 +326,36 @@ const rows = [
   ["ended with error event", results.endings.error],
   ["cut by the client", results.endings.aborted_by_client],
   [
-    "RSS idle / peak / after GC / settled",
+    "RSS idle / peak / after GC / settled (no GC)",
     `${megabytes(idle.rss)} / ${megabytes(peakRss)} / ${megabytes(afterGc.rss)} / ${megabytes(after.rss)} (${(rssGrowth * 100).toFixed(1)}%)`,
   ],
-  ["heap used idle / after GC", `${megabytes(idle.heapUsed)} / ${megabytes(after.heapUsed)}`],
-  ["heap total / external after GC", `${megabytes(after.heapTotal)} / ${megabytes(after.external)}`],
   [
-    "event-loop delay p99 proxy / client+fake",
-    `${busy.loopDelayP99Ms.toFixed(0)} / ${(clientLoopDelay.percentile(99) / 1e6).toFixed(0)} ms`,
+    "idle memory releases by the server",
+    after.releases
+      .map(
+        (release) =>
+          `RSS ${megabytes(release.rssBeforeBytes)} → ${megabytes(release.rssAfterBytes)} in ${release.durationMs.toFixed(0)} ms`,
+      )
+      .join("; ") || "none",
   ],
-  ["descriptors before / after", `${idle.descriptors} / ${after.descriptors}`],
-  ["sockets before / peak / after", `${idle.sockets} / ${peakSockets} / ${after.sockets}`],
+  ["heap used idle / after GC", `${megabytes(idle.heapUsed)} / ${megabytes(afterGc.heapUsed)}`],
+  ["heap total / external after GC", `${megabytes(afterGc.heapTotal)} / ${megabytes(afterGc.external)}`],
+  ["resident by mapping, idle", describeMappings(idle)],
+  ["resident by mapping, settled", describeMappings(after)],
   [
-    "upstream abort latency p50 / p95 / max",
-    `${percentile(0.5).toFixed(1)} / ${percentile(0.95).toFixed(1)} / ${(latencies.at(-1) ?? 0).toFixed(1)} ms (${latencies.length} aborts)`,
+    "event-loop delay p99 proxy / fake / clients",
+    `${busy.loopDelayP99Ms.toFixed(0)} / ${fakeBusy.loopDelayP99Ms.toFixed(0)} / ${(clientLoopDelay.percentile(99) / 1e6).toFixed(0)} ms`,
   ],
+  ["descriptors before / peak / after", `${idle.descriptors} / ${peakDescriptors} / ${after.descriptors}`],
+  ["sockets before / after", `${idle.sockets} / ${after.sockets}`],
+  ["upstream abort latency p50/95/99/99.9/max", `${spread(latencies)} (${latencies.length} aborts)`],
+  ["  client gone → proxy saw it", spread(results.clientToProxy)],
+  ["  proxy saw it → upstream cancelled", spread(results.proxyToUpstream)],
+  [
+    "event-loop delay max proxy / fake / clients",
+    `${busy.loopDelayMaxMs.toFixed(0)} / ${fakeBusy.loopDelayMaxMs.toFixed(0)} / ${(clientLoopDelay.max / 1e6).toFixed(0)} ms`,
+  ],
+  ["proxy GC pause max", `${busy.gcPauseMaxMs.toFixed(1)} ms (${busy.gcPausesOver50} pauses over 50 ms)`],
 ];
 const width = Math.max(...rows.map(([name]) => name.length));
 console.log("");
@@ -342,5 +367,5 @@ if (results.unexpectedSamples.length > 0)
 if (args.json) console.log(JSON.stringify({ rows: Object.fromEntries(rows), checks }));
 
 child.disconnect();
-await fake.close();
+fakeProcess.disconnect();
 process.exit(Object.values(checks).every(Boolean) ? 0 : 1);
