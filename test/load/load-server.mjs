@@ -36,14 +36,24 @@ new PerformanceObserver((list) => {
 /**
  * When the proxy saw each client go away (wall clock, ms), keyed by the client's `x-load-id`:
  * the runner splits an abort's latency into "client → proxy" and "proxy → upstream" with it.
- * A listener of our own next to the proxy's: it only watches the response's `close`.
+ * Listeners of our own next to the proxy's, on what the proxy reacts to: the socket's end or
+ * error, or else the response's close, whichever comes first.
  */
 let closesSeen = [];
 server.on("request", (incoming, outgoing) => {
   const id = Number(incoming.headers["x-load-id"]);
   if (!id) return;
+  let seenAt = 0;
+  const onGone = () => {
+    if (!seenAt && !outgoing.writableFinished) seenAt = performance.timeOrigin + performance.now();
+  };
+  incoming.socket.on("end", onGone);
+  incoming.socket.on("error", onGone);
   outgoing.once("close", () => {
-    if (!outgoing.writableFinished) closesSeen.push([id, performance.timeOrigin + performance.now()]);
+    incoming.socket.off("end", onGone);
+    incoming.socket.off("error", onGone);
+    onGone();
+    if (seenAt) closesSeen.push([id, seenAt]);
   });
 });
 

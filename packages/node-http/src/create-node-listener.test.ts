@@ -1,5 +1,5 @@
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, connect } from "node:net";
 import { gzipSync } from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
 import { createNodeListener, type NodeListenerOptions } from "./create-node-listener.js";
@@ -277,6 +277,41 @@ describe("createNodeListener: response writing", () => {
     const [abortReason, cancelReason] = await Promise.all([aborted.promise, cancelled.promise]);
     expect(String(abortReason)).toContain("client closed");
     expect(String(cancelReason)).toContain("client closed");
+  });
+
+  it.each([
+    ["ends its side of the connection", "end"],
+    ["resets the connection", "reset"],
+  ] as const)("aborts request.signal as soon as the socket says the client %s", async (_label, how) => {
+    // Node closes the response only later in the event-loop turn; the upstream should not wait
+    // for that. A listener added after the bridge's runs in the same callback and must see the
+    // signal already aborted.
+    let signal: AbortSignal | undefined;
+    const requestSeen = deferred();
+    const listener = createNodeListener(async (request) => {
+      signal = request.signal;
+      requestSeen.resolve();
+      return new Response(new ReadableStream({ start: () => {} }), {
+        headers: { "content-type": "text/event-stream" },
+      });
+    });
+    const abortedWhenSocketSaidSo = deferred<boolean>();
+    const server = createServer((incoming, outgoing) => {
+      listener(incoming, outgoing);
+      const onGone = () => abortedWhenSocketSaidSo.resolve(signal?.aborted === true);
+      incoming.socket.once("end", onGone);
+      incoming.socket.once("error", onGone);
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const client = connect((server.address() as AddressInfo).port, "127.0.0.1");
+    client.on("error", () => {});
+    client.write("GET /v1/messages HTTP/1.1\r\nhost: localhost\r\n\r\n");
+    await requestSeen.promise;
+    if (how === "end") client.end();
+    else client.resetAndDestroy();
+    expect(await abortedWhenSocketSaidSo.promise).toBe(true);
+    expect(String(signal?.reason)).toContain("client closed");
   });
 
   it("turns a handler exception into an Anthropic error body without leaking the message's stack", async () => {
