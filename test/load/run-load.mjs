@@ -42,8 +42,6 @@ const MIX = [
   ["cut", 0.15],
   ["aborted", 0.15],
 ];
-const TEXT = "The quick brown fox jumps over the lazy dog. ".repeat(6);
-
 const hardStop = setTimeout(() => {
   console.error(`load run exceeded ${HARD_STOP_MS} ms; stopping.`);
   process.exit(2);
