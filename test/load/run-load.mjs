@@ -283,7 +283,8 @@ const after = await stats(false, false, true);
 
 // --- report ---------------------------------------------------------------------------------------
 
-const latencies = results.abortLatencies.sort((left, right) => left - right);
+const latencies = results.abortLatencies;
+const worstAbortMs = latencies.reduce((worst, latency) => Math.max(worst, latency), 0);
 /** "p50 / p95 / p99 / p99.9 / max" of a list of milliseconds. */
 const spread = (values) => {
   const sorted = [...values].sort((left, right) => left - right);
@@ -305,7 +306,7 @@ const checks = {
   "RSS settled within 20% of idle": rssGrowth <= 0.2,
   "no descriptors left open": after.descriptors <= idle.descriptors,
   "no sockets left open": after.sockets <= idle.sockets,
-  "upstream aborted within 100 ms (max)": latencies.length > 0 && latencies.at(-1) <= 100,
+  "upstream aborted within 100 ms (max)": latencies.length > 0 && worstAbortMs <= 100,
 };
 const rows = [
   ["mode", args.soak ? "soak" : "load"],

@@ -1,33 +1,20 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { gzipSync } from "node:zlib";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createNodeFetch } from "./create-node-fetch.js";
+import { useTestServers } from "./test-utils/use-test-servers.js";
 
-const servers: Server[] = [];
-
-afterEach(async () => {
-  for (const server of servers.splice(0)) {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  }
-});
+const { listen } = useTestServers();
 
 async function serve(
   listener: (incoming: IncomingMessage, outgoing: ServerResponse) => void,
 ): Promise<{ url: string; server: Server; connections: () => number }> {
   const server = createServer(listener);
-  servers.push(server);
   let connections = 0;
   server.on("connection", () => {
     connections += 1;
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    server,
-    connections: () => connections,
-  };
+  return { url: await listen(server), server, connections: () => connections };
 }
 
 async function readBody(incoming: IncomingMessage): Promise<string> {

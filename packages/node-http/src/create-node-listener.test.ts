@@ -1,20 +1,14 @@
-import { createServer, request as httpRequest, type IncomingMessage, type Server } from "node:http";
-import { type AddressInfo, connect } from "node:net";
+import { createServer, request as httpRequest, type IncomingMessage } from "node:http";
+import { connect } from "node:net";
 import { gzipSync } from "node:zlib";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createNodeListener, type NodeListenerOptions } from "./create-node-listener.js";
+import { useTestServers } from "./test-utils/use-test-servers.js";
 
 // These tests use small stand-in handlers on purpose: they pin down what the bridge does to
 // bytes, headers, aborts and backpressure. The real fetch handler is covered in create-server.test.ts.
 
-const servers: Server[] = [];
-
-afterEach(async () => {
-  for (const server of servers.splice(0)) {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  }
-});
+const { listen, started: servers } = useTestServers();
 
 async function serve(
   handler: (request: Request) => Promise<Response>,
@@ -22,10 +16,7 @@ async function serve(
   next?: (error?: unknown) => void,
 ): Promise<string> {
   const listener = createNodeListener(handler, options);
-  const server = createServer((incoming, outgoing) => listener(incoming, outgoing, next));
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return listen(createServer((incoming, outgoing) => listener(incoming, outgoing, next)));
 }
 
 function deferred<T = void>() {
@@ -302,9 +293,7 @@ describe("createNodeListener: response writing", () => {
       incoming.socket.once("end", onGone);
       incoming.socket.once("error", onGone);
     });
-    servers.push(server);
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const client = connect((server.address() as AddressInfo).port, "127.0.0.1");
+    const client = connect(Number(new URL(await listen(server)).port), "127.0.0.1");
     client.on("error", () => {});
     client.write("GET /v1/messages HTTP/1.1\r\nhost: localhost\r\n\r\n");
     await requestSeen.promise;

@@ -1,20 +1,14 @@
 import { createServer, type RequestListener, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type IdleMemoryRelease, releaseMemoryWhenIdle } from "./release-memory-when-idle.js";
+import { useTestServers } from "./test-utils/use-test-servers.js";
 
 const MiB = 1024 * 1024;
-const servers: Server[] = [];
-
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
-});
+const { listen: listenForTest } = useTestServers();
 
 async function listen(listener: RequestListener): Promise<{ server: Server; url: string }> {
   const server = createServer(listener);
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` };
+  return { server, url: `${await listenForTest(server)}/` };
 }
 
 /**
