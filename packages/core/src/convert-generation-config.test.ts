@@ -216,6 +216,7 @@ describe("convertGenerationConfig: thinking choices", () => {
   it("stays legal for any budget range, level set, request and effort (property)", () => {
     const level = fc.constantFrom<GeminiThinkingLevel>("MINIMAL", "LOW", "MEDIUM", "HIGH");
     const capabilities = fc.record({
+      maxInputTokens: fc.constant(1_048_576),
       maxOutputTokens: fc.integer({ min: 1, max: 200000 }),
       thinking: fc.oneof(
         fc

@@ -19,6 +19,8 @@ export type ThinkingStyle =
 
 /** What the converters need to know about one Gemini model. A user can extend the table. */
 export interface ModelCapabilities {
+  /** The input window in tokens (`inputTokenLimit` in Gemini's model metadata). */
+  maxInputTokens: number;
   /** `maxOutputTokens` above this is a 400 upstream: requests are clamped to it. */
   maxOutputTokens: number;
   thinking: ThinkingStyle;
@@ -34,4 +36,10 @@ export interface ModelCapabilities {
    * "Function calling with a response mime type: 'application/json' is unsupported".
    */
   supportsStructuredOutputWithTools?: boolean;
+  /**
+   * Runs built-in tools (Google Search, URL context) and function declarations in one request
+   * when `toolConfig.includeServerSideToolInvocations` is set (Gemini 3 and later on the Gemini
+   * API). Absent means no: built-in tools are then dropped, with a warning, when functions are present.
+   */
+  supportsServerSideToolInvocations?: boolean;
 }

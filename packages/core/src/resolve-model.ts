@@ -43,6 +43,7 @@ const FAMILY_OPTION = {
 } as const satisfies Record<ClaudeFamily, keyof ModelMappingOptions>;
 
 const GEMINI_3_SHARED = {
+  maxInputTokens: 1_048_576,
   maxOutputTokens: 65536,
   requiresThoughtSignatures: true,
   supportsJsonSchema: true,
@@ -51,6 +52,7 @@ const GEMINI_3_SHARED = {
 } as const;
 
 const GEMINI_2_5_SHARED = {
+  maxInputTokens: 1_048_576,
   maxOutputTokens: 65536,
   requiresThoughtSignatures: false,
   supportsJsonSchema: true,
@@ -65,6 +67,7 @@ const GEMINI_2_5_SHARED = {
  */
 export const DEFAULT_MODEL_CAPABILITIES: Readonly<Record<string, ModelCapabilities>> = freezeTable({
   "gemini-1.5": {
+    maxInputTokens: 1_048_576,
     maxOutputTokens: 8192,
     thinking: { style: "none" },
     requiresThoughtSignatures: false,
@@ -72,6 +75,7 @@ export const DEFAULT_MODEL_CAPABILITIES: Readonly<Record<string, ModelCapabiliti
     supportsFunctionResponseParts: false,
   },
   "gemini-2.0": {
+    maxInputTokens: 1_048_576,
     maxOutputTokens: 8192,
     thinking: { style: "none" },
     requiresThoughtSignatures: false,
@@ -79,6 +83,7 @@ export const DEFAULT_MODEL_CAPABILITIES: Readonly<Record<string, ModelCapabiliti
     supportsFunctionResponseParts: false,
   },
   "gemini-2.0-flash": {
+    maxInputTokens: 1_048_576,
     maxOutputTokens: 8192,
     thinking: { style: "none" },
     requiresThoughtSignatures: false,
@@ -116,6 +121,7 @@ export const DEFAULT_MODEL_CAPABILITIES: Readonly<Record<string, ModelCapabiliti
  */
 const UNKNOWN_GEMINI_CAPABILITIES: ModelCapabilities = freezeTable({
   unknown: {
+    maxInputTokens: 1_048_576,
     maxOutputTokens: 65536,
     thinking: { style: "budget", min: 512, max: 24576, canDisable: false },
     requiresThoughtSignatures: true,

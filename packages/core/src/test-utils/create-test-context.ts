@@ -6,6 +6,7 @@ export function createTestContext(overrides: Partial<ConversionContext> = {}): C
     requestedModel: "claude-sonnet-4-5",
     geminiModel: "gemini-2.5-pro",
     capabilities: {
+      maxInputTokens: 1_048_576,
       maxOutputTokens: 65_536,
       thinking: { style: "budget", min: 128, max: 32_768, canDisable: false },
       requiresThoughtSignatures: false,
