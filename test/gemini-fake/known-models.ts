@@ -75,6 +75,37 @@ export const KNOWN_MODELS: Readonly<Record<string, FakeModel>> = {
       canDisable: true,
     },
   },
+  // Minimal entries for the interactive e2e test; the model table update may refine them.
+  "gemini-3.8-flash": {
+    id: "gemini-3.8-flash",
+    displayName: "Gemini 3.8 Flash",
+    inputTokenLimit: 1_048_576,
+    outputTokenLimit: 65_536,
+    generation3: true,
+    supportsJsonSchema: true,
+    thinking: {
+      style: "level",
+      levels: ["LOW", "MEDIUM", "HIGH"],
+      budgetMin: 1,
+      budgetMax: 24_576,
+      canDisable: true,
+    },
+  },
+  "gemini-4-hydrogen": {
+    id: "gemini-4-hydrogen",
+    displayName: "Gemini 4 Hydrogen",
+    inputTokenLimit: 1_048_576,
+    outputTokenLimit: 65_536,
+    generation3: true,
+    supportsJsonSchema: true,
+    thinking: {
+      style: "level",
+      levels: ["LOW", "MEDIUM", "HIGH", "XHIGH"],
+      budgetMin: 128,
+      budgetMax: 32_768,
+      canDisable: false,
+    },
+  },
   "gemini-2.0-flash": {
     id: "gemini-2.0-flash",
     displayName: "Gemini 2.0 Flash",
