@@ -688,13 +688,34 @@ describe("request errors", () => {
 
   it("answers unknown paths with 404 and wrong methods with 405", async () => {
     const { handler } = createHandler();
-    const missing = await handler(get("/v1/complete"));
+    const missing = await handler(post("/v1/complete", {}));
     expect(missing.status).toBe(404);
-    expect((await missing.json()).error.type).toBe("not_found_error");
-    const wrongMethod = await handler(get("/v1/messages"));
+    const missingError = (await missing.json()).error;
+    expect(missingError.type).toBe("not_found_error");
+    expect(missingError.message).toMatch(
+      /^No route for POST \/v1\/complete\. This proxy serves POST \/v1\/messages, /,
+    );
+    expect(missingError.message).not.toContain("[path]");
+    const wrongMethod = await handler(get("/v1/messages/count_tokens"));
     expect(wrongMethod.status).toBe(405);
     expect(wrongMethod.headers.get("allow")).toBe("POST");
-    expect((await wrongMethod.json()).error.type).toBe("invalid_request_error");
+    const wrongMethodError = (await wrongMethod.json()).error;
+    expect(wrongMethodError.type).toBe("invalid_request_error");
+    expect(wrongMethodError.message).toBe(
+      "Method GET is not allowed on /v1/messages/count_tokens (token counting); use POST /v1/messages/count_tokens.",
+    );
+  });
+
+  it("answers Claude Code's reachability probes with a plain 200, even with proxyApiKey set", async () => {
+    const { handler } = createHandler({ proxyApiKey: "proxy-secret" });
+    for (const path of ["/", "/api/hello"]) {
+      const head = await handler(new Request(`${ORIGIN}${path}`, { method: "HEAD" }));
+      expect(head.status, path).toBe(200);
+      const got = await handler(get(path));
+      expect(got.status, path).toBe(200);
+      expect(await got.json()).toEqual({ status: "ok" });
+    }
+    expect((await handler(get("/v1/models"))).status).toBe(401);
   });
 
   it("puts a request-id on every response, unique per request", async () => {

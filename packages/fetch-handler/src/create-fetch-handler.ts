@@ -10,7 +10,7 @@ import { handleModels } from "./handle-models.js";
 import { handleTestConnection } from "./handle-test-connection.js";
 import { resolveHandlerSettings } from "./handler-settings.js";
 import { createRequestScope, type RequestScope } from "./request-scope.js";
-import { type RouteMatch, routeRequest } from "./route-request.js";
+import { describeRouteMiss, type RouteMatch, routeRequest } from "./route-request.js";
 
 /**
  * Builds the handler that serves the Anthropic Messages API from Gemini: `POST /v1/messages`
@@ -46,7 +46,9 @@ export function createFetchHandler(options: FetchHandlerOptions): FetchHandler {
 }
 
 async function dispatch(scope: RequestScope, match: RouteMatch): Promise<Response> {
-  if (match.kind === "route" && match.name === "health") return respondHealthy(scope);
+  // Load balancers poll /health; Claude Code checks its base URL with HEAD / and /api/hello.
+  if (match.kind === "route" && (match.name === "health" || match.name === "probe"))
+    return respondHealthy(scope);
   const proxyApiKey = scope.settings.proxyApiKey;
   if (proxyApiKey !== undefined && !(await checkClientAuth(scope.request, proxyApiKey))) {
     throw new ClaudeGeminiError({
@@ -59,7 +61,7 @@ async function dispatch(scope: RequestScope, match: RouteMatch): Promise<Respons
     throw new ClaudeGeminiError({
       status: 404,
       type: "not_found_error",
-      message: `No route for ${scope.request.method} ${scope.path}.`,
+      message: describeRouteMiss(scope.request.method, scope.path, match),
     });
   }
   if (match.kind === "method-not-allowed") {
@@ -67,7 +69,7 @@ async function dispatch(scope: RequestScope, match: RouteMatch): Promise<Respons
       new ClaudeGeminiError({
         status: 405,
         type: "invalid_request_error",
-        message: `Method ${scope.request.method} is not allowed on ${scope.path}; use ${match.allow}.`,
+        message: describeRouteMiss(scope.request.method, scope.path, match),
       }),
       scope.requestId,
       { allow: match.allow },
@@ -87,6 +89,7 @@ async function dispatch(scope: RequestScope, match: RouteMatch): Promise<Respons
     case "test-connection":
       return handleTestConnection(scope);
     case "health":
+    case "probe":
       return respondHealthy(scope);
   }
 }
