@@ -577,7 +577,7 @@ describe("models, health and test-connection", () => {
       model: "gemini-2.5-pro",
       latencyMs: expect.any(Number),
     });
-    expect(fake.requests.map((request) => request.action)).toEqual(["get", "generateContent"]);
+    expect(fake.requests.map((request) => request.action)).toEqual(["generateContent", "get"]);
   });
 
   it("test-connection explains a rejected key in plain words without echoing it", async () => {
@@ -586,7 +586,10 @@ describe("models, health and test-connection", () => {
     expect(response.status).toBe(502);
     const body = await response.json();
     expect(body.ok).toBe(false);
-    expect(body.problem).toBe("The Gemini API key was rejected (API_KEY_INVALID). Check GEMINI_API_KEY.");
+    expect(body.kind).toBe("key");
+    expect(body.problem).toBe(
+      "The Gemini API key was rejected (API_KEY_INVALID). Check GEMINI_API_KEY: a key from https://aistudio.google.com/apikey, without quotes or spaces.",
+    );
     expect(JSON.stringify(body)).not.toContain("a-rejected-key");
   });
 });

@@ -110,8 +110,20 @@ function failWith(scope: RequestScope, error: unknown): Response {
     log("request failed", {
       requestId: scope.requestId,
       status: response.status,
-      error: error instanceof Error ? error.message : String(error),
+      error: describeForLog(error),
     });
   }
   return response;
+}
+
+/** The message and its causes: `fetch failed` alone does not say that the connection was refused. */
+function describeForLog(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const parts = [error.message];
+  let cause: unknown = error.cause;
+  for (let depth = 0; depth < 4 && cause instanceof Error; depth++) {
+    if (cause.message) parts.push(cause.message);
+    cause = cause.cause;
+  }
+  return parts.join(": ");
 }

@@ -15,6 +15,10 @@ export interface HandlerSettings {
   /** One per handler: Claude Code resends the same tool schemas on every request, compiled once here. */
   schemaCompiler: SchemaCompiler;
   models: ModelMappingOptions | undefined;
+  /** `options.baseUrl`, named in messages about an unreachable Gemini. */
+  baseUrl: string | undefined;
+  /** True on Vertex AI, where Gemini's key variables do not apply. */
+  vertexai: boolean;
   proxyApiKey: string | undefined;
   enableStreaming: boolean;
   retry: Required<RetryOptions>;
@@ -55,6 +59,8 @@ export function resolveHandlerSettings(options: FetchHandlerOptions): HandlerSet
     fallbackModels: options.fallbackModels,
     schemaCompiler: createSchemaCompiler(),
     models: options.models,
+    baseUrl: options.baseUrl,
+    vertexai: options.vertexai !== undefined,
     proxyApiKey: options.proxyApiKey === "" ? undefined : options.proxyApiKey,
     enableStreaming: options.enableStreaming ?? true,
     retry: {
