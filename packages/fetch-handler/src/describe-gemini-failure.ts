@@ -111,11 +111,14 @@ export function describeGeminiFailure(error: unknown, context: GeminiFailureCont
   if (status === 0 && (name === "TypeError" || findNetworkCode(error) !== undefined)) {
     const code = findNetworkCode(error);
     const cause = code === undefined ? undefined : NETWORK_CAUSES[code];
+    const innermost = readInnermostMessage(error);
     const detail = cause
       ? `${cause} (${code})`
       : code !== undefined
-        ? `${readInnermostMessage(error)} (${code})`
-        : readInnermostMessage(error);
+        ? `${innermost} (${code})`
+        : innermost === "bad port"
+          ? "fetch refuses to connect to that port (it is on the list of blocked ports, such as 1, 9 and 6000); use another one"
+          : innermost;
     return {
       kind: "network",
       problem: `Could not reach Gemini at ${endpointOf(context)}: ${detail}. ${networkFix(context)}`,
