@@ -478,6 +478,25 @@ describe("stream failures", () => {
     expect(records[0]?.errorType).toBe("aborted");
   });
 
+  it("records a client that leaves while a chunk is awaited as aborted, not as a failure", async () => {
+    const { handler, records } = createHandler();
+    fake.enqueue({ kind: "stall", afterChunks: 1 });
+    const client = new AbortController();
+    const response = await handler(
+      post("/v1/messages", messagesBody({ stream: true }), { signal: client.signal }),
+    );
+    const reader = response.body!.getReader();
+    await reader.read();
+    // A bridge keeps reading, so the stream is waiting on Gemini when the client goes.
+    const pending = reader.read().catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    client.abort();
+    await waitFor(() => fake.requests[0]?.aborted === true);
+    await pending;
+    await waitFor(() => records.length === 1);
+    expect(records[0]?.errorType).toBe("aborted");
+  });
+
   it("aborts the upstream call when the response stream is cancelled", async () => {
     const { handler } = createHandler();
     fake.enqueue({ kind: "stall", afterChunks: 1 });
