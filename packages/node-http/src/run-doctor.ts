@@ -58,7 +58,8 @@ export async function runDoctor(options: RunDoctorOptions = {}): Promise<number>
   const host = loaded.success ? loaded.config.host : "127.0.0.1";
   const port = loaded.success ? loaded.config.port : 8080;
   const proxyUrl = formatProxyUrl(host, port);
-  const settingsPath = join(home, ".claude", "settings.json");
+  // Claude Code keeps settings.json in CLAUDE_CONFIG_DIR when that is set.
+  const settingsPath = join(env.CLAUDE_CONFIG_DIR?.trim() || join(home, ".claude"), "settings.json");
   const found = (options.findClaudeCode ?? (() => findClaudeCode({ env, homeDirectory: home })))();
 
   const checks: DoctorCheck[] = [

@@ -126,6 +126,15 @@ describe("runSetup", () => {
     expect(stdout).toContain("default answer is No, exit");
   });
 
+  it("writes where Claude Code reads: CLAUDE_CONFIG_DIR when it is set", async () => {
+    const configDirectory = join(home, "claude-config");
+    const { code } = await setup(["--write"], { CLAUDE_CONFIG_DIR: configDirectory });
+    expect(code).toBe(0);
+    expect(existsSync(join(configDirectory, "settings.json"))).toBe(true);
+    expect(existsSync(join(configDirectory, ".claude.json"))).toBe(true);
+    expect(existsSync(join(home, ".claude"))).toBe(false);
+  });
+
   it("leaves a broken settings.json alone", async () => {
     mkdirSync(join(home, ".claude"));
     writeFileSync(join(home, ".claude", "settings.json"), "{ broken");

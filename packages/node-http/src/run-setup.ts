@@ -119,7 +119,8 @@ export async function runSetup(args: readonly string[], options: RunSetupOptions
     );
   }
 
-  const settingsPath = join(home, ".claude", "settings.json");
+  // Claude Code keeps settings.json in CLAUDE_CONFIG_DIR when that is set.
+  const settingsPath = join(env.CLAUDE_CONFIG_DIR?.trim() || join(home, ".claude"), "settings.json");
   stdout(`\nClaude Code settings (${settingsPath}):\n${JSON.stringify({ env: claudeEnv }, null, 2)}\n`);
   stdout(`\nOr, for one shell:\n${shellLines}`);
 
