@@ -97,7 +97,7 @@ describe.skipIf(document === undefined)("every body sent upstream fits Google's 
           tools: [WEATHER_TOOL],
           messages: [{ role: "user", content: "Weather in Paris?" }],
           ...form,
-        } as Anthropic.MessageCreateParamsNonStreaming);
+        } as unknown as Anthropic.MessageCreateParamsNonStreaming);
         const toolUse = first.content.find((block) => block.type === "tool_use")!;
         fake.enqueue({ kind: "text", text: "Sunny." });
         await client.messages
@@ -125,7 +125,7 @@ describe.skipIf(document === undefined)("every body sent upstream fits Google's 
               },
             ],
             ...form,
-          } as Anthropic.MessageStreamParams)
+          } as unknown as Anthropic.MessageStreamParams)
           .finalMessage();
       }
       fake.enqueue({ kind: "text", text: '{"city":"Paris"}' });
@@ -139,7 +139,7 @@ describe.skipIf(document === undefined)("every body sent upstream fits Google's 
             schema: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
           },
         },
-      } as Anthropic.MessageCreateParamsNonStreaming);
+      } as unknown as Anthropic.MessageCreateParamsNonStreaming);
       await client.messages.countTokens({
         model,
         system: "Count me.",
