@@ -80,22 +80,22 @@ describe("docs/configuration.md", () => {
         (name) => resolveModel(name, loaded.config.models).geminiModel,
       );
     };
-    expect(served({ DEFAULT_MODEL: "gemini-3-pro-preview" })).toEqual(Array(5).fill("gemini-3-pro-preview"));
-    expect(served({ DEFAULT_MODEL: "gemini-3-pro-preview", HAIKU_MODEL: "gemini-2.5-flash" })).toEqual([
-      "gemini-3-pro-preview",
-      "gemini-3-pro-preview",
-      "gemini-2.5-flash",
-      "gemini-3-pro-preview",
-      "gemini-3-pro-preview",
+    expect(served({ DEFAULT_MODEL: "gemini-4-hydrogen" })).toEqual(Array(5).fill("gemini-4-hydrogen"));
+    expect(served({ DEFAULT_MODEL: "gemini-4-hydrogen", HAIKU_MODEL: "gemini-3.5-flash-lite" })).toEqual([
+      "gemini-4-hydrogen",
+      "gemini-4-hydrogen",
+      "gemini-3.5-flash-lite",
+      "gemini-4-hydrogen",
+      "gemini-4-hydrogen",
     ]);
     expect(served({})).toEqual([
-      "gemini-2.5-pro",
-      "gemini-2.5-pro",
-      "gemini-2.5-flash",
-      "gemini-2.5-pro",
-      "gemini-2.5-pro",
+      "gemini-3.8-flash",
+      "gemini-3.8-flash",
+      "gemini-3.5-flash-lite",
+      "gemini-3.8-flash",
+      "gemini-3.8-flash",
     ]);
-    expect(configuration).toContain("`DEFAULT_MODEL=gemini-3-pro-preview` alone moves every family");
+    expect(configuration).toContain("`DEFAULT_MODEL=gemini-4-hydrogen` alone moves every family");
     expect(read(".env.example")).toContain("DEFAULT_MODEL serves every\n# family without its own variable");
   });
 });
@@ -142,7 +142,7 @@ describe("docs/troubleshooting.md quotes the messages users see", () => {
       cause: Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:9999"), { code: "ECONNREFUSED" }),
     });
     const { problem } = describeGeminiFailure(refused, {
-      model: "gemini-2.5-pro",
+      model: "gemini-3.8-flash",
       baseUrl: "http://127.0.0.1:9999",
     });
     const quoted = /\*\*`claude-gemini-proxy code: (Could not reach Gemini at [^…]*)…`\*\*/.exec(

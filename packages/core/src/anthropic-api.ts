@@ -233,6 +233,8 @@ export const thinkingConfigSchema = z.discriminatedUnion("type", [
     display: z.string().nullish(),
   }),
   z.object({ type: z.literal("adaptive"), display: z.string().nullish() }),
+  // Thinking off, except short progress notes between tool calls, returned as thinking blocks.
+  z.object({ type: z.literal("between_tools"), display: z.string().nullish() }),
   z.object({ type: z.literal("disabled") }),
 ]);
 

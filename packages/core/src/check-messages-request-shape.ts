@@ -296,6 +296,7 @@ function isNullishThinking(value: unknown): boolean {
     case "enabled":
       return isNonNegativeInteger(value.budget_tokens) && isNullishString(value.display);
     case "adaptive":
+    case "between_tools":
       return isNullishString(value.display);
     case "disabled":
       return true;

@@ -9,7 +9,7 @@ import { validateMessagesRequest } from "./validate-messages-request.js";
 
 function request(overrides: Partial<MessagesRequest> = {}): MessagesRequest {
   return validateMessagesRequest({
-    model: "gemini-2.5-pro",
+    model: "gemini-2.5-flash-lite",
     max_tokens: 1024,
     messages: [{ role: "user", content: "hello" }],
     ...overrides,
@@ -70,9 +70,9 @@ describe("convertToGeminiRequest", () => {
         ],
         tool_choice: { type: "tool", name: "web fetch" },
       }),
-      { models: { sonnetModel: "gemini-2.5-flash" } },
+      { models: { sonnetModel: "gemini-2.5-flash-lite" } },
     );
-    expect(value.model).toBe("gemini-2.5-flash");
+    expect(value.model).toBe("gemini-2.5-flash-lite");
     expect(value.config).toMatchObject({
       maxOutputTokens: 2000,
       temperature: 0.3,
@@ -82,7 +82,7 @@ describe("convertToGeminiRequest", () => {
     expect(value.config?.tools?.[0]).toHaveProperty("functionDeclarations.1.name", "web_fetch");
     expect(context).toMatchObject({
       requestedModel: "claude-sonnet-4-5",
-      geminiModel: "gemini-2.5-flash",
+      geminiModel: "gemini-2.5-flash-lite",
       stopSequences: ["END"],
       showThinking: expect.any(Boolean),
     });
@@ -100,7 +100,7 @@ describe("convertToGeminiRequest", () => {
     };
     const { value } = convertToGeminiRequest(request({ tools: [bashTool] }), {
       schemaCompiler,
-      models: { capabilities: { "gemini-2.5-pro": { supportsJsonSchema: false } } },
+      models: { capabilities: { "gemini-2.5-flash-lite": { supportsJsonSchema: false } } },
     });
     expect(targets).toEqual(["parameters"]);
     expect(value.config?.tools?.[0]).toHaveProperty("functionDeclarations.0.parameters.properties.compiled");
@@ -159,8 +159,8 @@ describe("convertToGeminiRequest", () => {
 // A whole Claude Code 2.1 session, as recorded-style fixture, under Gemini 2.5 and Gemini 3.
 
 const models = [
-  ["gemini-2.5-pro", false],
-  ["gemini-3-pro-preview", true],
+  ["gemini-2.5-flash-lite", false],
+  ["gemini-3.1-pro-preview", true],
 ] as const;
 
 function firstCallSignatures(contents: readonly GeminiContent[]): (string | undefined)[] {

@@ -66,7 +66,7 @@ export function convertToGeminiRequest(
   request: MessagesRequest,
   options: ConvertToGeminiRequestOptions = {},
 ): { value: GeminiGenerateContentParameters; context: ConversionContext; warnings: string[] } {
-  const { geminiModel, capabilities } = resolveModel(request.model, options.models);
+  const { geminiModel, capabilities, retired } = resolveModel(request.model, options.models);
   const generation = convertGenerationConfig(request, capabilities);
   const toolNames = createToolNameMap(collectToolNames(request));
   const serverTools = convertServerToolsToGemini(request.tools, {
@@ -130,6 +130,11 @@ export function convertToGeminiRequest(
         : {}),
     },
     warnings: [
+      ...(retired
+        ? [
+            `model: ${retired.requested} was retired by Google on ${retired.retiredOn}; ${retired.successor} answers instead.`,
+          ]
+        : []),
       ...generation.warnings,
       ...tools.warnings,
       ...serverToolWarnings,

@@ -70,6 +70,8 @@ export { convertToGeminiRequest } from "./convert-to-gemini-request.js";
 export type { ToolNameMap } from "./convert-tool-name.js";
 export { createToolNameMap } from "./convert-tool-name.js";
 export { convertUsage } from "./convert-usage.js";
+export type { CapabilityCorrection } from "./correct-model-capabilities.js";
+export { correctModelCapabilities } from "./correct-model-capabilities.js";
 export type { IdGenerator } from "./create-id-generator.js";
 export { createIdGenerator } from "./create-id-generator.js";
 export type { SseDecoder, SseEvent } from "./create-sse-decoder.js";
@@ -108,8 +110,16 @@ export { mapGeminiFinishReason } from "./map-gemini-finish-reason.js";
 export type { AnthropicErrorResponse, MapUpstreamErrorOptions } from "./map-upstream-error.js";
 export { mapUpstreamError } from "./map-upstream-error.js";
 export type { ModelCapabilities, ThinkingStyle } from "./model-capabilities.js";
-export type { ModelMappingOptions } from "./resolve-model.js";
-export { DEFAULT_MODEL_CAPABILITIES, listConfiguredModels, resolveModel } from "./resolve-model.js";
+export type { GeminiFailure, SettingRejection } from "./read-gemini-failure.js";
+export { readGeminiFailure } from "./read-gemini-failure.js";
+export type { ModelMappingOptions, RetiredModelSubstitution } from "./resolve-model.js";
+export {
+  DEFAULT_MODEL_CAPABILITIES,
+  listBuiltInFamilyModels,
+  listConfiguredModels,
+  RETIRED_MODELS,
+  resolveModel,
+} from "./resolve-model.js";
 export type { SignatureCarrierKind } from "./thought-signature.js";
 export {
   decodeThinkingSignature,

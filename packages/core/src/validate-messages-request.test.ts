@@ -231,7 +231,7 @@ describe("validateMessagesRequest: rejected bodies", () => {
       "an unknown thinking type",
       body({ thinking: { type: "maybe" } }),
       "thinking.type",
-      "thinking.type: Expected one of 'enabled', 'adaptive', 'disabled', received 'maybe'",
+      "thinking.type: Expected one of 'enabled', 'adaptive', 'between_tools', 'disabled', received 'maybe'",
     ],
     [
       "enabled thinking without a budget",
@@ -563,7 +563,12 @@ const tool = fc.oneof(
 );
 const messagesRequest = shape(
   {
-    model: fc.constantFrom("claude-sonnet-4-5", "claude-haiku-4-5", "gemini-2.5-pro", "gemini-3-pro-preview"),
+    model: fc.constantFrom(
+      "claude-sonnet-4-5",
+      "claude-haiku-4-5",
+      "gemini-2.5-flash-lite",
+      "gemini-3.1-pro-preview",
+    ),
     max_tokens: fc.integer({ min: 1, max: 64_000 }),
     messages: fc.array(message, { minLength: 1, maxLength: 4 }),
     system: nullish(fc.oneof(text, fc.array(textBlock, { maxLength: 3 }))),

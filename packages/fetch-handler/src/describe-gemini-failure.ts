@@ -52,7 +52,7 @@ const NETWORK_CAUSES: Readonly<Record<string, string>> = {
  * Never the key itself, and never an error class name in place of the cause.
  *
  * @example
- * describeGeminiFailure(fetchFailedError, { model: "gemini-2.5-pro", baseUrl: "http://127.0.0.1:9999" });
+ * describeGeminiFailure(fetchFailedError, { model: "gemini-3.8-flash", baseUrl: "http://127.0.0.1:9999" });
  * // { kind: "network", problem: "Could not reach Gemini at http://127.0.0.1:9999: the connection was refused … Check GEMINI_BASE_URL …" }
  */
 export function describeGeminiFailure(error: unknown, context: GeminiFailureContext): GeminiFailure {

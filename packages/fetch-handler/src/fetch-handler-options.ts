@@ -80,6 +80,13 @@ export interface FetchHandlerOptions {
   /** Which Gemini model serves which Claude name. */
   models?: ModelMappingOptions;
   /**
+   * Ask Gemini for each model's metadata (`models.get`: input and output limits, thinking) the
+   * first time the model is used, and for the configured models at start-up, in the background.
+   * The limits then clamp `max_tokens` and are reported by `/v1/models`. A failing or slow
+   * metadata call never delays or fails a request. Default true.
+   */
+  modelMetadata?: boolean;
+  /**
    * Stream from Gemini when the client asks for a stream. Default true. When false, a
    * `stream: true` request is served by one non-streaming call replayed as an SSE sequence.
    */

@@ -14,6 +14,7 @@ function testConnection(options: Partial<FetchHandlerOptions>) {
   const handler = createFetchHandler({
     baseUrl: gemini.fake.url,
     retry: { maxAttempts: 1, baseDelayMs: 1 },
+    modelMetadata: false,
     ...options,
   });
   return { handler, response: handler(new Request("http://proxy.test/test-connection")) };
@@ -34,7 +35,7 @@ describe("GET /test-connection with a key pool", () => {
     const body = await answer.json();
     expect(body).toMatchObject({
       ok: true,
-      model: "gemini-2.5-pro",
+      model: "gemini-3.8-flash",
       latencyMs: expect.any(Number),
       keys: [
         { key: "…aaaa", ok: true, latencyMs: expect.any(Number) },
@@ -175,7 +176,7 @@ describe("GET /test-connection tells the kinds of failure apart", () => {
     });
     expect(body.kind).toBe("model");
     expect(body.problem).toBe(
-      `The Gemini endpoint at ${baseUrl} answered 404 without a Gemini error for gemini-2.5-pro: GEMINI_BASE_URL may not point at a Gemini API.`,
+      `The Gemini endpoint at ${baseUrl} answered 404 without a Gemini error for gemini-3.8-flash: GEMINI_BASE_URL may not point at a Gemini API.`,
     );
   });
 
@@ -214,7 +215,7 @@ describe("GET /test-connection tells the kinds of failure apart", () => {
     expect(status).toBe(200);
     expect(body.ok).toBe(true);
     expect(body.warning).toMatch(
-      /^gemini-2\.5-pro answers, but its metadata call \(models\.get\) failed, which requests do not need: /,
+      /^gemini-3\.8-flash answers, but its metadata call \(models\.get\) failed, which requests do not need: /,
     );
   });
 });

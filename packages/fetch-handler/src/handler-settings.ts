@@ -1,6 +1,7 @@
 import type { ModelMappingOptions, RequestLimits } from "@claude-gemini/core";
 import { createIdGenerator, createSchemaCompiler, type SchemaCompiler } from "@claude-gemini/core";
 import { GoogleGenAI } from "@google/genai";
+import { createModelKnowledge, type ModelKnowledge } from "./create-model-knowledge.js";
 import { createRedactingLogger } from "./create-redacting-logger.js";
 import { createSecretRedactor } from "./create-secret-redactor.js";
 import { createUpstreamPool, type UpstreamPool } from "./create-upstream-pool.js";
@@ -14,7 +15,10 @@ export interface HandlerSettings {
   fallbackModels: FetchHandlerOptions["fallbackModels"];
   /** One per handler: Claude Code resends the same tool schemas on every request, compiled once here. */
   schemaCompiler: SchemaCompiler;
-  models: ModelMappingOptions | undefined;
+  /** The configured mapping, with what the service reported and proved (`knowledge`) layered in. */
+  models: ModelMappingOptions;
+  /** Model metadata and proven capability corrections (`create-model-knowledge.ts`). */
+  knowledge: ModelKnowledge;
   /** `options.baseUrl`, named in messages about an unreachable Gemini. */
   baseUrl: string | undefined;
   /** True on Vertex AI, where Gemini's key variables do not apply. */
@@ -53,12 +57,29 @@ export function resolveHandlerSettings(options: FetchHandlerOptions): HandlerSet
     logger,
     createClient: (apiKey) => createGeminiClient({ ...options, apiKey }),
   });
+  const knowledge = createModelKnowledge({
+    logger,
+    fetchMetadata:
+      options.modelMetadata === false
+        ? undefined
+        : (model) =>
+            upstream.run(async (client) => {
+              const info = await client.models.get({ model });
+              return {
+                displayName: info.displayName,
+                inputTokenLimit: info.inputTokenLimit,
+                outputTokenLimit: info.outputTokenLimit,
+                thinking: info.thinking,
+              };
+            }),
+  });
   return {
     client: upstream.client,
     upstream,
     fallbackModels: options.fallbackModels,
     schemaCompiler: createSchemaCompiler(),
-    models: options.models,
+    models: { ...options.models, discovered: knowledge.discovered, learned: knowledge.learned },
+    knowledge,
     baseUrl: options.baseUrl,
     vertexai: options.vertexai !== undefined,
     proxyApiKey: options.proxyApiKey === "" ? undefined : options.proxyApiKey,

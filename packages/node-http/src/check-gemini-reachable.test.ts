@@ -8,7 +8,7 @@ describe("checkGeminiReachable", () => {
   it("passes with a working key, with one free metadata call", async () => {
     const result = await checkGeminiReachable(
       { apiKey: "good-key", baseUrl: gemini.fake.url, models: {} },
-      "gemini-2.5-pro",
+      "gemini-3.8-flash",
     );
     expect(result).toEqual({ ok: true });
     expect(gemini.fake.requests.map((request) => request.action)).toEqual(["get"]);
@@ -17,7 +17,7 @@ describe("checkGeminiReachable", () => {
   it("blocks on a rejected key", async () => {
     const result = await checkGeminiReachable(
       { apiKey: "bad-key", baseUrl: gemini.fake.url, models: {} },
-      "gemini-2.5-pro",
+      "gemini-3.8-flash",
     );
     expect(result).toMatchObject({ ok: false, kind: "key", blocking: true });
   });
@@ -37,7 +37,7 @@ describe("checkGeminiReachable", () => {
       })) as typeof fetch;
     const result = await checkGeminiReachable(
       { apiKey: "good-key", baseUrl: "http://10.0.0.1:8443", models: {} },
-      "gemini-2.5-pro",
+      "gemini-3.8-flash",
       { fetch: hanging, timeoutMs: 50 },
     );
     expect(result).toMatchObject({ ok: false, kind: "timeout", blocking: true });
@@ -49,7 +49,10 @@ describe("checkGeminiReachable", () => {
 
   it("leaves Vertex AI to its own credentials", async () => {
     expect(
-      await checkGeminiReachable({ vertexai: { project: "p", location: "l" }, models: {} }, "gemini-2.5-pro"),
+      await checkGeminiReachable(
+        { vertexai: { project: "p", location: "l" }, models: {} },
+        "gemini-3.8-flash",
+      ),
     ).toEqual({ ok: true });
   });
 });

@@ -76,7 +76,7 @@ working directory (the first that sets a variable wins; blank counts as unset):
   ENABLE_METRICS             true to serve Prometheus metrics on GET /metrics
   CORS_ORIGINS               origins browsers may call from (comma-separated, or *); default off
   FALLBACK_MODELS            models tried when one is overloaded or missing, e.g.
-                             gemini-3-pro-preview:gemini-2.5-pro,gemini-2.5-flash (chains split by ;)
+                             gemini-3.1-pro-preview:gemini-3.8-flash,gemini-3.5-flash-lite (chains split by ;)
   ENABLE_CONTEXT_CACHE       true to cache long system prompts and tools with Gemini (default off)
   CONTEXT_CACHE_MIN_TOKENS   smallest prefix worth caching (default 4096)
   CONTEXT_CACHE_TTL_SECONDS  lifetime of a cache, extended while in use (default 3600)

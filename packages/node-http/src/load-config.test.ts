@@ -44,9 +44,9 @@ describe("loadConfig", () => {
         PROXY_HOST: "0.0.0.0",
         PROXY_PORT: "9000",
         PROXY_API_KEY: "proxy-key",
-        DEFAULT_MODEL: "gemini-2.5-flash",
-        OPUS_MODEL: "models/gemini-3-pro-preview",
-        SONNET_MODEL: "gemini-2.5-pro",
+        DEFAULT_MODEL: "gemini-3.5-flash-lite",
+        OPUS_MODEL: "models/gemini-3.1-pro-preview",
+        SONNET_MODEL: "gemini-3.8-flash",
         HAIKU_MODEL: "gemini-2.5-flash-lite",
         ENABLE_STREAMING: "no",
         LOG_LEVEL: "DEBUG",
@@ -62,9 +62,9 @@ describe("loadConfig", () => {
       baseUrl: "http://127.0.0.1:9999",
       proxyApiKey: "proxy-key",
       models: {
-        defaultModel: "gemini-2.5-flash",
-        opusModel: "models/gemini-3-pro-preview",
-        sonnetModel: "gemini-2.5-pro",
+        defaultModel: "gemini-3.5-flash-lite",
+        opusModel: "models/gemini-3.1-pro-preview",
+        sonnetModel: "gemini-3.8-flash",
         haikuModel: "gemini-2.5-flash-lite",
       },
       enableStreaming: false,
@@ -241,7 +241,8 @@ describe("loadConfig", () => {
     const result = loadConfig({
       env: {
         GEMINI_API_KEYS: "key-a, key-b,,key-c",
-        FALLBACK_MODELS: "gemini-3-pro-preview:gemini-2.5-pro,gemini-2.5-flash; gemini-2.5-flash",
+        FALLBACK_MODELS:
+          "gemini-3.1-pro-preview:gemini-3.8-flash,gemini-3.5-flash-lite; gemini-3.5-flash-lite",
         ENABLE_CONTEXT_CACHE: "true",
         CONTEXT_CACHE_MIN_TOKENS: "2048",
         CONTEXT_CACHE_TTL_SECONDS: "600",
@@ -251,8 +252,8 @@ describe("loadConfig", () => {
     expect(result.success && result.config).toMatchObject({
       apiKeys: ["key-a", "key-b", "key-c"],
       fallbackModels: {
-        "gemini-3-pro-preview": ["gemini-2.5-pro", "gemini-2.5-flash"],
-        "*": ["gemini-2.5-flash"],
+        "gemini-3.1-pro-preview": ["gemini-3.8-flash", "gemini-3.5-flash-lite"],
+        "*": ["gemini-3.5-flash-lite"],
       },
       contextCache: { enabled: true, minTokens: 2048, ttlSeconds: 600 },
     });
@@ -264,7 +265,7 @@ describe("loadConfig", () => {
     const result = loadConfig({
       env: {
         GEMINI_API_KEY: "key",
-        FALLBACK_MODELS: "gemini-3-pro-preview:gpt-5",
+        FALLBACK_MODELS: "gemini-3.1-pro-preview:gpt-5",
         CONTEXT_CACHE_TTL_SECONDS: "5",
       },
       cwd: workingDirectory(),
@@ -273,7 +274,7 @@ describe("loadConfig", () => {
     if (result.success) return;
     expect(result.problems).toEqual([
       expect.stringContaining(
-        'FALLBACK_MODELS must be chains like gemini-3-pro-preview:gemini-2.5-pro,gemini-2.5-flash (separated by ;) of Gemini model names; not valid: "gpt-5"',
+        'FALLBACK_MODELS must be chains like gemini-3.1-pro-preview:gemini-3.8-flash,gemini-3.5-flash-lite (separated by ;) of Gemini model names; not valid: "gpt-5"',
       ),
       'CONTEXT_CACHE_TTL_SECONDS must be a number of seconds from 60 to 604800, got "5".',
     ]);

@@ -124,7 +124,7 @@ function modelVariable(name: string) {
 
 /**
  * `FALLBACK_MODELS`: chains separated by `;`, each `primary:fallback,fallback` or, without a
- * primary, a chain for every model. `gemini-3-pro-preview:gemini-2.5-pro,gemini-2.5-flash`
+ * primary, a chain for every model. `gemini-3.1-pro-preview:gemini-3.8-flash,gemini-3.5-flash-lite`
  * sends overloaded or missing 3 Pro requests to 2.5 Pro, then 2.5 Flash.
  */
 const fallbackModelsVariable = optionalText.transform((value, context) => {
@@ -149,7 +149,7 @@ const fallbackModelsVariable = optionalText.transform((value, context) => {
   if (invalid.length > 0) {
     context.addIssue({
       code: "custom",
-      message: `FALLBACK_MODELS must be chains like gemini-3-pro-preview:gemini-2.5-pro,gemini-2.5-flash (separated by ;) of Gemini model names; not valid: "${invalid.join(", ")}".`,
+      message: `FALLBACK_MODELS must be chains like gemini-3.1-pro-preview:gemini-3.8-flash,gemini-3.5-flash-lite (separated by ;) of Gemini model names; not valid: "${invalid.join(", ")}".`,
     });
     return z.NEVER;
   }

@@ -8,9 +8,10 @@ const answer = (body: unknown, status = 200) =>
 
 describe("readModelLimits", () => {
   it("reads the capability table without a proxy", async () => {
-    expect(await readModelLimits(["gemini-2.5-pro", "gemini-2.0-flash"])).toEqual({
-      "gemini-2.5-pro": { maxInputTokens: 1_048_576, maxOutputTokens: 65_536, source: "table" },
-      "gemini-2.0-flash": { maxInputTokens: 1_048_576, maxOutputTokens: 8192, source: "table" },
+    const models = { capabilities: { "gemini-3.5-flash-lite": { maxOutputTokens: 8192 } } };
+    expect(await readModelLimits(["gemini-3.8-flash", "gemini-3.5-flash-lite"], { models })).toEqual({
+      "gemini-3.8-flash": { maxInputTokens: 1_048_576, maxOutputTokens: 65_536, source: "table" },
+      "gemini-3.5-flash-lite": { maxInputTokens: 1_048_576, maxOutputTokens: 8192, source: "table" },
     });
   });
 
@@ -18,35 +19,35 @@ describe("readModelLimits", () => {
     const seen: { url: string; key: string | null }[] = [];
     const fetch = ((input: URL, init?: RequestInit) => {
       seen.push({ url: String(input), key: new Headers(init?.headers).get("x-api-key") });
-      if (String(input).endsWith("/gemini-2.5-pro")) {
+      if (String(input).endsWith("/gemini-3.8-flash")) {
         return answer({
           type: "model",
-          id: "gemini-2.5-pro",
+          id: "gemini-3.8-flash",
           max_input_tokens: 2_000_000,
           max_tokens: 30_000,
         });
       }
-      if (String(input).endsWith("/gemini-2.5-flash"))
-        return answer({ type: "model", id: "gemini-2.5-flash" });
+      if (String(input).endsWith("/gemini-3.5-flash-lite"))
+        return answer({ type: "model", id: "gemini-3.5-flash-lite" });
       return answer({ type: "error" }, 404);
     }) as typeof globalThis.fetch;
-    const limits = await readModelLimits(["gemini-2.5-pro", "gemini-2.5-flash", "gemini-3-pro-preview"], {
+    const limits = await readModelLimits(["gemini-3.8-flash", "gemini-3.5-flash-lite", "gemini-4-hydrogen"], {
       proxyUrl: "http://127.0.0.1:8080",
       proxyApiKey: "proxy-key",
       fetch,
     });
     expect(limits).toEqual({
-      "gemini-2.5-pro": { maxInputTokens: 2_000_000, maxOutputTokens: 30_000, source: "proxy" },
-      "gemini-2.5-flash": { maxInputTokens: 1_048_576, maxOutputTokens: 65_536, source: "table" },
-      "gemini-3-pro-preview": { maxInputTokens: 1_048_576, maxOutputTokens: 65_536, source: "table" },
+      "gemini-3.8-flash": { maxInputTokens: 2_000_000, maxOutputTokens: 30_000, source: "proxy" },
+      "gemini-3.5-flash-lite": { maxInputTokens: 1_048_576, maxOutputTokens: 65_536, source: "table" },
+      "gemini-4-hydrogen": { maxInputTokens: 1_048_576, maxOutputTokens: 65_536, source: "table" },
     });
     expect(seen.map((call) => call.key)).toEqual(["proxy-key", "proxy-key", "proxy-key"]);
-    expect(seen[0]?.url).toBe("http://127.0.0.1:8080/v1/models/gemini-2.5-pro");
+    expect(seen[0]?.url).toBe("http://127.0.0.1:8080/v1/models/gemini-3.8-flash");
   });
 
   it("falls back to the table when the proxy cannot be reached", async () => {
     const fetch = (() => Promise.reject(new TypeError("fetch failed"))) as typeof globalThis.fetch;
-    const limits = await readModelLimits(["gemini-2.5-pro"], { proxyUrl: "http://127.0.0.1:1", fetch });
-    expect(limits["gemini-2.5-pro"]?.source).toBe("table");
+    const limits = await readModelLimits(["gemini-3.8-flash"], { proxyUrl: "http://127.0.0.1:1", fetch });
+    expect(limits["gemini-3.8-flash"]?.source).toBe("table");
   });
 });

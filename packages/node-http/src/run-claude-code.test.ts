@@ -209,7 +209,7 @@ describe("runClaudeCode", () => {
     const logPath = join(run.logDirectory, logName!);
     expect(run.stderr()).toContain(`1 request(s) to Gemini failed during the session; see ${logPath}`);
     const log = readFileSync(logPath, "utf8");
-    expect(log).toMatch(/POST \/v1\/messages gemini-2\.5-flash 400 /);
+    expect(log).toMatch(/POST \/v1\/messages gemini-3\.5-flash-lite 400 /);
     expect(log).not.toContain("good-key");
   });
 

@@ -57,12 +57,12 @@ describe("runDoctor", () => {
   it("tells an unreachable GEMINI_BASE_URL from a rejected key, without class names", async () => {
     const unreachable = await doctor({ GEMINI_API_KEY: "good-key", GEMINI_BASE_URL: "http://127.0.0.1:1" });
     expect(unreachable.stdout).toMatch(
-      /✗ Gemini could not be reached \(gemini-2\.5-pro\)\n {4}fix: Could not reach Gemini at http:\/\/127\.0\.0\.1:1: /,
+      /✗ Gemini could not be reached \(gemini-3\.8-flash\)\n {4}fix: Could not reach Gemini at http:\/\/127\.0\.0\.1:1: /,
     );
     expect(unreachable.stdout).not.toMatch(/TypeError|\(Error\)/);
     const rejected = await doctor({ GEMINI_API_KEY: "wrong-key" });
     expect(rejected.stdout).toMatch(
-      /✗ Gemini rejected the API key \(gemini-2\.5-pro\)\n {4}fix: The Gemini API key was rejected/,
+      /✗ Gemini rejected the API key \(gemini-3\.8-flash\)\n {4}fix: The Gemini API key was rejected/,
     );
     const unknownModel = await doctor({ GEMINI_API_KEY: "good-key", SONNET_MODEL: "gemini-9.9-ultra" });
     expect(unknownModel.stdout).toMatch(
@@ -79,7 +79,7 @@ describe("runDoctor", () => {
     );
     const { code, stdout } = await doctor({ GEMINI_API_KEY: "good-key" });
     expect(stdout).not.toContain("✗");
-    expect(stdout).toContain("✓ Gemini answers: gemini-2.5-pro");
+    expect(stdout).toContain("✓ Gemini answers: gemini-3.8-flash");
     expect(stdout).toContain("All checks passed.");
     expect(code).toBe(0);
   });
