@@ -170,6 +170,28 @@ describe("runClaudeCode", () => {
     }
   });
 
+  it("gives Claude Code the limits a running proxy reports for its models", async () => {
+    // The running proxy knows better than this machine's table: its answer wins.
+    const server: Server = createServer({
+      apiKey: "good-key",
+      baseUrl: fake.url,
+      models: { capabilities: { "gemini-3.8-flash": { maxInputTokens: 524_288, maxOutputTokens: 32_768 } } },
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const run = launch(["0"], { PROXY_PORT: String(port) });
+      expect(await run.exit).toBe(0);
+      expect(run.record().env).toMatchObject({
+        CLAUDE_CODE_MAX_CONTEXT_TOKENS: "524288",
+        CLAUDE_CODE_MAX_OUTPUT_TOKENS: "32768",
+        ANTHROPIC_DEFAULT_SONNET_MODEL_DESCRIPTION: "Gemini for Sonnet requests · 512K context · 32K output",
+      });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it("takes --port from the command line", async () => {
     const server: Server = createServer({ apiKey: "good-key", baseUrl: fake.url });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
