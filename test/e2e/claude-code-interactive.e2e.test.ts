@@ -161,6 +161,24 @@ const BROKEN = [
 /** The prompt is ready when the input box and the mode line show. */
 const READY = /shift\+tab to cycle/;
 
+/**
+ * Moves the trust question's selection to "Yes". Claude Code draws the question a moment before
+ * it reads keys, so a key pressed too early is lost: press Down again while "No" is still
+ * selected, and never once "Yes" is (a second Down would wrap back to "No").
+ */
+async function chooseTrust(terminal: TmuxSession): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    const screen = await terminal.screen();
+    if (/❯ Yes, I trust this folder/.test(screen)) return;
+    if (/❯ No, exit/.test(screen)) await terminal.press("Down");
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(
+    `the trust question never selected "Yes, I trust this folder":\n${await terminal.screen()}`,
+  );
+}
+
 /** Types a prompt and sends it, as a person would. */
 async function ask(session: Session, prompt: string): Promise<void> {
   await session.terminal.type(prompt);
@@ -227,8 +245,7 @@ describe.skipIf(!TMUX)("Claude Code in a terminal, from an empty home, on Gemini
       await session.terminal.press("Enter");
       // The question defaults to "No, exit": a person moves to "Yes, I trust this folder".
       await session.terminal.waitFor("Yes, I trust this folder", { failOn: BROKEN });
-      await session.terminal.press("Down");
-      await session.terminal.waitFor(/❯ Yes, I trust this folder/, { failOn: BROKEN, timeoutMs: 5000 });
+      await chooseTrust(session.terminal);
       await session.terminal.press("Enter");
       const screen = await session.terminal.waitFor(READY, { failOn: BROKEN });
       expect(screen).toContain(session.variant.model);
