@@ -266,6 +266,19 @@ describe.skipIf(!TMUX)("Claude Code in a terminal, from an empty home, on Gemini
     });
   });
 
+  it("lists the mapped Gemini models, with their limits, in /model", async () => {
+    await onEach(async (session) => {
+      await ask(session, "/model");
+      const screen = await session.terminal.waitFor("Gemini for Opus requests · 1M context · 64K output", {
+        failOn: BROKEN,
+      });
+      expect(screen).toContain("Gemini for Haiku requests");
+      expect(screen).toContain(session.variant.model);
+      await session.terminal.press("Escape");
+      await session.terminal.waitFor(READY, { failOn: BROKEN });
+    });
+  });
+
   it("edits a file in the default permission mode", async () => {
     await onEach(async (session) => {
       await ask(session, "[tmux:edit] Change hello to goodbye in greeting.txt.");
