@@ -77,7 +77,9 @@ describe("doctor checks", () => {
     expect(checkPort("127.0.0.1:8080", false, "ours").ok).toBe(true);
     expect(checkPort("127.0.0.1:8080", false, "other")).toMatchObject({
       ok: false,
-      fix: expect.stringContaining("--port or PROXY_PORT"),
+      fix: expect.stringContaining(
+        "--port or PROXY_PORT (then run `claude-gemini-proxy setup --write` again",
+      ),
     });
     const port = Number(new URL(fake.url).port);
     expect(await isPortFree("127.0.0.1", port)).toBe(false);

@@ -95,14 +95,19 @@ export function checkClaudeCode(
   return { ok: true, label: `Claude Code ${version} at ${found.path} (${found.source})` };
 }
 
-/** The configured port is free for the proxy, or our proxy already runs there. */
-export function checkPort(address: string, free: boolean, probe: ProxyProbe): DoctorCheck {
+/** The configured port is free for the proxy, or our proxy already runs there. `cli` names this command in the fix. */
+export function checkPort(
+  address: string,
+  free: boolean,
+  probe: ProxyProbe,
+  cli = "claude-gemini-proxy",
+): DoctorCheck {
   if (free) return { ok: true, label: `Port ${address} is free for the proxy` };
   if (probe === "ours") return { ok: true, label: `claude-gemini-proxy is running on ${address}` };
   return {
     ok: false,
     label: `Port ${address} is taken by another program`,
-    fix: "Stop that program, or choose a free port with --port or PROXY_PORT (and run setup --write again so the settings below match).",
+    fix: `Stop that program, or choose a free port with --port or PROXY_PORT (then run \`${cli} setup --write\` again, so the settings below match).`,
   };
 }
 

@@ -88,6 +88,7 @@ export async function runDoctor(options: RunDoctorOptions = {}): Promise<number>
         fetch: options.fetch,
         proxyApiKey: loaded.success ? loaded.config.proxyApiKey : undefined,
       }),
+      cli,
     ),
     checkClaudeSettings(
       settingsPath,
