@@ -131,7 +131,7 @@ async function generateWithRetries(
         }),
       ),
       {
-        ...settings.retry,
+        ...retryBudget(scope),
         signal: controller.signal,
         shouldRetryValue: isRetryableGeminiResponse,
         onRetry: (information) => noteRetry(scope, information),
@@ -198,7 +198,7 @@ async function openUpstreamStream(
       }
     }),
     {
-      ...settings.retry,
+      ...retryBudget(scope),
       signal: scope.signal,
       shouldRetryValue: (upstream) => isCompleteAndRetryable(upstream.first),
       discardValue: (upstream) => upstream.close(),
@@ -206,6 +206,18 @@ async function openUpstreamStream(
     },
   );
   return value;
+}
+
+/**
+ * The proxy's retries for this request. A client that says it is retrying already
+ * (`x-stainless-retry-count` above 0, sent by the official SDKs and so by Claude Code) gets a
+ * single upstream attempt: its own retries and the proxy's must add up, not multiply (Claude
+ * Code's ten tries of a persistent 429 would otherwise cost thirty Gemini calls).
+ */
+function retryBudget(scope: RequestScope): RequestScope["settings"]["retry"] {
+  const clientRetry = Number(scope.request.headers.get("x-stainless-retry-count") ?? "0");
+  if (Number.isFinite(clientRetry) && clientRetry > 0) return { ...scope.settings.retry, maxAttempts: 1 };
+  return scope.settings.retry;
 }
 
 /** A finished non-streaming response served through the stream path as a single chunk. */
