@@ -70,7 +70,9 @@ describe("convertToGeminiRequest", () => {
       convertToGeminiRequest(request({ system: [{ type: "text", text: mixed }] })).value.config
         ?.systemInstruction,
     ).toEqual({ parts: [{ text: mixed }] });
-    expect(convertToGeminiRequest(request({ system: header })).value.config?.systemInstruction).toBeUndefined();
+    expect(
+      convertToGeminiRequest(request({ system: header })).value.config?.systemInstruction,
+    ).toBeUndefined();
   });
 
   it("omits systemInstruction when there is no system text", () => {

@@ -32,7 +32,9 @@ const DEFAULT_SCHEMA_COMPILER: SchemaConverter = { convert: convertJsonSchema };
  */
 function convertSystem(system: string | TextBlock[] | null | undefined): GeminiContent | undefined {
   const texts = typeof system === "string" ? [system] : (system ?? []).map((block) => block.text);
-  const parts = texts.filter((text) => text.length > 0 && !isBillingHeaderText(text)).map((text) => ({ text }));
+  const parts = texts
+    .filter((text) => text.length > 0 && !isBillingHeaderText(text))
+    .map((text) => ({ text }));
   return parts.length > 0 ? { parts } : undefined;
 }
 
