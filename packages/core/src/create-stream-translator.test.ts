@@ -172,7 +172,7 @@ describe("createStreamTranslator tool uses and the safeguard verdicts", () => {
     translator.push(chunk([{ text: "Hello" }]));
     expect(translator.complete).toBe(false);
     expect(translator.toolUses).toEqual([]);
-    translator.push(chunk([{ text: "!" }], { finishReason: "STOP" }));
+    translator.push(chunk([{ text: "!" }], { finishReason: "STOP" as never }));
     expect(translator.complete).toBe(true);
     const delta = translator.finish().find((event) => event.type === "message_delta");
     expect(delta).toBeDefined();
