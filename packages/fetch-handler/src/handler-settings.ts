@@ -3,6 +3,7 @@ import { createIdGenerator, createSchemaCompiler, type SchemaCompiler } from "@c
 import { GoogleGenAI } from "@google/genai";
 import { createRedactingLogger } from "./create-redacting-logger.js";
 import { createSecretRedactor } from "./create-secret-redactor.js";
+import { createTokenCountCache, type TokenCountCache } from "./create-token-count-cache.js";
 import { createUpstreamPool, type UpstreamPool } from "./create-upstream-pool.js";
 import type {
   AutoModeCheckOptions,
@@ -38,6 +39,8 @@ export interface HandlerSettings {
   onUpstreamAttempt: FetchHandlerOptions["onUpstreamAttempt"];
   generateId: () => string;
   autoModeCheck: Required<AutoModeCheckOptions>;
+  /** Remembers and shares `count_tokens` answers, and keeps bursts off Gemini. */
+  tokenCounts: TokenCountCache;
 }
 
 const silentLogger: FetchHandlerLogger = {
@@ -86,6 +89,7 @@ export function resolveHandlerSettings(options: FetchHandlerOptions): HandlerSet
       model: options.autoModeCheck?.model?.trim() || DEFAULT_AUTO_MODE_CHECK_MODEL,
       timeoutMs: Math.max(1, options.autoModeCheck?.timeoutMs ?? 15_000),
     },
+    tokenCounts: createTokenCountCache(),
   };
 }
 
