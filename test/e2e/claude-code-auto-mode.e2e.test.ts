@@ -218,6 +218,38 @@ describe.concurrent("Claude Code in auto mode on Gemini", () => {
   }
 });
 
+describe("/context", () => {
+  it("costs a handful of countTokens calls, not one per piece", async () => {
+    const contextProxy = await startRecordingProxy({ apiKey: GEMINI_KEY, baseUrl: fake.url });
+    try {
+      const directory = join(root, "context");
+      const home = join(directory, ".home");
+      mkdirSync(home, { recursive: true });
+      const countCalls = () => fake.requests.filter((request) => request.action === "countTokens").length;
+      const before = countCalls();
+      const run = await runClaudeCli({
+        prompt: "/context",
+        model: "sonnet",
+        baseUrl: contextProxy.url,
+        home,
+        cwd: directory,
+      });
+      const context = `exit ${run.exitCode}\nstdout: ${run.stdout.slice(0, 800)}\nstderr: ${run.stderr.slice(0, 800)}`;
+      expect(run.exitCode, context).toBe(0);
+      expect(run.result?.result, context).toContain("Context Usage");
+      const sent = contextProxy.requests.filter((request) =>
+        request.path.startsWith("/v1/messages/count_tokens"),
+      );
+      const firstCalls = countCalls() - before;
+      expect(sent.length, context).toBeGreaterThanOrEqual(20);
+      expect(firstCalls).toBeLessThanOrEqual(5);
+      expect(firstCalls).toBeGreaterThan(0);
+    } finally {
+      await contextProxy.close();
+    }
+  });
+});
+
 describe("what reached Gemini in auto mode", () => {
   it("never sent Claude Code's billing header or the safeguards field to a model", () => {
     for (const request of fake.requests) {
