@@ -242,6 +242,29 @@ describe("the auto-mode check (safeguards)", () => {
     ]);
   });
 
+  it("cancels the classifier call when the client goes away while it waits for the verdicts", async () => {
+    const { handler } = createHandler({ autoModeCheck: { timeoutMs: 10_000 } });
+    fake.enqueue(TWO_CALLS, { kind: "slow", delayMs: 5000, inner: SCRIPTED_CLASSIFIER });
+    const response = await handler(post(autoModeBody({ stream: true })));
+    const reader = response.body!.getReader();
+    const deadline = performance.now() + 3000;
+    // The answer streams out; the classifier call starts once the upstream has ended.
+    while (fake.requests.length < 2 && performance.now() < deadline) {
+      const { done } = await Promise.race([
+        reader.read(),
+        new Promise<{ done: boolean }>((resolve) => setTimeout(() => resolve({ done: false }), 20)),
+      ]);
+      if (done) break;
+    }
+    expect(fake.requests[1]?.model).toBe(CLASSIFIER);
+    await reader.cancel();
+    const until = performance.now() + 2000;
+    while (!fake.requests[1]!.aborted && performance.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(fake.requests[1]!.aborted).toBe(true);
+  });
+
   it("answers 'unsupported' without a classifier call when the check is switched off, and says so once", async () => {
     const { handler, logs } = createHandler({ autoModeCheck: { enabled: false } });
     fake.enqueue(TWO_CALLS, TWO_CALLS);
