@@ -2,6 +2,7 @@ export type { CorsOptions } from "./apply-cors.js";
 export { createFetchHandler } from "./create-fetch-handler.js";
 export type {
   ApiKeyEventRecord,
+  AutoModeCheckOptions,
   ContextCacheOptions,
   FetchHandler,
   FetchHandlerLogger,
