@@ -176,16 +176,103 @@ describe("key pool", () => {
 
   it("rotates countTokens through the pool too", async () => {
     const harness = startHarness({ apiKey: undefined, apiKeys: [KEY_A, KEY_B] });
+    // Two different bodies: the same body twice would be answered from the count cache.
     for (let index = 0; index < 2; index++) {
       await harness.client.messages.countTokens({
         model: "gemini-2.5-flash-lite",
-        messages: [{ role: "user", content: "Hi" }],
+        messages: [{ role: "user", content: `Hi number ${index}` }],
       });
     }
     expect(fake.requests.filter((request) => request.action === "countTokens").map(keyOf)).toEqual([
       KEY_A,
       KEY_B,
     ]);
+  });
+});
+
+describe("count_tokens bursts", () => {
+  /**
+   * What Claude Code's /context sends at once: a baseline, the system prompt piece by piece
+   * as user messages, then every tool alone beside the baseline message; 26 bodies, the
+   * baseline twice.
+   */
+  function contextBurst(): Anthropic.MessageCountTokensParams[] {
+    const model = "claude-sonnet-4-5";
+    const baseline = { model, messages: [{ role: "user" as const, content: "foo" }] };
+    const pieces = Array.from({ length: 10 }, (_, index) => ({
+      model,
+      messages: [
+        {
+          role: "user" as const,
+          content: `System prompt section ${index}: ${"Follow the house rules. ".repeat(20 + index)}`,
+        },
+      ],
+    }));
+    const tools = Array.from({ length: 14 }, (_, index) => ({
+      ...baseline,
+      tools: [
+        {
+          name: `Tool${index}`,
+          description: `Does task number ${index}. ${"It takes care. ".repeat(10 * (index + 1))}`,
+          input_schema: {
+            type: "object" as const,
+            properties: { path: { type: "string", description: "Where to work." } },
+            required: ["path"],
+          },
+        },
+      ],
+    }));
+    return [baseline, ...pieces, baseline, ...tools];
+  }
+
+  const countCalls = () => fake.requests.filter((request) => request.action === "countTokens");
+
+  it("answers a burst of 26 with a handful of Gemini calls, and a repeated /context from memory", async () => {
+    const harness = startHarness({});
+    const bodies = contextBurst();
+    expect(bodies).toHaveLength(26);
+    const count = () =>
+      Promise.all(
+        bodies.map(async (body) => {
+          const { data, response } = await harness.client.messages.countTokens(body).withResponse();
+          return {
+            tokens: data.input_tokens,
+            estimated: response.headers.get("x-claude-gemini-token-estimate") === "true",
+          };
+        }),
+      );
+
+    const first = await count();
+    const firstCalls = countCalls().length;
+    // A budget of four new bodies at once; a refill while the burst is served may add one.
+    expect(firstCalls).toBeGreaterThanOrEqual(1);
+    expect(firstCalls).toBeLessThanOrEqual(5);
+    for (const answer of first) expect(Number.isInteger(answer.tokens) && answer.tokens > 0).toBe(true);
+    // Every answer Gemini did not count says so; the baseline was counted once for both copies.
+    expect(first.filter((answer) => !answer.estimated).length).toBe(firstCalls + 1);
+    expect(first[11]).toEqual(first[0]);
+
+    // /context again: what Gemini counted comes from memory, only new bodies spend the budget.
+    const second = await count();
+    const secondCalls = countCalls().length - firstCalls;
+    expect(secondCalls).toBeLessThanOrEqual(5);
+    first.forEach((answer, index) => {
+      if (!answer.estimated) expect(second[index]).toEqual(answer);
+    });
+    expect(second.filter((answer) => !answer.estimated).length).toBe(firstCalls + secondCalls + 1);
+    expect(countCalls().every((request) => request.rejection === undefined)).toBe(true);
+  });
+
+  it("still asks Gemini for a single count once the burst is over", async () => {
+    const harness = startHarness({});
+    await Promise.all(contextBurst().map((body) => harness.client.messages.countTokens(body)));
+    const before = countCalls().length;
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const { response } = await harness.client.messages
+      .countTokens({ model: "claude-sonnet-4-5", messages: [{ role: "user", content: "A new question." }] })
+      .withResponse();
+    expect(response.headers.get("x-claude-gemini-token-estimate")).toBeNull();
+    expect(countCalls().length).toBe(before + 1);
   });
 });
 

@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type GeminiFake,
   type RecordedRequest,
+  readReviewedActions,
   type Scenario,
   startGeminiFake,
 } from "../gemini-fake/index.js";
@@ -37,22 +38,12 @@ const VARIANTS = [
 
 const GEMINI_KEY = "e2e-interactive-gemini-key";
 const NODE_HTTP = fileURLToPath(new URL("../../packages/node-http/", import.meta.url));
-const REPOSITORY = fileURLToPath(new URL("../../", import.meta.url));
 
 /**
- * Auto mode, Claude Code's default permission mode, asks the API to check actions such as a
- * web search or a subagent (`safeguards` in, `safeguard_results` out). Until the proxy serves
- * that check, Claude Code stops those steps at "Auto mode can't check actions in this session".
+ * Auto mode, Claude Code's default permission mode, asks the API to check actions such as a web
+ * search or a subagent (`safeguards` in, `safeguard_results` out); the proxy's classifier call is
+ * answered here by the fake's scripted verdicts.
  */
-const SAFEGUARDS_SERVED = sourceMentions(
-  ["packages/core/src", "packages/fetch-handler/src"],
-  "safeguard_results",
-);
-const SAFEGUARDS_MISSING =
-  "skipped: the proxy does not answer auto mode's server-side check yet (safeguards → safeguard_results, issue 13), so Claude Code stops web searches and subagents at 'Auto mode can't check actions in this session'";
-if (!SAFEGUARDS_SERVED)
-  console.warn(`\n*** Interactive test: web search and subagent steps ${SAFEGUARDS_MISSING}. ***\n`);
-
 const TMUX = findTmux();
 if (!TMUX) {
   console.warn(
@@ -290,8 +281,7 @@ describe.skipIf(!TMUX)("Claude Code in a terminal, from an empty home, on Gemini
     });
   });
 
-  it("searches the web in the default permission mode", async ({ skip }) => {
-    skip(!SAFEGUARDS_SERVED, SAFEGUARDS_MISSING);
+  it("searches the web in the default permission mode", async () => {
     await onEach(async (session) => {
       await ask(session, "[tmux:search] Search the web for news about the fake.");
       await session.terminal.waitFor("The web search found good news.", {
@@ -308,8 +298,7 @@ describe.skipIf(!TMUX)("Claude Code in a terminal, from an empty home, on Gemini
     });
   });
 
-  it("runs a subagent in the default permission mode", async ({ skip }) => {
-    skip(!SAFEGUARDS_SERVED, SAFEGUARDS_MISSING);
+  it("runs a subagent in the default permission mode", async () => {
     await onEach(async (session) => {
       await ask(session, "[tmux:agent] Ask a subagent to check the project.");
       await session.terminal.waitFor("The subagent reported back.", {
@@ -377,6 +366,10 @@ describe.skipIf(!TMUX)("Claude Code in a terminal, from an empty home, on Gemini
 
 /** The scripted model: the latest prompt with a marker picks the answers, tool turns since then the step. */
 function answer(request: RecordedRequest): Scenario {
+  // The proxy's auto-mode classifier: every action of these sessions is what the person asked for.
+  if (readReviewedActions(request.body ?? {}) !== undefined) {
+    return { kind: "verdicts", judge: () => ({ flagged: false, reason: "The person asked for this." }) };
+  }
   const tools = (request.body?.tools ?? []) as { googleSearch?: unknown; functionDeclarations?: unknown[] }[];
   if (tools.some((tool) => tool.googleSearch)) {
     return {
@@ -431,14 +424,6 @@ function requestsFor(session: Session, marker: string): RecordedRequest[] {
       request.model === session.variant.model &&
       (request.action === "generateContent" || request.action === "streamGenerateContent") &&
       findLatestPrompt(request)?.marker === marker,
-  );
-}
-
-function sourceMentions(directories: string[], text: string): boolean {
-  return directories.some((directory) =>
-    readdirSync(join(REPOSITORY, directory))
-      .filter((name) => name.endsWith(".ts") && !name.endsWith(".test.ts"))
-      .some((name) => readFileSync(join(REPOSITORY, directory, name), "utf8").includes(text)),
   );
 }
 

@@ -1,12 +1,14 @@
 import { randomFillSync } from "node:crypto";
 import {
   type AnthropicStreamEvent,
+  buildSafeguardClassifierRequest,
   type ContentBlock,
   convertToAnthropicMessage,
   convertToGeminiRequest,
   createIdGenerator,
   createStreamTranslator,
   type ModelMappingOptions,
+  readSafeguardVerdicts,
   validateMessagesRequest,
 } from "@claude-gemini/core";
 import { type GenerateContentParameters, GoogleGenAI } from "@google/genai";
@@ -302,4 +304,56 @@ describe("structured output through the fake", () => {
       expectAccepted();
     },
   );
+});
+
+describe("the auto-mode classifier through the fake", () => {
+  const request = validateMessagesRequest({
+    model: "claude-sonnet-4-5",
+    max_tokens: 1024,
+    tools: [bash],
+    messages: [{ role: "user", content: "Clean up." }],
+    safeguards: [{ type: "dangerous_tool_use", classifier_context: { v: 1 } }],
+  });
+  const toolUses = [
+    { type: "tool_use" as const, id: "toolu_a", name: "Bash", input: { command: "rm -rf ~" } },
+    { type: "tool_use" as const, id: "toolu_b", name: "Bash", input: { command: "ls" } },
+  ];
+
+  it.each(["gemini-2.5-flash-lite", "gemini-3-flash-preview"])(
+    "answers the proxy's classifier request on %s with scripted verdicts, keyed back by tool-use id",
+    async (model) => {
+      const built = buildSafeguardClassifierRequest(
+        { request, safeguard: request.safeguards![0]!, toolUses },
+        { model },
+      );
+      const seen: string[] = [];
+      fake.enqueue({
+        kind: "verdicts",
+        judge: (action) => {
+          seen.push(`${action.call}:${action.tool}`);
+          const command = (action.input as { command: string }).command;
+          return { flagged: command.includes("~"), reason: "Deletes the home folder." };
+        },
+      });
+      const response = await client.models.generateContent(built.value as GenerateContentParameters);
+      expect(fake.requests[0]?.rejection).toBeUndefined();
+      expect(seen).toEqual(["call_1:Bash", "call_2:Bash"]);
+      const verdicts = readSafeguardVerdicts(response, built.aliases);
+      expect(verdicts.warnings).toEqual([]);
+      expect(verdicts.value.status).toEqual({
+        type: "available",
+        tool_uses: {
+          toolu_a: { type: "evaluated", outcome: "flagged", explanation: "Deletes the home folder" },
+          toolu_b: { type: "evaluated", outcome: "not_flagged" },
+        },
+      });
+    },
+  );
+
+  it("answers 400 when a verdicts scenario meets a request that is not the classifier's", async () => {
+    fake.enqueue({ kind: "verdicts", judge: () => ({ flagged: false }) });
+    await expect(
+      client.models.generateContent({ model: "gemini-2.5-flash-lite", contents: "Hello" }),
+    ).rejects.toThrow(/auto-mode classifier request/);
+  });
 });

@@ -53,6 +53,28 @@ describe("convertToGeminiRequest", () => {
     `);
   });
 
+  it("leaves Claude Code's billing header block out of systemInstruction, so the cached prefix stays the same", () => {
+    const header = "x-anthropic-billing-header: cc_version=2.1.332.885; cc_entrypoint=cli;";
+    const instructions = { type: "text" as const, text: "You are a coding agent." };
+    const first = convertToGeminiRequest(request({ system: [{ type: "text", text: header }, instructions] }));
+    const second = convertToGeminiRequest(
+      request({
+        system: [{ type: "text", text: header.replace("885", "912") }, instructions],
+      }),
+    );
+    expect(first.value.config?.systemInstruction).toEqual({ parts: [{ text: "You are a coding agent." }] });
+    expect(second.value.config?.systemInstruction).toEqual(first.value.config?.systemInstruction);
+    // Only a block that is nothing but the header goes: text after it is an instruction.
+    const mixed = `${header}\nAnswer in French.`;
+    expect(
+      convertToGeminiRequest(request({ system: [{ type: "text", text: mixed }] })).value.config
+        ?.systemInstruction,
+    ).toEqual({ parts: [{ text: mixed }] });
+    expect(
+      convertToGeminiRequest(request({ system: header })).value.config?.systemInstruction,
+    ).toBeUndefined();
+  });
+
   it("omits systemInstruction when there is no system text", () => {
     expect(convertToGeminiRequest(request({ system: "" })).value.config?.systemInstruction).toBeUndefined();
   });
@@ -190,12 +212,11 @@ describe.each(models)("convertToGeminiRequest: Claude Code session on %s", (mode
     assertGeminiRequest(result.value, { requiresThoughtSignatures: gemini3 });
   });
 
-  it("sends the system blocks as systemInstruction and the system message in place", () => {
+  it("sends the system blocks but the billing header as systemInstruction, and the system message in place", () => {
+    const blocks = body.system && typeof body.system !== "string" ? body.system : [];
+    expect(blocks[0]?.text).toMatch(/^x-anthropic-billing-header: /);
     expect(result.value.config?.systemInstruction).toEqual({
-      parts:
-        body.system && typeof body.system !== "string"
-          ? body.system.map((block) => ({ text: block.text }))
-          : [],
+      parts: blocks.slice(1).map((block) => ({ text: block.text })),
     });
     const firstTurnTexts = contents[0]?.parts?.map((part) => part.text);
     expect(firstTurnTexts).toHaveLength(3);

@@ -390,6 +390,29 @@ describe("retries", () => {
     expect(fake.requests).toHaveLength(2);
   });
 
+  it("makes one upstream attempt when the client says it is retrying already (x-stainless-retry-count)", async () => {
+    const { handler } = createHandler({ retry: { maxAttempts: 3, baseDelayMs: 1 } });
+    const overloaded = {
+      kind: "error",
+      status: 503,
+      geminiStatus: "UNAVAILABLE",
+      message: "Overloaded.",
+    } as const;
+    fake.enqueue(overloaded, overloaded, overloaded);
+    const retrying = await handler(
+      post("/v1/messages", messagesBody(), { headers: { "x-stainless-retry-count": "2" } }),
+    );
+    expect(retrying.status).toBe(529);
+    expect(fake.requests).toHaveLength(1);
+    fake.reset();
+    fake.enqueue(overloaded, overloaded, overloaded);
+    const first = await handler(
+      post("/v1/messages", messagesBody(), { headers: { "x-stainless-retry-count": "0" } }),
+    );
+    expect(first.status).toBe(529);
+    expect(fake.requests).toHaveLength(3);
+  });
+
   it("does not retry a 400", async () => {
     const { handler } = createHandler();
     fake.enqueue({ kind: "error", status: 400, geminiStatus: "INVALID_ARGUMENT", message: "Bad field." });

@@ -4,8 +4,17 @@ import { GoogleGenAI } from "@google/genai";
 import { createModelKnowledge, type ModelKnowledge } from "./create-model-knowledge.js";
 import { createRedactingLogger } from "./create-redacting-logger.js";
 import { createSecretRedactor } from "./create-secret-redactor.js";
+import { createTokenCountCache, type TokenCountCache } from "./create-token-count-cache.js";
 import { createUpstreamPool, type UpstreamPool } from "./create-upstream-pool.js";
-import type { FetchHandlerLogger, FetchHandlerOptions, RetryOptions } from "./fetch-handler-options.js";
+import type {
+  AutoModeCheckOptions,
+  FetchHandlerLogger,
+  FetchHandlerOptions,
+  RetryOptions,
+} from "./fetch-handler-options.js";
+
+/** The classifier of the auto-mode check when none is configured: fast and cheap, as it runs on every tool call. */
+export const DEFAULT_AUTO_MODE_CHECK_MODEL = "gemini-3.5-flash-lite";
 
 /** {@link FetchHandlerOptions} with every default filled in and the Gemini client built. */
 export interface HandlerSettings {
@@ -37,6 +46,9 @@ export interface HandlerSettings {
   onRequestComplete: FetchHandlerOptions["onRequestComplete"];
   onUpstreamAttempt: FetchHandlerOptions["onUpstreamAttempt"];
   generateId: () => string;
+  autoModeCheck: Required<AutoModeCheckOptions>;
+  /** Remembers and shares `count_tokens` answers, and keeps bursts off Gemini. */
+  tokenCounts: TokenCountCache;
 }
 
 const silentLogger: FetchHandlerLogger = {
@@ -99,6 +111,12 @@ export function resolveHandlerSettings(options: FetchHandlerOptions): HandlerSet
     onRequestComplete: options.onRequestComplete,
     onUpstreamAttempt: options.onUpstreamAttempt,
     generateId: options.generateId ?? createIdGenerator(createPooledRandom()),
+    autoModeCheck: {
+      enabled: options.autoModeCheck?.enabled ?? true,
+      model: options.autoModeCheck?.model?.trim() || DEFAULT_AUTO_MODE_CHECK_MODEL,
+      timeoutMs: Math.max(1, options.autoModeCheck?.timeoutMs ?? 15_000),
+    },
+    tokenCounts: createTokenCountCache(),
   };
 }
 

@@ -8,6 +8,7 @@ export {
 } from "./describe-gemini-failure.js";
 export type {
   ApiKeyEventRecord,
+  AutoModeCheckOptions,
   ContextCacheOptions,
   FetchHandler,
   FetchHandlerLogger,

@@ -41,6 +41,9 @@ describe("buildServerOptions", () => {
         MAX_JSON_DEPTH: "20",
         MAX_TOOLS: "3",
         MAX_MEDIA_BYTES: "2048",
+        ENABLE_AUTO_MODE_CHECK: "false",
+        AUTO_MODE_CHECK_MODEL: "gemini-2.5-flash-lite",
+        AUTO_MODE_CHECK_TIMEOUT_MS: "4000",
       }),
     );
     expect(options).toEqual({
@@ -59,6 +62,7 @@ describe("buildServerOptions", () => {
       fallbackModels: { "*": ["gemini-3.5-flash-lite"] },
       contextCache: { enabled: true },
       requestLimits: { maxNestingDepth: 20, maxTools: 3, maxMediaBytes: 2048 },
+      autoModeCheck: { enabled: false, model: "gemini-2.5-flash-lite", timeoutMs: 4000 },
       vertexai: undefined,
     });
   });

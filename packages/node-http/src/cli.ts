@@ -80,6 +80,9 @@ working directory (the first that sets a variable wins; blank counts as unset):
   ENABLE_CONTEXT_CACHE       true to cache long system prompts and tools with Gemini (default off)
   CONTEXT_CACHE_MIN_TOKENS   smallest prefix worth caching (default 4096)
   CONTEXT_CACHE_TTL_SECONDS  lifetime of a cache, extended while in use (default 3600)
+  ENABLE_AUTO_MODE_CHECK     false to stop judging Claude Code's auto-mode tool calls (default on)
+  AUTO_MODE_CHECK_MODEL      Gemini model that judges them (default gemini-3.5-flash-lite)
+  AUTO_MODE_CHECK_TIMEOUT_MS most time the check may add to an answer (default 15000)
 
 code, setup and doctor also read:
   CLAUDE_CODE_PATH           the claude executable, when it is not on PATH

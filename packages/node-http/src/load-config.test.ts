@@ -295,6 +295,39 @@ describe("loadConfig", () => {
     const none = loadConfig({ env: { GEMINI_API_KEY: "key", MAX_JSON_DEPTH: " " }, cwd: workingDirectory() });
     expect(none.success && "requestLimits" in none.config).toBe(false);
   });
+
+  it("reads the auto-mode check settings, and leaves the check on by default", () => {
+    const all = loadConfig({
+      env: {
+        GEMINI_API_KEY: "key",
+        ENABLE_AUTO_MODE_CHECK: "no",
+        AUTO_MODE_CHECK_MODEL: "gemini-2.5-flash-lite",
+        AUTO_MODE_CHECK_TIMEOUT_MS: "8000",
+      },
+      cwd: workingDirectory(),
+    });
+    expect(all.success && all.config.autoModeCheck).toEqual({
+      enabled: false,
+      model: "gemini-2.5-flash-lite",
+      timeoutMs: 8000,
+    });
+    const none = loadConfig({ env: { GEMINI_API_KEY: "key" }, cwd: workingDirectory() });
+    expect(none.success && "autoModeCheck" in none.config).toBe(false);
+    const bad = loadConfig({
+      env: {
+        GEMINI_API_KEY: "key",
+        ENABLE_AUTO_MODE_CHECK: "maybe",
+        AUTO_MODE_CHECK_MODEL: "gpt-5-mini",
+        AUTO_MODE_CHECK_TIMEOUT_MS: "5",
+      },
+      cwd: workingDirectory(),
+    });
+    expect(!bad.success && bad.problems).toEqual([
+      'ENABLE_AUTO_MODE_CHECK must be true or false (also 1/0, yes/no), got "maybe".',
+      expect.stringContaining('AUTO_MODE_CHECK_MODEL "gpt-5-mini" is not a Gemini model'),
+      'AUTO_MODE_CHECK_TIMEOUT_MS must be a number of milliseconds from 100 to 600000, got "5".',
+    ]);
+  });
 });
 
 describe("CONFIG_VARIABLE_NAMES", () => {

@@ -36,6 +36,8 @@ export interface ProxyConfig {
   contextCache?: { enabled: boolean; minTokens?: number; ttlSeconds?: number };
   /** `MAX_JSON_DEPTH`, `MAX_TOOLS`, `MAX_MEDIA_BYTES`; unset ones keep core's defaults. */
   requestLimits?: RequestLimits;
+  /** `ENABLE_AUTO_MODE_CHECK`, `AUTO_MODE_CHECK_MODEL`, `AUTO_MODE_CHECK_TIMEOUT_MS`; unset ones keep the defaults (on). */
+  autoModeCheck?: { enabled?: boolean; model?: string; timeoutMs?: number };
 }
 
 /** What {@link loadConfig} found: settings and warnings, or every problem at once. */
@@ -262,6 +264,14 @@ const environmentSchema = z.object({
   // Gemini takes at most 512 function declarations, so a higher limit would only move the 400 upstream.
   MAX_TOOLS: integerVariable("MAX_TOOLS", 0, 512, "a whole number from 0 to 512 (Gemini's limit)"),
   MAX_MEDIA_BYTES: integerVariable("MAX_MEDIA_BYTES", 1, 2 ** 40, "a number of bytes above 0"),
+  ENABLE_AUTO_MODE_CHECK: booleanVariable("ENABLE_AUTO_MODE_CHECK"),
+  AUTO_MODE_CHECK_MODEL: modelVariable("AUTO_MODE_CHECK_MODEL"),
+  AUTO_MODE_CHECK_TIMEOUT_MS: integerVariable(
+    "AUTO_MODE_CHECK_TIMEOUT_MS",
+    100,
+    600_000,
+    "a number of milliseconds from 100 to 600000",
+  ),
 });
 
 /** Every environment variable {@link loadConfig} reads, in the order it declares them; the docs must list each one. */
@@ -365,6 +375,12 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadConfigResult {
   if (data.MAX_TOOLS !== undefined) requestLimits.maxTools = data.MAX_TOOLS;
   if (data.MAX_MEDIA_BYTES !== undefined) requestLimits.maxMediaBytes = data.MAX_MEDIA_BYTES;
   if (Object.keys(requestLimits).length > 0) config.requestLimits = requestLimits;
+  const autoModeCheck: NonNullable<ProxyConfig["autoModeCheck"]> = {};
+  if (data.ENABLE_AUTO_MODE_CHECK !== undefined) autoModeCheck.enabled = data.ENABLE_AUTO_MODE_CHECK;
+  if (data.AUTO_MODE_CHECK_MODEL !== undefined) autoModeCheck.model = data.AUTO_MODE_CHECK_MODEL;
+  if (data.AUTO_MODE_CHECK_TIMEOUT_MS !== undefined)
+    autoModeCheck.timeoutMs = data.AUTO_MODE_CHECK_TIMEOUT_MS;
+  if (Object.keys(autoModeCheck).length > 0) config.autoModeCheck = autoModeCheck;
   return { success: true, config, warnings };
 }
 
