@@ -345,6 +345,15 @@ describe.skipIf(!TMUX)("Claude Code in a terminal, from an empty home, on Gemini
     });
   });
 
+  it("had the proxy check the actions of auto mode", () => {
+    // The web search and the subagent ran because the proxy's classifier answered for them.
+    const checks = fake.requests.filter((request) => readReviewedActions(request.body ?? {}) !== undefined);
+    const reviewed = checks.flatMap((request) =>
+      readReviewedActions(request.body)!.map((action) => action.tool),
+    );
+    expect(reviewed).toEqual(expect.arrayContaining(["WebSearch", "Agent"]));
+  });
+
   it("reached the fake without a single rejection, and logged each proxy to a file", async () => {
     expect(
       fake.requests.filter((request) => request.rejection).map((request) => request.rejection?.message),
@@ -389,17 +398,30 @@ function answer(request: RecordedRequest): Scenario {
   return steps[Math.min(prompt.toolTurns, steps.length - 1)]!;
 }
 
+/**
+ * The prompt the model answers now: the newest user turn with text, past the tool results that
+ * follow it. A newest turn without a marker (a background-task notice Claude Code sends on its own,
+ * such as a subagent that finished) belongs to no step and gets the side answer.
+ */
 function findLatestPrompt(request: RecordedRequest): { marker: string; toolTurns: number } | undefined {
   const contents = (request.body?.contents ?? []) as {
     role?: string;
-    parts?: { text?: string; functionCall?: unknown }[];
+    parts?: { text?: string; functionCall?: unknown; functionResponse?: unknown }[];
   }[];
   for (let index = contents.length - 1; index >= 0; index--) {
     const content = contents[index]!;
     if (content.role !== "user") continue;
-    const text = (content.parts ?? []).map((part) => part.text ?? "").join("\n");
-    const marker = Object.keys(STEPS).find((candidate) => text.includes(candidate));
-    if (!marker) continue;
+    const parts = content.parts ?? [];
+    const text = parts.map((part) => part.text ?? "").join("\n");
+    // A prompt sent after an interrupted answer can share its turn with the one before it (the
+    // empty model turn between them is dropped): the marker typed last is the one to answer.
+    const marker = Object.keys(STEPS)
+      .filter((candidate) => text.includes(candidate))
+      .sort((left, right) => text.lastIndexOf(right) - text.lastIndexOf(left))[0];
+    if (!marker) {
+      if (parts.some((part) => part.functionResponse)) continue;
+      return undefined;
+    }
     const toolTurns = contents
       .slice(index + 1)
       .filter(
