@@ -102,21 +102,61 @@ describe("convertToolsToGemini", () => {
     expect(declaration).toEqual({ name: "DeferredToolPlaceholder" });
   });
 
-  it("drops server tools and duplicate names with warnings", () => {
-    const { value, warnings } = convert([
+  it("drops server tools it cannot serve and duplicate names, and reports them", () => {
+    const { value, warnings, dropped } = convert([
       { name: "web_search", type: "web_search_20250305", max_uses: 5 },
-      { name: "str_replace_based_edit_tool", type: "text_editor_20250728" },
+      { name: "code_execution", type: "code_execution_20250825" },
       bash,
       { ...bash, description: "again" },
     ]);
     expect(value.tools?.[0]?.functionDeclarations?.map((declaration) => declaration.name)).toEqual(["Bash"]);
-    expect(warnings).toMatchInlineSnapshot(`
+    expect(warnings).toEqual(["tools.2 (Bash): note"]);
+    expect(dropped).toMatchInlineSnapshot(`
       [
-        "tools.1: the server tool "str_replace_based_edit_tool" (text_editor_20250728) was dropped; Gemini has no equivalent here.",
-        "tools.2 (Bash): note",
-        "tools.3: a second tool named "Bash" was dropped.",
+        {
+          "feature": "tool:code_execution_20250825",
+          "message": "tools.1: the tool "code_execution" (code_execution_20250825) was dropped; the proxy cannot serve it on Gemini.",
+        },
+        {
+          "feature": "tool:duplicate_name",
+          "message": "tools.3: a second tool named "Bash" was dropped.",
+        },
       ]
     `);
+  });
+
+  it("declares Anthropic-defined client tools as functions under the name the request gave", () => {
+    const { compiler, targets } = createRecordingCompiler();
+    const { value, dropped } = convert(
+      [
+        { name: "bash", type: "bash_20250124" },
+        { name: "str_replace_based_edit_tool", type: "text_editor_20250728", max_characters: 1000 },
+        { name: "memory", type: "memory_20250818" },
+        { name: "computer", type: "computer_20250124", display_width_px: 1280, display_height_px: 800 },
+      ],
+      { type: "tool", name: "str_replace_based_edit_tool" },
+      GEMINI_2_5,
+      compiler,
+    );
+    expect(dropped).toEqual([]);
+    const declarations = value.tools?.[0]?.functionDeclarations ?? [];
+    expect(declarations.map((declaration) => declaration.name)).toEqual([
+      "bash",
+      "str_replace_based_edit_tool",
+      "memory",
+      "computer",
+    ]);
+    // Each goes through the schema compiler like any client schema.
+    expect(targets).toEqual(Array(4).fill("parametersJsonSchema"));
+    expect(declarations[1]?.parametersJsonSchema).toMatchObject({
+      required: ["command", "path"],
+      properties: { command: { enum: ["view", "create", "str_replace", "insert"] } },
+    });
+    expect(declarations[3]?.description).toContain("1280x800 pixels");
+    expect(value.toolConfig?.functionCallingConfig).toEqual({
+      mode: "ANY",
+      allowedFunctionNames: ["str_replace_based_edit_tool"],
+    });
   });
 
   it.each<[ToolChoice, unknown]>([
@@ -138,11 +178,13 @@ describe("convertToolsToGemini", () => {
     expect(convert([bash]).value.toolConfig).toBeUndefined();
   });
 
-  it("warns that disable_parallel_tool_use cannot be enforced", () => {
-    const { warnings } = convert([bash], { type: "auto", disable_parallel_tool_use: true });
-    expect(warnings).toContain(
-      "tool_choice.disable_parallel_tool_use cannot be enforced by Gemini; the model may still call tools in parallel.",
-    );
+  it("reports that disable_parallel_tool_use cannot be enforced", () => {
+    const { dropped } = convert([bash], { type: "auto", disable_parallel_tool_use: true });
+    expect(dropped).toContainEqual({
+      feature: "tool_choice.disable_parallel_tool_use",
+      message:
+        "tool_choice.disable_parallel_tool_use cannot be enforced by Gemini; the model may still call tools in parallel.",
+    });
   });
 
   it("rejects a tool_choice naming an undeclared tool", () => {

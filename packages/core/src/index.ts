@@ -55,7 +55,11 @@ export type {
 export { convertGroundingToAnthropic } from "./convert-grounding-to-anthropic.js";
 export type { ConvertJsonSchemaOptions, JsonSchemaTarget } from "./convert-json-schema.js";
 export { convertJsonSchema } from "./convert-json-schema.js";
-export type { ConvertOutputFormatOptions, OutputFormatConfig } from "./convert-output-format.js";
+export type {
+  ConvertOutputFormatOptions,
+  OutputFormatConfig,
+  OutputFormatPlan,
+} from "./convert-output-format.js";
 export { convertOutputFormat } from "./convert-output-format.js";
 export type {
   ConvertedServerTools,
@@ -65,7 +69,7 @@ export type {
 export { convertServerToolsToGemini } from "./convert-server-tools-to-gemini.js";
 export type { ConvertResponseOptions } from "./convert-to-anthropic-message.js";
 export { convertToAnthropicMessage } from "./convert-to-anthropic-message.js";
-export type { ConvertToGeminiRequestOptions } from "./convert-to-gemini-request.js";
+export type { ConvertedGeminiRequest, ConvertToGeminiRequestOptions } from "./convert-to-gemini-request.js";
 export { convertToGeminiRequest } from "./convert-to-gemini-request.js";
 export type { ToolNameMap } from "./convert-tool-name.js";
 export { createToolNameMap } from "./convert-tool-name.js";
@@ -76,6 +80,7 @@ export type { SseDecoder, SseEvent } from "./create-sse-decoder.js";
 export { createSseDecoder } from "./create-sse-decoder.js";
 export type { StreamTranslator, StreamTranslatorOptions } from "./create-stream-translator.js";
 export { createStreamTranslator } from "./create-stream-translator.js";
+export type { DroppedFeature } from "./dropped-feature.js";
 export { encodeSseEvent } from "./encode-sse-event.js";
 export { estimateTokens } from "./estimate-tokens.js";
 export type {
@@ -108,12 +113,20 @@ export { mapGeminiFinishReason } from "./map-gemini-finish-reason.js";
 export type { AnthropicErrorResponse, MapUpstreamErrorOptions } from "./map-upstream-error.js";
 export { mapUpstreamError } from "./map-upstream-error.js";
 export type { ModelCapabilities, ThinkingStyle } from "./model-capabilities.js";
+export type {
+  AnthropicClientToolDefinition,
+  AnthropicClientToolType,
+} from "./resolve-anthropic-client-tool.js";
+export { resolveAnthropicClientTool } from "./resolve-anthropic-client-tool.js";
 export type { ModelMappingOptions } from "./resolve-model.js";
 export { DEFAULT_MODEL_CAPABILITIES, listConfiguredModels, resolveModel } from "./resolve-model.js";
 export type { SignatureCarrierKind } from "./thought-signature.js";
 export {
+  decodeServerToolPart,
   decodeThinkingSignature,
+  decodeToolUseIdCallId,
   decodeToolUseIdSignature,
+  encodeServerToolPart,
   encodeThinkingSignature,
   encodeToolUseId,
   SKIP_THOUGHT_SIGNATURE_VALIDATOR,

@@ -1,5 +1,6 @@
 import type {
   ConversionContext,
+  DroppedFeature,
   GeminiGenerateContentParameters,
   GeminiGenerateContentResponse,
 } from "@claude-gemini/core";
@@ -10,6 +11,7 @@ import {
   isRetryableGeminiResponse,
   validateMessagesRequest,
 } from "@claude-gemini/core";
+import { formatWarningsHeader, WARNINGS_HEADER } from "./format-warnings-header.js";
 import { linkAbortSignal } from "./link-abort-signal.js";
 import { observeUpstreamAttempt } from "./observe-upstream-attempt.js";
 import { raceWithTimeout } from "./race-with-timeout.js";
@@ -41,6 +43,7 @@ export async function handleMessages(scope: RequestScope): Promise<Response> {
   const conversion = convertToGeminiRequest(request, {
     models: settings.models,
     schemaCompiler: settings.schemaCompiler,
+    supportsServerSideToolInvocations: settings.supportsServerSideToolInvocations,
   });
   scope.record.geminiModel = conversion.context.geminiModel;
   if (conversion.warnings.length > 0) {
@@ -55,38 +58,73 @@ export async function handleMessages(scope: RequestScope): Promise<Response> {
     const opened = await runWithFallback(scope, request, conversion, (parameters) =>
       openUpstreamStream(scope, parameters),
     );
-    return nameGeminiModel(streamAnthropicEvents(scope, opened.value, opened.context), opened.context);
+    reportDropped(scope, opened.dropped);
+    return nameGeminiModel(
+      streamAnthropicEvents(scope, opened.value, opened.context),
+      opened.context,
+      opened.dropped,
+    );
   }
 
   const generated = await runWithFallback(scope, request, conversion, (parameters) =>
     generateWithRetries(scope, parameters),
   );
   const response = generated.value;
+  reportDropped(scope, generated.dropped);
   if (request.stream === true) {
     return nameGeminiModel(
       streamAnthropicEvents(scope, createReplayedUpstream(response), generated.context),
       generated.context,
+      generated.dropped,
     );
   }
-  return nameGeminiModel(createMessageResponse(scope, response, generated.context), generated.context);
+  const message = createMessageResponse(scope, response, generated.context);
+  return nameGeminiModel(message.response, generated.context, [...generated.dropped, ...message.dropped]);
 }
 
-/** Says which Gemini model answered: `message.model` keeps the client's name, fallbacks included. */
-function nameGeminiModel(response: Response, context: ConversionContext): Response {
+/**
+ * Says which Gemini model answered (`message.model` keeps the client's name, fallbacks
+ * included) and, in {@link WARNINGS_HEADER}, what of the request could not be served. A
+ * stream's header is sent before the answer exists, so it names what the request lost; parts
+ * of a streamed answer that could not be delivered are logged when the stream ends.
+ */
+function nameGeminiModel(
+  response: Response,
+  context: ConversionContext,
+  dropped: DroppedFeature[],
+): Response {
   response.headers.set(GEMINI_MODEL_HEADER, context.geminiModel);
+  const warnings = formatWarningsHeader(dropped);
+  if (warnings !== undefined) response.headers.set(WARNINGS_HEADER, warnings);
   return response;
+}
+
+/** One warn-level line (seen at the default log level) for what the request asked and did not get. */
+function reportDropped(scope: RequestScope, dropped: readonly DroppedFeature[]): void {
+  if (dropped.length === 0) return;
+  scope.settings.logger.warn("request features not served", {
+    requestId: scope.requestId,
+    model: scope.record.model,
+    dropped: dropped.map((entry) => entry.message),
+  });
 }
 
 function createMessageResponse(
   scope: RequestScope,
   response: GeminiGenerateContentResponse,
   context: ConversionContext,
-): Response {
+): { response: Response; dropped: DroppedFeature[] } {
   const message = convertToAnthropicMessage(response, { context, generateId: scope.settings.generateId });
   if (message.warnings.length > 0) {
     scope.settings.logger.debug("response conversion warnings", {
       requestId: scope.requestId,
       warnings: message.warnings,
+    });
+  }
+  if (message.dropped.length > 0) {
+    scope.settings.logger.warn("answer parts not delivered", {
+      requestId: scope.requestId,
+      dropped: message.dropped.map((entry) => entry.message),
     });
   }
   scope.record.inputTokens = message.value.usage.input_tokens;
@@ -95,14 +133,17 @@ function createMessageResponse(
   scope.record.cachedTokens = response.usageMetadata?.cachedContentTokenCount;
   // Encoded here, once, so the length is known: hosts can send it without chunked framing.
   const bytes = encoder.encode(JSON.stringify(message.value));
-  return new Response(bytes, {
-    status: 200,
-    headers: {
-      "content-type": "application/json",
-      "content-length": String(bytes.byteLength),
-      "request-id": scope.requestId,
-    },
-  });
+  return {
+    response: new Response(bytes, {
+      status: 200,
+      headers: {
+        "content-type": "application/json",
+        "content-length": String(bytes.byteLength),
+        "request-id": scope.requestId,
+      },
+    }),
+    dropped: message.dropped,
+  };
 }
 
 /** One non-streaming call, retried, bounded by `requestTimeoutMs` in all. */

@@ -15,6 +15,11 @@ export interface HandlerSettings {
   /** One per handler: Claude Code resends the same tool schemas on every request, compiled once here. */
   schemaCompiler: SchemaCompiler;
   models: ModelMappingOptions | undefined;
+  /**
+   * The backend takes `toolConfig.includeServerSideToolInvocations` (the Gemini API; Vertex AI
+   * does not), so built-in tools may go next to functions on models that support it.
+   */
+  supportsServerSideToolInvocations: boolean;
   proxyApiKey: string | undefined;
   enableStreaming: boolean;
   retry: Required<RetryOptions>;
@@ -55,6 +60,7 @@ export function resolveHandlerSettings(options: FetchHandlerOptions): HandlerSet
     fallbackModels: options.fallbackModels,
     schemaCompiler: createSchemaCompiler(),
     models: options.models,
+    supportsServerSideToolInvocations: upstream.client.vertexai !== true,
     proxyApiKey: options.proxyApiKey === "" ? undefined : options.proxyApiKey,
     enableStreaming: options.enableStreaming ?? true,
     retry: {

@@ -1,5 +1,6 @@
 import type {
   ConversionContext,
+  DroppedFeature,
   GeminiGenerateContentParameters,
   MessagesRequest,
 } from "@claude-gemini/core";
@@ -26,9 +27,13 @@ export const GEMINI_MODEL_HEADER = "x-claude-gemini-model";
 export async function runWithFallback<T>(
   scope: RequestScope,
   request: MessagesRequest,
-  conversion: { value: GeminiGenerateContentParameters; context: ConversionContext },
+  conversion: {
+    value: GeminiGenerateContentParameters;
+    context: ConversionContext;
+    dropped: DroppedFeature[];
+  },
   call: (parameters: GeminiGenerateContentParameters) => Promise<T>,
-): Promise<{ value: T; context: ConversionContext }> {
+): Promise<{ value: T; context: ConversionContext; dropped: DroppedFeature[] }> {
   const { settings } = scope;
   const primary = conversion.context.geminiModel;
   const chain = readFallbackChain(settings.fallbackModels, primary);
@@ -42,6 +47,8 @@ export async function runWithFallback<T>(
         value,
         context:
           created === undefined ? current.context : { ...current.context, cacheCreationInputTokens: created },
+        // What the conversion actually sent could not serve: another model may drop other things.
+        dropped: current.dropped,
       };
     } catch (error) {
       const next = chain[index];
@@ -55,12 +62,17 @@ export async function runWithFallback<T>(
       });
       const converted = convertToGeminiRequest(
         { ...request, model: next },
-        { models: settings.models, schemaCompiler: settings.schemaCompiler },
+        {
+          models: settings.models,
+          schemaCompiler: settings.schemaCompiler,
+          supportsServerSideToolInvocations: settings.supportsServerSideToolInvocations,
+        },
       );
       const signatures = replaceForeignSignatures(converted.value, converted.context.capabilities);
       current = {
         value: signatures.value,
         context: { ...converted.context, requestedModel: request.model },
+        dropped: converted.dropped,
       };
     }
   }

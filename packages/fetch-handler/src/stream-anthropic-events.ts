@@ -2,6 +2,7 @@ import type {
   AnthropicStreamEvent,
   ConversionContext,
   GeminiGenerateContentResponse,
+  StreamTranslator,
 } from "@claude-gemini/core";
 import {
   ClaudeGeminiError,
@@ -59,6 +60,7 @@ export function streamAnthropicEvents(
     clearInterval(pingTimer);
     clearTimeout(idleTimer);
     upstream.close();
+    reportTranslation(scope, translator);
     try {
       controller.close();
     } catch {
@@ -206,6 +208,23 @@ function createIdleError(idleTimeoutMs: number): ClaudeGeminiError {
     type: "overloaded_error",
     message: `Gemini sent nothing for ${idleTimeoutMs} ms; the stream was cut.`,
   });
+}
+
+/** Logs what the translator noted (debug) and what of the answer the client could not be given (warn). */
+function reportTranslation(scope: RequestScope, translator: StreamTranslator): void {
+  const { logger } = scope.settings;
+  if (translator.warnings.length > 0) {
+    logger.debug("response conversion warnings", {
+      requestId: scope.requestId,
+      warnings: translator.warnings,
+    });
+  }
+  if (translator.dropped.length > 0) {
+    logger.warn("answer parts not delivered", {
+      requestId: scope.requestId,
+      dropped: translator.dropped.map((entry) => entry.message),
+    });
+  }
 }
 
 /** Collects what the completion record reports from the events sent. */
