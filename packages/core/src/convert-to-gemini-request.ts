@@ -102,6 +102,14 @@ export function convertToGeminiRequest(
   });
   const notes: string[] = [...serverTools.warnings];
   const dropped: DroppedFeature[] = [];
+  const askedStops = (request.stop_sequences ?? []).filter((sequence) => sequence !== "").length;
+  const sentStops = generation.value.stopSequences?.length ?? 0;
+  if (sentStops < askedStops) {
+    dropped.push({
+      feature: "stop_sequences",
+      message: `stop_sequences: Gemini takes ${sentStops} stop sequences; the other ${askedStops - sentStops} were dropped.`,
+    });
+  }
   let toolChoice = request.tool_choice;
   if (toolChoice?.type === "tool" && serverTools.value.names.includes(toolChoice.name)) {
     // Gemini searches when it sees fit; no setting forces a built-in tool. Claude Code's WebSearch

@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { ToolChoice, ToolParam } from "./anthropic-api.js";
+import { convertToGeminiRequest } from "./convert-to-gemini-request.js";
 import { createToolNameMap } from "./convert-tool-name.js";
 import { convertToolsToGemini, type SchemaConverter } from "./convert-tools-to-gemini.js";
 import type { ModelCapabilities } from "./model-capabilities.js";
 import { resolveModel } from "./resolve-model.js";
+import { validateMessagesRequest } from "./validate-messages-request.js";
 
 const GEMINI_2_5 = resolveModel("gemini-2.5-pro").capabilities;
 const LEGACY: ModelCapabilities = { ...GEMINI_2_5, supportsJsonSchema: false };
@@ -207,5 +209,41 @@ describe("convertToolsToGemini", () => {
     expect(() => convert(tools(513))).toThrowError(
       expect.objectContaining({ name: "InvalidRequestError", path: "tools" }),
     );
+  });
+});
+
+describe("versioned toolsets", () => {
+  it("validate without a name and are reported as not served", () => {
+    const request = validateMessagesRequest({
+      model: "gemini-2.5-flash",
+      max_tokens: 100,
+      messages: [{ role: "user", content: "Open the settings." }],
+      tools: [{ type: "computer_toolset_20260801", configs: { zoom: { enabled: false } } }, bash],
+    });
+    expect(request.tools?.[0]).toMatchObject({
+      type: "computer_toolset_20260801",
+      name: "computer_toolset_20260801",
+    });
+    const { value, dropped } = convertToGeminiRequest(request);
+    expect(value.config?.tools).toEqual([
+      { functionDeclarations: [expect.objectContaining({ name: "Bash" })] },
+    ]);
+    expect(dropped).toEqual([
+      {
+        feature: "tool:computer_toolset_20260801",
+        message: expect.stringContaining("(computer_toolset_20260801) was dropped"),
+      },
+    ]);
+  });
+
+  it("still needs a name when the type is not a toolset", () => {
+    expect(() =>
+      validateMessagesRequest({
+        model: "gemini-2.5-flash",
+        max_tokens: 100,
+        messages: [{ role: "user", content: "Hi" }],
+        tools: [{ type: "bash_20250124" }],
+      }),
+    ).toThrow(/tools\.0\.name/);
   });
 });
