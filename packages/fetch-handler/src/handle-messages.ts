@@ -78,8 +78,10 @@ export async function handleMessages(scope: RequestScope): Promise<Response> {
       generated.dropped,
     );
   }
-  const message = createMessageResponse(scope, response, generated.context);
-  return nameGeminiModel(message.response, generated.context, [...generated.dropped, ...message.dropped]);
+  return nameGeminiModel(
+    createMessageResponse(scope, response, generated.context, generated.dropped),
+    generated.context,
+  );
 }
 
 /**
@@ -91,7 +93,7 @@ export async function handleMessages(scope: RequestScope): Promise<Response> {
 function nameGeminiModel(
   response: Response,
   context: ConversionContext,
-  dropped: DroppedFeature[],
+  dropped: readonly DroppedFeature[] = [],
 ): Response {
   response.headers.set(GEMINI_MODEL_HEADER, context.geminiModel);
   const warnings = formatWarningsHeader(dropped);
@@ -109,11 +111,13 @@ function reportDropped(scope: RequestScope, dropped: readonly DroppedFeature[]):
   });
 }
 
+/** The JSON answer; its warnings header names what the request and the answer lost. */
 function createMessageResponse(
   scope: RequestScope,
   response: GeminiGenerateContentResponse,
   context: ConversionContext,
-): { response: Response; dropped: DroppedFeature[] } {
+  requestDropped: readonly DroppedFeature[],
+): Response {
   const message = convertToAnthropicMessage(response, { context, generateId: scope.settings.generateId });
   if (message.warnings.length > 0) {
     scope.settings.logger.debug("response conversion warnings", {
@@ -133,17 +137,14 @@ function createMessageResponse(
   scope.record.cachedTokens = response.usageMetadata?.cachedContentTokenCount;
   // Encoded here, once, so the length is known: hosts can send it without chunked framing.
   const bytes = encoder.encode(JSON.stringify(message.value));
-  return {
-    response: new Response(bytes, {
-      status: 200,
-      headers: {
-        "content-type": "application/json",
-        "content-length": String(bytes.byteLength),
-        "request-id": scope.requestId,
-      },
-    }),
-    dropped: message.dropped,
+  const headers: Record<string, string> = {
+    "content-type": "application/json",
+    "content-length": String(bytes.byteLength),
+    "request-id": scope.requestId,
   };
+  const warnings = formatWarningsHeader([...requestDropped, ...message.dropped]);
+  if (warnings !== undefined) headers[WARNINGS_HEADER] = warnings;
+  return new Response(bytes, { status: 200, headers });
 }
 
 /** One non-streaming call, retried, bounded by `requestTimeoutMs` in all. */
