@@ -28,6 +28,11 @@ export interface HandlerSettings {
   models: ModelMappingOptions;
   /** Model metadata and proven capability corrections (`create-model-knowledge.ts`). */
   knowledge: ModelKnowledge;
+  /**
+   * The backend takes `toolConfig.includeServerSideToolInvocations` (the Gemini API; Vertex AI
+   * does not), so built-in tools may go next to functions on models that support it.
+   */
+  supportsServerSideToolInvocations: boolean;
   proxyApiKey: string | undefined;
   enableStreaming: boolean;
   retry: Required<RetryOptions>;
@@ -88,6 +93,7 @@ export function resolveHandlerSettings(options: FetchHandlerOptions): HandlerSet
     schemaCompiler: createSchemaCompiler(),
     models: { ...options.models, discovered: knowledge.discovered, learned: knowledge.learned },
     knowledge,
+    supportsServerSideToolInvocations: upstream.client.vertexai !== true,
     proxyApiKey: options.proxyApiKey === "" ? undefined : options.proxyApiKey,
     enableStreaming: options.enableStreaming ?? true,
     retry: {
