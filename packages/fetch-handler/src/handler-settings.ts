@@ -32,6 +32,11 @@ export interface HandlerSettings {
   baseUrl: string | undefined;
   /** True on Vertex AI, where Gemini's key variables do not apply. */
   vertexai: boolean;
+  /**
+   * The backend takes `toolConfig.includeServerSideToolInvocations` (the Gemini API; Vertex AI
+   * does not), so built-in tools may go next to functions on models that support it.
+   */
+  supportsServerSideToolInvocations: boolean;
   proxyApiKey: string | undefined;
   enableStreaming: boolean;
   retry: Required<RetryOptions>;
@@ -94,6 +99,7 @@ export function resolveHandlerSettings(options: FetchHandlerOptions): HandlerSet
     knowledge,
     baseUrl: options.baseUrl,
     vertexai: options.vertexai !== undefined,
+    supportsServerSideToolInvocations: upstream.client.vertexai !== true,
     proxyApiKey: options.proxyApiKey === "" ? undefined : options.proxyApiKey,
     enableStreaming: options.enableStreaming ?? true,
     retry: {
