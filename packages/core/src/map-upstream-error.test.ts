@@ -394,6 +394,26 @@ describe("mapUpstreamError: scrubbing", () => {
     expect(text).toContain("[path]");
   });
 
+  it("keeps the HTTP routes a client sent, but not file paths that look like routes", () => {
+    const route = (message: string) =>
+      mapUpstreamError(new ClaudeGeminiError({ message, status: 404, type: "not_found_error" })).body.error
+        .message;
+    expect(route("No route for POST /v1/complete.")).toBe("No route for POST /v1/complete.");
+    expect(route("Method GET is not allowed on /v1/messages/count_tokens; use POST.")).toContain(
+      "/v1/messages/count_tokens",
+    );
+    expect(route("No route for GET /api/hello/world.")).toContain("/api/hello/world");
+    for (const path of [
+      "/usr/lib/node/app.js",
+      "/opt/proxy/config",
+      "/deploy/app/node_modules/zod/index",
+      "/deploy/app/settings.json",
+      "/Users/ann/project",
+    ]) {
+      expect(route(`failed at ${path}`), path).toBe("failed at [path]");
+    }
+  });
+
   it("keeps documentation links and model paths in Gemini messages", () => {
     const response = mapUpstreamError(apiErrorFor(resourceExhaustedPerMinute));
     expect(response.body.error.message).toContain("https://ai.google.dev/gemini-api/docs/rate-limits");

@@ -264,8 +264,23 @@ const BEARER_TOKEN = /(\bBearer\s+)[A-Za-z0-9._~+/=-]+/gi;
 const STACK_FRAME = /^\s*at\s+(?:.+\(.*\)|\S+:\d+(?::\d+)?)\s*$/;
 // An absolute path that is not part of a URL: "file:///…", "/home/x/…" or "C:\\…".
 const ABSOLUTE_PATH = /file:\/\/[^\s"')]+|(?<![\w:/.])(?:\/[\w.@+-]+){2,}\/?|\b[A-Za-z]:\\[^\s"')]+/g;
+// What makes a POSIX path a file on this machine rather than an HTTP route the client sent
+// (`/v1/complete`, `/api/hello`): a top-level directory of a file system, a dependency folder,
+// or a last segment with a file extension.
+const FILE_SYSTEM_ROOT =
+  /^\/(?:home|Users|root|srv|usr|var|tmp|opt|etc|app|apps|mnt|media|private|workspaces?|data|nix|snap|run|proc|sys|dev|lib|lib64|bin|sbin|boot|Volumes|System|Library|Applications|cygdrive)(?:\/|$)/;
+const FILE_LIKE_SEGMENT = /(?:^|\/)node_modules(?:\/|$)|\.[A-Za-z][A-Za-z0-9]{0,5}\/?$/;
 
-/** Removes keys, tokens, stack frames and file paths, then caps the length. */
+/** A `file://` URL and a Windows path are always files; a POSIX path only when it looks like one. */
+function redactPath(match: string): string {
+  if (!match.startsWith("/")) return "[path]";
+  return FILE_SYSTEM_ROOT.test(match) || FILE_LIKE_SEGMENT.test(match) ? "[path]" : match;
+}
+
+/**
+ * Removes keys, tokens, stack frames and file paths, then caps the length. HTTP routes such as
+ * `/v1/complete` stay, so a "no route" answer can name what the client asked for.
+ */
 function sanitizeMessage(message: string): string {
   let text = message
     .split(/\r?\n/)
@@ -274,7 +289,7 @@ function sanitizeMessage(message: string): string {
     .replace(GOOGLE_API_KEY, "[redacted]")
     .replace(SECRET_QUERY_PARAMETER, "$1[redacted]")
     .replace(BEARER_TOKEN, "$1[redacted]")
-    .replace(ABSOLUTE_PATH, "[path]")
+    .replace(ABSOLUTE_PATH, redactPath)
     .trim();
   if (text === "") text = GENERIC_MESSAGE;
   return text.length > MAX_MESSAGE_LENGTH ? `${text.slice(0, MAX_MESSAGE_LENGTH - 1)}…` : text;

@@ -504,6 +504,25 @@ describe("stream failures", () => {
     expect(records[0]?.errorType).toBe("aborted");
   });
 
+  it("records a client that leaves while a chunk is awaited as aborted, not as a failure", async () => {
+    const { handler, records } = createHandler();
+    fake.enqueue({ kind: "stall", afterChunks: 1 });
+    const client = new AbortController();
+    const response = await handler(
+      post("/v1/messages", messagesBody({ stream: true }), { signal: client.signal }),
+    );
+    const reader = response.body!.getReader();
+    await reader.read();
+    // A bridge keeps reading, so the stream is waiting on Gemini when the client goes.
+    const pending = reader.read().catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    client.abort();
+    await waitFor(() => fake.requests[0]?.aborted === true);
+    await pending;
+    await waitFor(() => records.length === 1);
+    expect(records[0]?.errorType).toBe("aborted");
+  });
+
   it("aborts the upstream call when the response stream is cancelled", async () => {
     const { handler } = createHandler();
     fake.enqueue({ kind: "stall", afterChunks: 1 });
@@ -615,7 +634,7 @@ describe("models, health and test-connection", () => {
       model: "gemini-3.8-flash",
       latencyMs: expect.any(Number),
     });
-    expect(fake.requests.map((request) => request.action)).toEqual(["get", "generateContent"]);
+    expect(fake.requests.map((request) => request.action)).toEqual(["generateContent", "get"]);
   });
 
   it("test-connection explains a rejected key in plain words without echoing it", async () => {
@@ -624,7 +643,10 @@ describe("models, health and test-connection", () => {
     expect(response.status).toBe(502);
     const body = await response.json();
     expect(body.ok).toBe(false);
-    expect(body.problem).toBe("The Gemini API key was rejected (API_KEY_INVALID). Check GEMINI_API_KEY.");
+    expect(body.kind).toBe("key");
+    expect(body.problem).toBe(
+      "The Gemini API key was rejected (API_KEY_INVALID). Check GEMINI_API_KEY: a key from https://aistudio.google.com/apikey, without quotes or spaces.",
+    );
     expect(JSON.stringify(body)).not.toContain("a-rejected-key");
   });
 });
@@ -726,13 +748,34 @@ describe("request errors", () => {
 
   it("answers unknown paths with 404 and wrong methods with 405", async () => {
     const { handler } = createHandler();
-    const missing = await handler(get("/v1/complete"));
+    const missing = await handler(post("/v1/complete", {}));
     expect(missing.status).toBe(404);
-    expect((await missing.json()).error.type).toBe("not_found_error");
-    const wrongMethod = await handler(get("/v1/messages"));
+    const missingError = (await missing.json()).error;
+    expect(missingError.type).toBe("not_found_error");
+    expect(missingError.message).toMatch(
+      /^No route for POST \/v1\/complete\. This proxy serves POST \/v1\/messages, /,
+    );
+    expect(missingError.message).not.toContain("[path]");
+    const wrongMethod = await handler(get("/v1/messages/count_tokens"));
     expect(wrongMethod.status).toBe(405);
     expect(wrongMethod.headers.get("allow")).toBe("POST");
-    expect((await wrongMethod.json()).error.type).toBe("invalid_request_error");
+    const wrongMethodError = (await wrongMethod.json()).error;
+    expect(wrongMethodError.type).toBe("invalid_request_error");
+    expect(wrongMethodError.message).toBe(
+      "Method GET is not allowed on /v1/messages/count_tokens (token counting); use POST /v1/messages/count_tokens.",
+    );
+  });
+
+  it("answers Claude Code's reachability probes with a plain 200, even with proxyApiKey set", async () => {
+    const { handler } = createHandler({ proxyApiKey: "proxy-secret" });
+    for (const path of ["/", "/api/hello"]) {
+      const head = await handler(new Request(`${ORIGIN}${path}`, { method: "HEAD" }));
+      expect(head.status, path).toBe(200);
+      const got = await handler(get(path));
+      expect(got.status, path).toBe(200);
+      expect(await got.json()).toEqual({ status: "ok" });
+    }
+    expect((await handler(get("/v1/models"))).status).toBe(401);
   });
 
   it("puts a request-id on every response, unique per request", async () => {

@@ -10,7 +10,7 @@ import { handleModels } from "./handle-models.js";
 import { handleTestConnection } from "./handle-test-connection.js";
 import { resolveHandlerSettings } from "./handler-settings.js";
 import { createRequestScope, type RequestScope } from "./request-scope.js";
-import { type RouteMatch, routeRequest } from "./route-request.js";
+import { describeRouteMiss, type RouteMatch, routeRequest } from "./route-request.js";
 
 /**
  * Builds the handler that serves the Anthropic Messages API from Gemini: `POST /v1/messages`
@@ -48,7 +48,9 @@ export function createFetchHandler(options: FetchHandlerOptions): FetchHandler {
 }
 
 async function dispatch(scope: RequestScope, match: RouteMatch): Promise<Response> {
-  if (match.kind === "route" && match.name === "health") return respondHealthy(scope);
+  // Load balancers poll /health; Claude Code checks its base URL with HEAD / and /api/hello.
+  if (match.kind === "route" && (match.name === "health" || match.name === "probe"))
+    return respondHealthy(scope);
   const proxyApiKey = scope.settings.proxyApiKey;
   if (proxyApiKey !== undefined && !(await checkClientAuth(scope.request, proxyApiKey))) {
     throw new ClaudeGeminiError({
@@ -61,7 +63,7 @@ async function dispatch(scope: RequestScope, match: RouteMatch): Promise<Respons
     throw new ClaudeGeminiError({
       status: 404,
       type: "not_found_error",
-      message: `No route for ${scope.request.method} ${scope.path}.`,
+      message: describeRouteMiss(scope.request.method, scope.path, match),
     });
   }
   if (match.kind === "method-not-allowed") {
@@ -69,7 +71,7 @@ async function dispatch(scope: RequestScope, match: RouteMatch): Promise<Respons
       new ClaudeGeminiError({
         status: 405,
         type: "invalid_request_error",
-        message: `Method ${scope.request.method} is not allowed on ${scope.path}; use ${match.allow}.`,
+        message: describeRouteMiss(scope.request.method, scope.path, match),
       }),
       scope.requestId,
       { allow: match.allow },
@@ -89,6 +91,7 @@ async function dispatch(scope: RequestScope, match: RouteMatch): Promise<Respons
     case "test-connection":
       return handleTestConnection(scope);
     case "health":
+    case "probe":
       return respondHealthy(scope);
   }
 }
@@ -109,8 +112,20 @@ function failWith(scope: RequestScope, error: unknown): Response {
     log("request failed", {
       requestId: scope.requestId,
       status: response.status,
-      error: error instanceof Error ? error.message : String(error),
+      error: describeForLog(error),
     });
   }
   return response;
+}
+
+/** The message and its causes: `fetch failed` alone does not say that the connection was refused. */
+function describeForLog(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const parts = [error.message];
+  let cause: unknown = error.cause;
+  for (let depth = 0; depth < 4 && cause instanceof Error; depth++) {
+    if (cause.message) parts.push(cause.message);
+    cause = cause.cause;
+  }
+  return parts.join(": ");
 }

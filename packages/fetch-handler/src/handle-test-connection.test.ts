@@ -1,3 +1,4 @@
+import { type AddressInfo, createServer as createNetServer } from "node:net";
 import { describe, expect, it } from "vitest";
 import { useGeminiFake } from "../../../test/support/use-gemini-fake.js";
 import { createFetchHandler } from "./create-fetch-handler.js";
@@ -6,6 +7,8 @@ import type { FetchHandlerOptions } from "./fetch-handler-options.js";
 // Keys the fake accepts; any other key gets 400 API_KEY_INVALID, as from Gemini.
 const GOOD_KEYS = ["good-key-aaaa", "good-key-bbbb"];
 const gemini = useGeminiFake({ apiKeys: GOOD_KEYS });
+const KEYS_REJECTED =
+  "The Gemini API key was rejected (API_KEY_INVALID). Check GEMINI_API_KEYS: a key from https://aistudio.google.com/apikey, without quotes or spaces.";
 
 function testConnection(options: Partial<FetchHandlerOptions>) {
   const handler = createFetchHandler({
@@ -39,19 +42,19 @@ describe("GET /test-connection with a key pool", () => {
         {
           key: "…cccc",
           ok: false,
-          problem: "The Gemini API key was rejected (API_KEY_INVALID). Check GEMINI_API_KEYS.",
+          problem: KEYS_REJECTED,
         },
         { key: "…bbbb", ok: true, latencyMs: expect.any(Number) },
       ],
     });
     expect(body.warning).toBe(
-      "1 of 3 Gemini API keys do not work; the others carry the traffic. …cccc: The Gemini API key was rejected (API_KEY_INVALID). Check GEMINI_API_KEYS.",
+      `1 of 3 Gemini API keys do not work; the others carry the traffic. …cccc: ${KEYS_REJECTED}`,
     );
     expect(body.problem).toBeUndefined();
     for (const key of apiKeys) expect(JSON.stringify(body)).not.toContain(key);
     // Each key made its own calls: the broken one could not hide behind a working one.
-    expect(keysSeen("get").sort()).toEqual([...apiKeys].sort());
-    expect(keysSeen("generateContent").sort()).toEqual([...GOOD_KEYS].sort());
+    expect(keysSeen("generateContent").sort()).toEqual([...apiKeys].sort());
+    expect(keysSeen("get").sort()).toEqual([...GOOD_KEYS].sort());
 
     // The dead key was taken out of the pool, so real traffic no longer tries it.
     gemini.fake.reset();
@@ -116,5 +119,103 @@ describe("GET /test-connection with a key pool", () => {
     expect(answer.status).toBe(200);
     const body = await answer.json();
     expect(Object.keys(body).sort()).toEqual(["latencyMs", "model", "ok"]);
+  });
+});
+
+/** A loopback port nothing listens on: bound once, then closed. */
+async function closedPort(): Promise<number> {
+  const server = createNetServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Answers Gemini's `models.get` URL with `response`, and passes every other call on. */
+function failingMetadata(response: () => Response): FetchHandlerOptions["fetch"] {
+  return (input, init) => {
+    const url = input instanceof Request ? input.url : String(input);
+    return /\/models\/[^/:?]+(?:\?|$)/.test(url) ? Promise.resolve(response()) : fetch(input, init);
+  };
+}
+
+describe("GET /test-connection tells the kinds of failure apart", () => {
+  const read = async (options: Partial<FetchHandlerOptions>, query = "") => {
+    const handler = createFetchHandler({
+      apiKey: "good-key-aaaa",
+      baseUrl: gemini.fake.url,
+      retry: { maxAttempts: 1, baseDelayMs: 1 },
+      ...options,
+    });
+    const response = await handler(new Request(`http://proxy.test/test-connection${query}`));
+    return { status: response.status, body: await response.json() };
+  };
+
+  it("a rejected key", async () => {
+    const { status, body } = await read({ apiKey: "wrong-key-zzzz" });
+    expect(status).toBe(502);
+    expect(body.kind).toBe("key");
+    expect(body.problem).toMatch(
+      /^The Gemini API key was rejected \(API_KEY_INVALID\)\. Check GEMINI_API_KEY/,
+    );
+  });
+
+  it("a model Gemini does not know, quoting Gemini", async () => {
+    const { body } = await read({}, "?model=gemini-9.9-ultra");
+    expect(body.kind).toBe("model");
+    expect(body.problem).toMatch(/^Gemini does not know the model gemini-9\.9-ultra \(NOT_FOUND\)/);
+    expect(body.problem).toContain("OPUS_MODEL, SONNET_MODEL, HAIKU_MODEL, DEFAULT_MODEL");
+    expect(body.problem).toContain('Gemini says: "models/gemini-9.9-ultra is not found');
+  });
+
+  it("an endpoint that is no Gemini API (a 404 page)", async () => {
+    const baseUrl = gemini.fake.url;
+    const { body } = await read({
+      fetch: () => Promise.resolve(new Response("<html>Not Found</html>", { status: 404 })),
+      baseUrl,
+    });
+    expect(body.kind).toBe("model");
+    expect(body.problem).toBe(
+      `The Gemini endpoint at ${baseUrl} answered 404 without a Gemini error for gemini-3.8-flash: GEMINI_BASE_URL may not point at a Gemini API.`,
+    );
+  });
+
+  it("an unreachable GEMINI_BASE_URL: where, why, and the fix, never a class name", async () => {
+    const baseUrl = `http://127.0.0.1:${await closedPort()}`;
+    const { status, body } = await read({ baseUrl });
+    expect(status).toBe(502);
+    expect(body.kind).toBe("network");
+    expect(body.problem).toBe(
+      `Could not reach Gemini at ${baseUrl}: the connection was refused: nothing listens on that host and port (ECONNREFUSED). Check GEMINI_BASE_URL (now ${baseUrl}): is that server running, and is the address right? Unset it to use Google's endpoint.`,
+    );
+    expect(body.problem).not.toMatch(/TypeError|\(Error\)/);
+  });
+
+  it("a host name that does not resolve", async () => {
+    const { body } = await read({ baseUrl: "http://gemini-gateway.invalid" });
+    expect(body.kind).toBe("network");
+    expect(body.problem).toMatch(
+      /^Could not reach Gemini at http:\/\/gemini-gateway\.invalid: the host name (does not|could not) /,
+    );
+  });
+
+  it("only the metadata call failing is a warning: the model answers", async () => {
+    const { status, body } = await read({
+      fetch: failingMetadata(
+        () =>
+          new Response(
+            JSON.stringify({ error: { code: 404, message: "Method not found.", status: "NOT_FOUND" } }),
+            {
+              status: 404,
+              headers: { "content-type": "application/json" },
+            },
+          ),
+      ),
+    });
+    expect(status).toBe(200);
+    expect(body.ok).toBe(true);
+    expect(body.warning).toMatch(
+      /^gemini-3\.8-flash answers, but its metadata call \(models\.get\) failed, which requests do not need: /,
+    );
   });
 });

@@ -1,5 +1,6 @@
 import { mapUpstreamError, resolveModel } from "@claude-gemini/core";
 import type { GoogleGenAI } from "@google/genai";
+import { describeGeminiFailure } from "./describe-gemini-failure.js";
 import { linkAbortSignal } from "./link-abort-signal.js";
 import type { RequestScope } from "./request-scope.js";
 
@@ -14,10 +15,13 @@ const KEY_CHECK_CONCURRENCY = 4;
 type KeyCheck = { key: string; ok: true; latencyMs: number } | { key: string; ok: false; problem: string };
 
 /**
- * `GET /test-connection`: asks Gemini for the model (`models.get`), then for one token
- * (`generateContent`), and says in plain words what went wrong, so a user setting the proxy
- * up learns whether the key, the model name or the network is at fault. `?model=` picks the
- * model to test. Answers 200 `{ ok: true, model, latencyMs }` or 502 `{ ok: false, model, problem }`.
+ * `GET /test-connection`: asks Gemini for one token (`generateContent`), then for the model's
+ * metadata (`models.get`), and says in plain words what went wrong, so a user setting the proxy
+ * up learns whether the key, the model name or the network is at fault (`kind`: `key`,
+ * `permission`, `model`, `quota`, `server`, `timeout`, `network` or `other`). Only the answer
+ * decides: a metadata call that fails while the model answers (some gateways do not serve it)
+ * is a `warning`, not a failure. `?model=` picks the model to test. Answers 200
+ * `{ ok: true, model, latencyMs, warning? }` or 502 `{ ok: false, model, kind, problem }`.
  *
  * With a key pool (`apiKeys`) every key is checked, a few at a time, and the answer adds
  * `keys: [{ key: "…abcd", ok, latencyMs | problem }]` (fingerprints only). It is `ok` when at
@@ -36,13 +40,17 @@ export async function handleTestConnection(scope: RequestScope): Promise<Respons
     scope.record.geminiModel = model;
     if (settings.upstream.keys.size > 1) return await testEveryKey(scope, model, controller.signal);
     // Through the key pool: a dead key is taken out here too, and the next one is tried.
-    await settings.upstream.run((client) => probeModel(client, model, controller.signal));
-    return respond(scope, 200, { ok: true, model, latencyMs: scope.elapsed() - startedAt });
+    const metadataProblem = await settings.upstream.run((client) =>
+      probeModel(client, model, controller.signal, settings.baseUrl),
+    );
+    const body: Record<string, unknown> = { ok: true, model, latencyMs: scope.elapsed() - startedAt };
+    if (metadataProblem) body.warning = metadataProblem;
+    return respond(scope, 200, body);
   } catch (error) {
-    const problem = describeProblem(error, model);
-    settings.logger.warn("connection test failed", { requestId: scope.requestId, problem });
+    const { kind, problem } = describeGeminiFailure(error, failureContext(scope, model));
+    settings.logger.warn("connection test failed", { requestId: scope.requestId, kind, problem });
     scope.record.errorType = mapUpstreamError(error, {}).body.error.type;
-    return respond(scope, 502, { ok: false, model, problem });
+    return respond(scope, 502, { ok: false, model, kind, problem });
   } finally {
     clearTimeout(timer);
     release();
@@ -57,13 +65,17 @@ async function testEveryKey(scope: RequestScope, model: string, signal: AbortSig
   const checks = await mapWithConcurrency(keys.all, KEY_CHECK_CONCURRENCY, async (key): Promise<KeyCheck> => {
     const keyStartedAt = scope.elapsed();
     try {
-      await probeModel(key.client, model, signal);
+      await probeModel(key.client, model, signal, scope.settings.baseUrl);
       return { key: key.fingerprint, ok: true, latencyMs: scope.elapsed() - keyStartedAt };
     } catch (error) {
       // Told to the pool as any failed call would be: a dead key is taken out, a limited one rests.
       keys.report(key, error);
       firstError ??= error;
-      return { key: key.fingerprint, ok: false, problem: describeProblem(error, model, "GEMINI_API_KEYS") };
+      const { problem } = describeGeminiFailure(error, {
+        ...failureContext(scope, model),
+        keyVariable: "GEMINI_API_KEYS",
+      });
+      return { key: key.fingerprint, ok: false, problem };
     }
   });
   const broken = checks.filter((check) => !check.ok);
@@ -84,13 +96,28 @@ async function testEveryKey(scope: RequestScope, model: string, signal: AbortSig
   return respond(scope, ok ? 200 : 502, body);
 }
 
-async function probeModel(client: GoogleGenAI, model: string, signal: AbortSignal): Promise<void> {
-  await client.models.get({ model, config: { abortSignal: signal } });
+/**
+ * One token from the model, then its metadata. Throws when the model does not answer; resolves
+ * to a sentence when only the metadata call failed, which requests do not need.
+ */
+async function probeModel(
+  client: GoogleGenAI,
+  model: string,
+  signal: AbortSignal,
+  baseUrl: string | undefined,
+): Promise<string | undefined> {
   await client.models.generateContent({
     model,
     contents: [{ role: "user", parts: [{ text: "Reply with OK." }] }],
     config: { maxOutputTokens: 1, abortSignal: signal },
   });
+  try {
+    await client.models.get({ model, config: { abortSignal: signal } });
+    return undefined;
+  } catch (error) {
+    const { problem } = describeGeminiFailure(error, { model, baseUrl });
+    return `${model} answers, but its metadata call (models.get) failed, which requests do not need: ${problem}`;
+  }
 }
 
 /** `map` with at most `limit` calls in flight; results keep the input order. */
@@ -111,29 +138,9 @@ async function mapWithConcurrency<Input, Output>(
   return results;
 }
 
-/** Plain words for the usual ways a first connection fails; never the key itself. */
-function describeProblem(error: unknown, model: string, keyVariable = "GEMINI_API_KEY"): string {
-  const text = error instanceof Error ? error.message : String(error);
-  const status =
-    typeof (error as { status?: unknown })?.status === "number" ? (error as { status: number }).status : 0;
-  if (/API_KEY_INVALID|API key not valid/i.test(text)) {
-    return `The Gemini API key was rejected (API_KEY_INVALID). Check ${keyVariable}.`;
-  }
-  if (/API key|apiKey/i.test(text) && status === 0) {
-    return "No Gemini API key is configured. Set GEMINI_API_KEY.";
-  }
-  if (status === 401 || status === 403 || /PERMISSION_DENIED/.test(text)) {
-    return `Gemini refused access (PERMISSION_DENIED): the key or project may not have the Generative Language API enabled, or may not use ${model}.`;
-  }
-  if (status === 404 || /NOT_FOUND/.test(text)) {
-    return `Gemini does not know the model ${model} (NOT_FOUND). Check the model mapping.`;
-  }
-  if (status === 429 || /RESOURCE_EXHAUSTED/.test(text)) {
-    return "Gemini answered RESOURCE_EXHAUSTED: the rate limit or quota of this key is used up; wait or check its quota.";
-  }
-  if (status >= 500) return `Gemini had a server error (${status}); try again shortly.`;
-  if (error instanceof Error && error.name === "AbortError") return "Gemini did not answer in time.";
-  return `Could not reach Gemini (${error instanceof Error ? error.name : "error"}). Check the network and the base URL.`;
+function failureContext(scope: RequestScope, model: string) {
+  const { settings } = scope;
+  return { model, baseUrl: settings.baseUrl, vertexai: settings.vertexai };
 }
 
 function respond(scope: RequestScope, status: number, body: unknown): Response {

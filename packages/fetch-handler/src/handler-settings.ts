@@ -28,6 +28,10 @@ export interface HandlerSettings {
   models: ModelMappingOptions;
   /** Model metadata and proven capability corrections (`create-model-knowledge.ts`). */
   knowledge: ModelKnowledge;
+  /** `options.baseUrl`, named in messages about an unreachable Gemini. */
+  baseUrl: string | undefined;
+  /** True on Vertex AI, where Gemini's key variables do not apply. */
+  vertexai: boolean;
   /**
    * The backend takes `toolConfig.includeServerSideToolInvocations` (the Gemini API; Vertex AI
    * does not), so built-in tools may go next to functions on models that support it.
@@ -93,6 +97,8 @@ export function resolveHandlerSettings(options: FetchHandlerOptions): HandlerSet
     schemaCompiler: createSchemaCompiler(),
     models: { ...options.models, discovered: knowledge.discovered, learned: knowledge.learned },
     knowledge,
+    baseUrl: options.baseUrl,
+    vertexai: options.vertexai !== undefined,
     supportsServerSideToolInvocations: upstream.client.vertexai !== true,
     proxyApiKey: options.proxyApiKey === "" ? undefined : options.proxyApiKey,
     enableStreaming: options.enableStreaming ?? true,

@@ -6,6 +6,7 @@ describe("public API", () => {
     expect(Object.keys(publicApi).sort()).toMatchInlineSnapshot(`
       [
         "createFetchHandler",
+        "describeGeminiFailure",
       ]
     `);
   });

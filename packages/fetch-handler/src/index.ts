@@ -1,5 +1,11 @@
 export type { CorsOptions } from "./apply-cors.js";
 export { createFetchHandler } from "./create-fetch-handler.js";
+export {
+  describeGeminiFailure,
+  type GeminiFailure,
+  type GeminiFailureContext,
+  type GeminiFailureKind,
+} from "./describe-gemini-failure.js";
 export type {
   ApiKeyEventRecord,
   AutoModeCheckOptions,

@@ -96,12 +96,17 @@ export function streamAnthropicEvents(
   };
 
   const failStream = (controller: ReadableStreamDefaultController<Uint8Array>, error: unknown) => {
-    if (!scope.signal.aborted) {
-      settings.logger.warn("upstream stream failed", {
-        requestId: scope.requestId,
-        error: String(error),
-      });
+    if (scope.signal.aborted) {
+      // The client left (Escape in Claude Code) and the upstream call was aborted with it: no
+      // failure of Gemini's, and nobody is left to read an error event.
+      scope.record.errorType = "aborted";
+      end(controller);
+      return;
     }
+    settings.logger.warn("upstream stream failed", {
+      requestId: scope.requestId,
+      error: String(error),
+    });
     send(
       controller,
       translate(() => translator.fail(error)),

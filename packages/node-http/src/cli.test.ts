@@ -1,5 +1,13 @@
 import { spawn } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import type { Server } from "node:http";
 import { createServer as createNetServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -165,6 +173,56 @@ describe("main", () => {
     });
     expect(output.stdout).not.toContain(API_KEY);
     expect(output.stdout).not.toContain("client-key");
+  });
+
+  it("takes --port, --host and --config, before or after the command, over the environment", async () => {
+    const blocker = createNetServer();
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+    const free = (blocker.address() as { port: number }).port;
+    await new Promise((resolve) => blocker.close(resolve));
+    for (const argv of [
+      ["serve", "--port", String(free), "--host", "127.0.0.1"],
+      [`--port=${free}`, "serve"],
+      [`--port=${free}`],
+    ]) {
+      let url: string | undefined;
+      const shutdown = new AbortController();
+      const { io } = captureIo({
+        shutdownSignal: shutdown.signal,
+        onListening: (_server, listeningUrl) => {
+          url = listeningUrl;
+          shutdown.abort();
+        },
+      });
+      expect(
+        await main(argv, { GEMINI_API_KEY: API_KEY, PROXY_PORT: "1", PROXY_HOST: "localhost" }, io),
+      ).toBe(0);
+      expect(url, argv.join(" ")).toBe(`http://127.0.0.1:${free}`);
+    }
+
+    const { io } = captureIo();
+    writeFileSync(join(io.cwd!, "proxy.json"), JSON.stringify({ GEMINI_API_KEY: API_KEY, PROXY_PORT: 0 }));
+    const shutdown = new AbortController();
+    let fromFile: string | undefined;
+    const withConfig = {
+      ...io,
+      shutdownSignal: shutdown.signal,
+      onListening: (_: Server, url: string) => {
+        fromFile = url;
+        shutdown.abort();
+      },
+    };
+    expect(await main(["serve", "--config", "proxy.json"], {}, withConfig)).toBe(0);
+    expect(fromFile).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  });
+
+  it("explains a flag without its value", async () => {
+    const { output, io } = captureIo();
+    expect(await main(["serve", "--port"], { GEMINI_API_KEY: API_KEY }, io)).toBe(1);
+    expect(output.stderr).toMatch(/^claude-gemini-proxy: --port needs a value, e.g\. --port 9000\./);
+    const bad = captureIo();
+    expect(await main(["--port", "nine"], { GEMINI_API_KEY: API_KEY }, bad.io)).toBe(1);
+    expect(bad.output.stderr).toContain('PROXY_PORT must be a whole number from 0 to 65535, got "nine".');
   });
 
   it("warns loudly when listening beyond localhost without PROXY_API_KEY", async () => {

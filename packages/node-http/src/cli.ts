@@ -27,27 +27,32 @@ export interface CliIo {
   onListening?: (server: Server, url: string) => void;
 }
 
-const HELP = `Usage: claude-gemini-proxy [serve | code [claude args…] | setup [--write] [--shell] | doctor] [--help] [--version]
+const HELP = `Usage: claude-gemini-proxy [options] [serve | setup [--write] [--shell] | doctor]
+       claude-gemini-proxy [options] code [claude args…]    (also: claude-gemini-code [claude args…])
 
 Serves the Anthropic Messages API on top of Google Gemini, so Claude Code and the
-Anthropic SDKs can run on Gemini models:
-
-  ANTHROPIC_BASE_URL=http://127.0.0.1:8080 claude
+Anthropic SDKs can run on Gemini models.
 
 Commands:
   serve            start the proxy (the default)
-  code [args…]     run Claude Code on Gemini: reuses a running proxy or starts one,
-                   then runs \`claude\` with the arguments given
+  code [args…]     run Claude Code on Gemini: reuses a running proxy or starts one
+                   (logging to a file it names), then runs \`claude\` with the
+                   arguments given
   setup [--write] [--shell]
-                   print (or with --write, merge into ~/.claude/settings.json) the
-                   settings that point Claude Code at the proxy, and test the key
+                   print the settings that point Claude Code at the proxy and test
+                   the key; --write merges them into ~/.claude/settings.json,
+                   --shell prints export lines for eval "$(… setup --shell)"
   doctor           check Node, the key, the model, Claude Code, the port and settings
 
-Options:
+Options (before or after the command, but before \`code\`):
+  --port <port>    port to listen on (wins over PROXY_PORT)
+  --host <address> address to listen on (wins over PROXY_HOST)
+  --config <file>  a JSON file of the settings below, e.g. {"PROXY_PORT": 9000}
   -h, --help       show this help
   -v, --version    print the version
 
-Settings come from the environment, then from a .env file in the working directory:
+Settings come from the flags, the environment, the --config file, then .env in the
+working directory (the first that sets a variable wins; blank counts as unset):
   GEMINI_API_KEY             Gemini API key (https://aistudio.google.com/apikey)
   GEMINI_API_KEYS            several keys, comma-separated, used round-robin
   GOOGLE_GENAI_USE_VERTEXAI  true to use Vertex AI instead, with
@@ -57,7 +62,7 @@ Settings come from the environment, then from a .env file in the working directo
   PROXY_HOST                 address to listen on (default 127.0.0.1)
   PROXY_PORT                 port to listen on (default 8080)
   PROXY_API_KEY              key clients must send; required in practice off localhost
-  DEFAULT_MODEL              Gemini model for names of no known family
+  DEFAULT_MODEL              Gemini model for every family without its own variable
   OPUS_MODEL, SONNET_MODEL, HAIKU_MODEL   Gemini model per Claude family
   ENABLE_STREAMING           false to serve streams from one non-streaming call
   LOG_LEVEL                  debug, info, warn, error or silent (default info)
@@ -78,6 +83,10 @@ Settings come from the environment, then from a .env file in the working directo
   ENABLE_AUTO_MODE_CHECK     false to stop judging Claude Code's auto-mode tool calls (default on)
   AUTO_MODE_CHECK_MODEL      Gemini model that judges them (default gemini-3.5-flash-lite)
   AUTO_MODE_CHECK_TIMEOUT_MS most time the check may add to an answer (default 15000)
+
+code, setup and doctor also read:
+  CLAUDE_CODE_PATH           the claude executable, when it is not on PATH
+  CLAUDE_CONFIG_DIR          Claude Code's own settings directory (default ~/.claude)
 `;
 
 /**
@@ -97,9 +106,16 @@ export async function main(
     isTTY: process.stdout.isTTY === true,
     ...io,
   };
-  const [command = "serve", ...rest] = argv;
+  const parsed = parseArguments(argv);
+  if (parsed.problem) {
+    fullIo.stderr(`claude-gemini-proxy: ${parsed.problem}\n\n${HELP}`);
+    return 1;
+  }
+  const { command, rest, settings } = parsed;
   // Everything after `code` belongs to claude, `--help` included.
-  if (command === "code") return runClaudeCode(rest, { env, cwd: fullIo.cwd, stderr: fullIo.stderr });
+  if (command === "code") {
+    return runClaudeCode(rest, { env, cwd: fullIo.cwd, stderr: fullIo.stderr, ...settings });
+  }
   if (command === "--help" || command === "-h" || command === "help" || rest.includes("--help")) {
     fullIo.stdout(HELP);
     return 0;
@@ -109,10 +125,16 @@ export async function main(
     return 0;
   }
   if (command === "setup") {
-    return runSetup(rest, { env, cwd: fullIo.cwd, stdout: fullIo.stdout, stderr: fullIo.stderr });
+    return runSetup(rest, {
+      env,
+      cwd: fullIo.cwd,
+      stdout: fullIo.stdout,
+      stderr: fullIo.stderr,
+      ...settings,
+    });
   }
   if (command === "doctor" && rest.length === 0) {
-    return runDoctor({ env, cwd: fullIo.cwd, stdout: fullIo.stdout });
+    return runDoctor({ env, cwd: fullIo.cwd, stdout: fullIo.stdout, ...settings });
   }
   if (command !== "serve" || rest.length > 0) {
     fullIo.stderr(
@@ -120,11 +142,85 @@ export async function main(
     );
     return 1;
   }
-  return serve(env, fullIo);
+  return serve(env, fullIo, settings);
 }
 
-async function serve(env: Record<string, string | undefined>, io: CliIo): Promise<number> {
-  const loaded = loadConfig({ env, cwd: io.cwd });
+/** Where settings come from besides the environment and `.env`: `--config` and the flags. */
+export interface SettingsSources {
+  configFile?: string;
+  overrides?: Record<string, string>;
+}
+
+const VALUE_FLAGS = {
+  "--port": "PROXY_PORT",
+  "--host": "PROXY_HOST",
+  "--config": "configFile",
+} as const satisfies Record<string, string>;
+
+/**
+ * Splits the command line into the command, its own arguments, and the shared flags
+ * (`--port`, `--host`, `--config`, as `--port 9000` or `--port=9000`). The flags may come
+ * before or after the command, except after `code`: what follows `code` is claude's.
+ */
+function parseArguments(argv: readonly string[]): {
+  command: string;
+  rest: string[];
+  settings: SettingsSources;
+  problem?: string;
+} {
+  let command: string | undefined;
+  const rest: string[] = [];
+  const overrides: Record<string, string> = {};
+  let configFile: string | undefined;
+  for (let index = 0; index < argv.length; index++) {
+    const argument = argv[index]!;
+    if (command === "code") {
+      rest.push(argument);
+      continue;
+    }
+    const [flag, inlineValue] = argument.startsWith("--") ? splitOnce(argument, "=") : [argument, undefined];
+    if (Object.hasOwn(VALUE_FLAGS, flag)) {
+      const value = inlineValue ?? argv[++index];
+      if (value === undefined || value === "" || (inlineValue === undefined && value.startsWith("--"))) {
+        const example =
+          flag === "--config" ? "--config proxy.json" : flag === "--port" ? "--port 9000" : "--host 0.0.0.0";
+        return {
+          command: command ?? "serve",
+          rest,
+          settings: {},
+          problem: `${flag} needs a value, e.g. ${example}.`,
+        };
+      }
+      const target = VALUE_FLAGS[flag as keyof typeof VALUE_FLAGS];
+      if (target === "configFile") configFile = value;
+      else overrides[target] = value;
+      continue;
+    }
+    if (command === undefined && !argument.startsWith("-")) command = argument;
+    else if (
+      command === undefined &&
+      (argument === "--help" || argument === "-h" || argument === "--version" || argument === "-v")
+    )
+      command = argument;
+    else rest.push(argument);
+  }
+  const settings: SettingsSources = {};
+  if (configFile !== undefined) settings.configFile = configFile;
+  if (Object.keys(overrides).length > 0) settings.overrides = overrides;
+  return { command: command ?? "serve", rest, settings };
+}
+
+function splitOnce(text: string, separator: string): [string, string | undefined] {
+  const at = text.indexOf(separator);
+  return at < 0 ? [text, undefined] : [text.slice(0, at), text.slice(at + 1)];
+}
+
+async function serve(
+  env: Record<string, string | undefined>,
+  io: CliIo,
+  settings: SettingsSources,
+): Promise<number> {
+  const loaded = loadConfig({ env, cwd: io.cwd, ...settings });
   for (const warning of loaded.warnings) io.stderr(`claude-gemini-proxy: ${warning}\n`);
   if (!loaded.success) {
     io.stderr(
@@ -153,7 +249,7 @@ async function serve(env: Record<string, string | undefined>, io: CliIo): Promis
     const code = (error as NodeJS.ErrnoException).code;
     const reason =
       code === "EADDRINUSE"
-        ? `port ${config.port} is already in use; set PROXY_PORT to a free port`
+        ? `port ${config.port} is already in use; choose a free one with --port or PROXY_PORT`
         : code === "EACCES"
           ? `no permission to listen on port ${config.port}; use a port above 1023`
           : `could not listen on ${config.host}:${config.port} (${code ?? (error as Error).message})`;

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type GeminiFake, startGeminiFake } from "../../../test/gemini-fake/index.js";
 import {
   checkClaudeCode,
+  checkClaudeOnboarding,
   checkClaudeSettings,
   checkConnection,
   checkCredentials,
@@ -76,7 +77,9 @@ describe("doctor checks", () => {
     expect(checkPort("127.0.0.1:8080", false, "ours").ok).toBe(true);
     expect(checkPort("127.0.0.1:8080", false, "other")).toMatchObject({
       ok: false,
-      fix: expect.stringContaining("PROXY_PORT"),
+      fix: expect.stringContaining(
+        "--port or PROXY_PORT (then run `claude-gemini-proxy setup --write` again",
+      ),
     });
     const port = Number(new URL(fake.url).port);
     expect(await isPortFree("127.0.0.1", port)).toBe(false);
@@ -96,5 +99,24 @@ describe("doctor checks", () => {
     expect(
       checkClaudeSettings(path, JSON.stringify({ env: { ANTHROPIC_BASE_URL: "http://other:1" } }), url).ok,
     ).toBe(false);
+    const withKey = checkClaudeSettings(
+      path,
+      JSON.stringify({ env: { ANTHROPIC_BASE_URL: url, ANTHROPIC_API_KEY: "k" } }),
+      url,
+      'node "/opt/cg/bin/claude-gemini-proxy.mjs"',
+    );
+    expect(withKey).toMatchObject({ ok: false, label: `${path} sets ANTHROPIC_API_KEY` });
+    expect(withKey.fix).toContain('Run `node "/opt/cg/bin/claude-gemini-proxy.mjs" setup --write`');
+  });
+
+  it("checks that Claude Code's first-run screens are done", () => {
+    const path = "/home/dev/.claude.json";
+    expect(checkClaudeOnboarding(path, JSON.stringify({ hasCompletedOnboarding: true })).ok).toBe(true);
+    for (const text of [undefined, "{}", "{ broken", JSON.stringify({ hasCompletedOnboarding: "yes" })]) {
+      expect(checkClaudeOnboarding(path, text)).toMatchObject({
+        ok: false,
+        fix: expect.stringContaining("`claude-gemini-proxy setup --write`"),
+      });
+    }
   });
 });

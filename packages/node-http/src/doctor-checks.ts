@@ -1,5 +1,5 @@
 import { createServer as createNetServer } from "node:net";
-import type { FetchHandlerOptions } from "@claude-gemini/fetch-handler";
+import type { FetchHandlerOptions, GeminiFailureKind } from "@claude-gemini/fetch-handler";
 import type { FoundClaudeCode } from "./find-claude-code.js";
 import type { LoadConfigResult } from "./load-config.js";
 import type { ProxyProbe } from "./probe-proxy.js";
@@ -42,6 +42,18 @@ export function checkCredentials(loaded: LoadConfigResult): DoctorCheck {
   return { ok: false, label: "The proxy configuration has problems", fix: loaded.problems.join(" ") };
 }
 
+/** The doctor line for each kind of failed connection test; the fix line names cause and fix. */
+const CONNECTION_FAILURE_LABELS = {
+  key: "Gemini rejected the API key",
+  permission: "Gemini refused access",
+  model: "Gemini does not serve the model",
+  quota: "Gemini's rate limit or quota is used up",
+  server: "Gemini had a server error",
+  timeout: "Gemini did not answer in time",
+  network: "Gemini could not be reached",
+  other: "The Gemini test call failed",
+} as const satisfies Record<GeminiFailureKind, string>;
+
 /** The key is accepted and the model answers: a real `test-connection` round trip. */
 export async function checkConnection(options: FetchHandlerOptions | undefined): Promise<DoctorCheck> {
   if (!options) {
@@ -53,9 +65,10 @@ export async function checkConnection(options: FetchHandlerOptions | undefined):
     // A pool with some dead keys still works, but the dead ones should be replaced.
     return result.warning ? { ok: true, label, fix: result.warning } : { ok: true, label };
   }
+  const label = CONNECTION_FAILURE_LABELS[result.kind ?? "other"];
   return {
     ok: false,
-    label: `Gemini did not answer${result.model ? ` (${result.model})` : ""}`,
+    label: `${label}${result.model ? ` (${result.model})` : ""}`,
     fix: result.problem,
   };
 }
@@ -82,36 +95,46 @@ export function checkClaudeCode(
   return { ok: true, label: `Claude Code ${version} at ${found.path} (${found.source})` };
 }
 
-/** The configured port is free for the proxy, or our proxy already runs there. */
-export function checkPort(address: string, free: boolean, probe: ProxyProbe): DoctorCheck {
+/** The configured port is free for the proxy, or our proxy already runs there. `cli` names this command in the fix. */
+export function checkPort(
+  address: string,
+  free: boolean,
+  probe: ProxyProbe,
+  cli = "claude-gemini-proxy",
+): DoctorCheck {
   if (free) return { ok: true, label: `Port ${address} is free for the proxy` };
   if (probe === "ours") return { ok: true, label: `claude-gemini-proxy is running on ${address}` };
   return {
     ok: false,
     label: `Port ${address} is taken by another program`,
-    fix: "Stop that program, or set PROXY_PORT to a free port (and update the settings below to match).",
+    fix: `Stop that program, or choose a free port with --port or PROXY_PORT (then run \`${cli} setup --write\` again, so the settings below match).`,
   };
 }
 
-/** `~/.claude/settings.json` sends Claude Code to the proxy. `settingsText` undefined: no file. */
+/**
+ * `~/.claude/settings.json` sends Claude Code to the proxy, without an `ANTHROPIC_API_KEY` beside
+ * the token (Claude Code would ask which to use). `settingsText` undefined: no file. `cli` is how
+ * the fix names this command, e.g. `claude-gemini-proxy` or `node "/…/claude-gemini-proxy.mjs"`.
+ */
 export function checkClaudeSettings(
   settingsPath: string,
   settingsText: string | undefined,
   expectedBaseUrl: string,
+  cli = "claude-gemini-proxy",
 ): DoctorCheck {
-  const fix =
-    "Run `claude-gemini-proxy setup --write`, or start Claude Code with `claude-gemini-proxy code`.";
+  const fix = `Run \`${cli} setup --write\`, or start Claude Code with \`${cli} code\`.`;
   if (settingsText === undefined) return { ok: false, label: `${settingsPath} does not exist`, fix };
-  let baseUrl: unknown;
+  let env: Record<string, unknown> | undefined;
   try {
-    baseUrl = (JSON.parse(settingsText) as { env?: Record<string, unknown> })?.env?.ANTHROPIC_BASE_URL;
+    env = (JSON.parse(settingsText) as { env?: Record<string, unknown> })?.env;
   } catch {
     return {
       ok: false,
       label: `${settingsPath} is not valid JSON`,
-      fix: "Fix the JSON syntax, then run setup again.",
+      fix: `Fix the JSON syntax, then run \`${cli} setup --write\` again.`,
     };
   }
+  const baseUrl = env?.ANTHROPIC_BASE_URL;
   if (baseUrl === undefined) return { ok: false, label: `${settingsPath} sets no ANTHROPIC_BASE_URL`, fix };
   if (typeof baseUrl !== "string" || baseUrl.replace(/\/+$/, "") !== expectedBaseUrl) {
     return {
@@ -120,7 +143,40 @@ export function checkClaudeSettings(
       fix,
     };
   }
+  if (env?.ANTHROPIC_API_KEY !== undefined) {
+    return {
+      ok: false,
+      label: `${settingsPath} sets ANTHROPIC_API_KEY`,
+      fix: `Claude Code then asks whether to use that key, and its default answer leaves you logged out. Run \`${cli} setup --write\`, which passes the proxy key as ANTHROPIC_AUTH_TOKEN and removes the one it wrote earlier; remove any other by hand.`,
+    };
+  }
   return { ok: true, label: `${settingsPath} points Claude Code at ${expectedBaseUrl}` };
+}
+
+/**
+ * Claude Code's first-run screens are marked done in `~/.claude.json`: on a fresh machine they
+ * test api.anthropic.com and stop at "Unable to connect to Anthropic services" when it cannot be
+ * reached. `configText` undefined: no file.
+ */
+export function checkClaudeOnboarding(
+  configPath: string,
+  configText: string | undefined,
+  cli = "claude-gemini-proxy",
+): DoctorCheck {
+  let done = false;
+  try {
+    done =
+      configText !== undefined &&
+      (JSON.parse(configText) as { hasCompletedOnboarding?: unknown })?.hasCompletedOnboarding === true;
+  } catch {
+    done = false;
+  }
+  if (done) return { ok: true, label: `Claude Code's first-run setup is done (${configPath})` };
+  return {
+    ok: false,
+    label: `Claude Code's first-run setup is not done (${configPath})`,
+    fix: `Its first screens need api.anthropic.com and stop without it. Run \`${cli} setup --write\` or \`${cli} code\`, which mark them done.`,
+  };
 }
 
 /** True when `host:port` can be bound right now. */

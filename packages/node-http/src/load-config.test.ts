@@ -171,6 +171,72 @@ describe("loadConfig", () => {
     expect(result.success && "proxyApiKey" in result.config).toBe(false);
   });
 
+  it("falls back to .env for a variable set blank in the environment, as documented", () => {
+    const cwd = workingDirectory("GEMINI_API_KEY=from-file\nPROXY_API_KEY=file-secret\nPROXY_PORT=9100\n");
+    const result = loadConfig({ env: { GEMINI_API_KEY: "", PROXY_API_KEY: "  ", PROXY_PORT: "" }, cwd });
+    expect(result.success && result.config).toMatchObject({
+      apiKey: "from-file",
+      proxyApiKey: "file-secret",
+      port: 9100,
+    });
+  });
+
+  it("reads a JSON config file: the environment wins over it, and it wins over .env", () => {
+    const cwd = workingDirectory("GEMINI_API_KEY=from-env-file\nLOG_LEVEL=debug\nPROXY_HOST=10.0.0.1\n");
+    writeFileSync(
+      join(cwd, "proxy.json"),
+      JSON.stringify({
+        PROXY_PORT: 9000,
+        LOG_LEVEL: "warn",
+        ENABLE_METRICS: true,
+        GEMINI_API_KEYS: ["a", "b"],
+      }),
+    );
+    const result = loadConfig({ env: { LOG_LEVEL: "error" }, cwd, configFile: "proxy.json" });
+    expect(result.success && result.config).toMatchObject({
+      apiKey: "from-env-file",
+      host: "10.0.0.1",
+      port: 9000,
+      logLevel: "error",
+      enableMetrics: true,
+      apiKeys: ["a", "b"],
+    });
+  });
+
+  it("lets command-line overrides win over everything", () => {
+    const cwd = workingDirectory("PROXY_PORT=9100\n");
+    const result = loadConfig({
+      env: { GEMINI_API_KEY: "key", PROXY_PORT: "9200", PROXY_HOST: "127.0.0.1" },
+      cwd,
+      overrides: { PROXY_PORT: "9000", PROXY_HOST: "0.0.0.0" },
+    });
+    expect(result.success && result.config).toMatchObject({ port: 9000, host: "0.0.0.0" });
+  });
+
+  it("names the config file and the fix for each of its problems", () => {
+    const cwd = workingDirectory();
+    const env = { GEMINI_API_KEY: "key" };
+    const problems = (configFile: string, text?: string) => {
+      if (text !== undefined) writeFileSync(join(cwd, configFile), text);
+      const result = loadConfig({ env, cwd, configFile });
+      return result.success ? [] : result.problems;
+    };
+    expect(problems("missing.json")).toEqual([
+      `The config file ${join(cwd, "missing.json")} was not used: there is no such file.`,
+    ]);
+    expect(problems("broken.json", "{ PROXY_PORT: 1 }")[0]).toMatch(
+      /^The config file .*broken\.json is not valid JSON \(/,
+    );
+    expect(problems("list.json", "[1]")[0]).toMatch(/must hold a JSON object of settings/);
+    expect(problems("unknown.json", JSON.stringify({ PORT: 9000, PROXY_PORT: "x" }))).toEqual([
+      `The config file ${join(cwd, "unknown.json")} has an unknown setting "PORT"; settings are the variables of docs/configuration.md, e.g. GEMINI_API_KEY or PROXY_PORT.`,
+      'PROXY_PORT must be a whole number from 0 to 65535, got "x".',
+    ]);
+    expect(problems("nested.json", JSON.stringify({ PROXY_PORT: { value: 1 } }))).toEqual([
+      `The config file ${join(cwd, "nested.json")} sets PROXY_PORT to {"value":1}; use a string, number or boolean.`,
+    ]);
+  });
+
   it("reads the key pool, fallback chains and context cache settings", () => {
     const result = loadConfig({
       env: {

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { listConfiguredModels, type ModelMappingOptions, type RequestLimits } from "@claude-gemini/core";
 import { z } from "zod";
 import { parseEnvFile } from "./parse-env-file.js";
@@ -47,10 +47,17 @@ export type LoadConfigResult =
 
 /** Options of {@link loadConfig}. */
 export interface LoadConfigOptions {
-  /** The environment; wins over the `.env` file. Default `process.env`. */
+  /** The environment; wins over the config file and `.env`. Default `process.env`. */
   env?: Record<string, string | undefined>;
-  /** Where to look for `.env`. Default `process.cwd()`. */
+  /** Where to look for `.env`, and what a relative `configFile` is resolved against. Default `process.cwd()`. */
   cwd?: string;
+  /**
+   * A JSON file (`--config`) holding an object of the same variables, e.g.
+   * `{ "GEMINI_API_KEY": "…", "PROXY_PORT": 9000 }`; it wins over `.env`, the environment wins over it.
+   */
+  configFile?: string;
+  /** Values from command-line flags (`--port`, `--host`), by variable name; they win over everything. */
+  overrides?: Record<string, string>;
 }
 
 /** The problem {@link loadConfig} reports when no Gemini credentials are set; tests and wrappers match on it. */
@@ -271,17 +278,19 @@ const environmentSchema = z.object({
 export const CONFIG_VARIABLE_NAMES: readonly string[] = Object.keys(environmentSchema.shape);
 
 /**
- * Reads the proxy's settings from the environment and an optional `.env` file in the working
- * directory (the environment wins; a variable set to an empty string in the environment still
- * hides the file's value, as with dotenv). Every problem is reported, one clear sentence
- * each, so a user fixes them all in one go.
+ * Reads the proxy's settings from command-line overrides, the environment, an optional JSON
+ * config file and an optional `.env` file in the working directory, in that order of precedence.
+ * A blank value counts as unset at every layer, so `PROXY_API_KEY=` in the environment leaves
+ * the file's value in force. Every problem is reported, one clear sentence each, so a user
+ * fixes them all in one go.
  *
  * Needs `GEMINI_API_KEY`, or `GOOGLE_GENAI_USE_VERTEXAI=true` with `GOOGLE_CLOUD_PROJECT` and
  * `GOOGLE_CLOUD_LOCATION`.
  */
 export function loadConfig(options: LoadConfigOptions = {}): LoadConfigResult {
   const env = options.env ?? process.env;
-  const envFilePath = join(options.cwd ?? process.cwd(), ".env");
+  const cwd = options.cwd ?? process.cwd();
+  const envFilePath = join(cwd, ".env");
   const warnings: string[] = [];
   let fileValues: Record<string, string> = {};
   if (existsSync(envFilePath)) {
@@ -296,13 +305,19 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadConfigResult {
     }
   }
 
-  const merged: Record<string, string | undefined> = { ...fileValues };
-  for (const [name, value] of Object.entries(env)) {
-    if (value !== undefined) merged[name] = value;
+  const configFile =
+    options.configFile === undefined ? undefined : readConfigFile(resolve(cwd, options.configFile));
+  // Later layers win; a blank value counts as unset, so it never hides a value set below it.
+  const merged: Record<string, string | undefined> = {};
+  for (const layer of [fileValues, configFile?.values ?? {}, env, options.overrides ?? {}]) {
+    for (const [name, value] of Object.entries(layer)) {
+      if (value !== undefined && value.trim() !== "") merged[name] = value;
+    }
   }
 
   const parsed = environmentSchema.safeParse(merged);
   const problems = parsed.success ? [] : parsed.error.issues.map((issue) => issue.message);
+  if (configFile) problems.unshift(...configFile.problems);
 
   const useVertex = parsed.success
     ? parsed.data.GOOGLE_GENAI_USE_VERTEXAI === true
@@ -373,6 +388,55 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadConfigResult {
 function isGeminiModelName(name: string): boolean {
   const bare = name.replace(/^(models|google)\//i, "");
   return /^gemini-[A-Za-z0-9._-]+$/i.test(bare) || listConfiguredModels().includes(bare);
+}
+
+/** The variables of a `--config` JSON file as strings, and a sentence for each problem. */
+function readConfigFile(path: string): { values: Record<string, string>; problems: string[] } {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === "ENOENT" ? "there is no such file" : `it cannot be read (${code ?? "unknown error"})`;
+    return { values: {}, problems: [`The config file ${path} was not used: ${reason}.`] };
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    return {
+      values: {},
+      problems: [`The config file ${path} is not valid JSON (${(error as Error).message}).`],
+    };
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+    return {
+      values: {},
+      problems: [
+        `The config file ${path} must hold a JSON object of settings, e.g. {"GEMINI_API_KEY": "…", "PROXY_PORT": 9000}.`,
+      ],
+    };
+  }
+  const values: Record<string, string> = {};
+  const problems: string[] = [];
+  for (const [name, value] of Object.entries(parsed)) {
+    if (!CONFIG_VARIABLE_NAMES.includes(name)) {
+      problems.push(
+        `The config file ${path} has an unknown setting "${name}"; settings are the variables of docs/configuration.md, e.g. GEMINI_API_KEY or PROXY_PORT.`,
+      );
+    } else if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") {
+      values[name] = String(value);
+    } else if (Array.isArray(value) && value.every((item) => typeof item === "string")) {
+      // Lists such as GEMINI_API_KEYS or CORS_ORIGINS read as their comma-separated form.
+      values[name] = value.join(",");
+    } else {
+      problems.push(
+        `The config file ${path} sets ${name} to ${JSON.stringify(value)}; use a string, number or boolean.`,
+      );
+    }
+  }
+  return { values, problems };
 }
 
 function isTrue(value: string | undefined): boolean {

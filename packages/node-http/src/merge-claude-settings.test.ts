@@ -49,3 +49,17 @@ describe("mergeClaudeSettings", () => {
     );
   });
 });
+
+describe("mergeClaudeSettings removing variables", () => {
+  it("drops the variables the caller picks, and only those", () => {
+    const existing = JSON.stringify({ env: { ANTHROPIC_API_KEY: "claude-gemini-proxy", DEBUG: "1" } });
+    const merged = JSON.parse(
+      mergeClaudeSettings(
+        existing,
+        { ANTHROPIC_AUTH_TOKEN: "t" },
+        (name, value) => name === "ANTHROPIC_API_KEY" && value === "claude-gemini-proxy",
+      ),
+    );
+    expect(merged).toEqual({ env: { DEBUG: "1", ANTHROPIC_AUTH_TOKEN: "t" } });
+  });
+});

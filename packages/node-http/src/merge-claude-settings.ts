@@ -1,6 +1,7 @@
 /**
  * Merges `env` into the `env` block of a Claude Code `settings.json` text, keeping every other
- * setting and every other variable as it was. `undefined` text means no file yet.
+ * setting and every other variable as it was, except those `remove` picks (variables an older
+ * setup wrote that now do harm). `undefined` text means no file yet.
  *
  * @throws Error when the existing text is not a JSON object: a file the user wrote by hand
  * is never overwritten with a guess.
@@ -8,6 +9,7 @@
 export function mergeClaudeSettings(
   existingText: string | undefined,
   env: Readonly<Record<string, string>>,
+  remove: (name: string, value: unknown) => boolean = () => false,
 ): string {
   let settings: Record<string, unknown> = {};
   if (existingText !== undefined && existingText.trim() !== "") {
@@ -21,5 +23,8 @@ export function mergeClaudeSettings(
     settings.env !== null && typeof settings.env === "object" && !Array.isArray(settings.env)
       ? (settings.env as Record<string, unknown>)
       : {};
-  return `${JSON.stringify({ ...settings, env: { ...existingEnv, ...env } }, null, 2)}\n`;
+  const keptEnv = Object.fromEntries(
+    Object.entries(existingEnv).filter(([name, value]) => !remove(name, value)),
+  );
+  return `${JSON.stringify({ ...settings, env: { ...keptEnv, ...env } }, null, 2)}\n`;
 }

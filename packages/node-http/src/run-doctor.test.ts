@@ -16,9 +16,11 @@ afterAll(async () => {
   rmSync(home, { recursive: true, force: true });
 });
 
-async function doctor(env: Record<string, string>, found = true) {
+async function doctor(env: Record<string, string>, found = true, onPath = true) {
   let stdout = "";
   const code = await runDoctor({
+    findOnPath: (name) =>
+      onPath && name === "claude-gemini-proxy" ? "/usr/local/bin/claude-gemini-proxy" : undefined,
     env: { GEMINI_BASE_URL: fake.url, PROXY_PORT: "18765", ...env },
     cwd: home,
     homeDirectory: home,
@@ -42,9 +44,34 @@ describe("runDoctor", () => {
     expect(stdout).toMatch(
       /✗ .*settings\.json does not exist\n {4}fix: Run `claude-gemini-proxy setup --write`/,
     );
+    expect(stdout).toMatch(
+      /✗ Claude Code's first-run setup is not done .*\n {4}fix: Its first screens need api\.anthropic\.com/,
+    );
+  });
+
+  it("names itself in fixes the way it runs here", async () => {
+    const { stdout } = await doctor({ GEMINI_API_KEY: "" }, false, false);
+    expect(stdout).toMatch(/fix: Run `node "?\/\S*\/bin\/claude-gemini-proxy\.mjs"? setup --write`/);
+  });
+
+  it("tells an unreachable GEMINI_BASE_URL from a rejected key, without class names", async () => {
+    const unreachable = await doctor({ GEMINI_API_KEY: "good-key", GEMINI_BASE_URL: "http://127.0.0.1:1" });
+    expect(unreachable.stdout).toMatch(
+      /✗ Gemini could not be reached \(gemini-3\.8-flash\)\n {4}fix: Could not reach Gemini at http:\/\/127\.0\.0\.1:1: /,
+    );
+    expect(unreachable.stdout).not.toMatch(/TypeError|\(Error\)/);
+    const rejected = await doctor({ GEMINI_API_KEY: "wrong-key" });
+    expect(rejected.stdout).toMatch(
+      /✗ Gemini rejected the API key \(gemini-3\.8-flash\)\n {4}fix: The Gemini API key was rejected/,
+    );
+    const unknownModel = await doctor({ GEMINI_API_KEY: "good-key", SONNET_MODEL: "gemini-9.9-ultra" });
+    expect(unknownModel.stdout).toMatch(
+      /✗ Gemini does not serve the model \(gemini-9\.9-ultra\)\n {4}fix: Gemini does not know the model gemini-9\.9-ultra/,
+    );
   });
 
   it("passes on a machine that is set up", async () => {
+    writeFileSync(join(home, ".claude.json"), JSON.stringify({ hasCompletedOnboarding: true }));
     mkdirSync(join(home, ".claude"), { recursive: true });
     writeFileSync(
       join(home, ".claude", "settings.json"),

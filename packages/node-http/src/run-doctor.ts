@@ -3,6 +3,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import {
   checkClaudeCode,
+  checkClaudeOnboarding,
   checkClaudeSettings,
   checkConnection,
   checkCredentials,
@@ -12,6 +13,7 @@ import {
   isPortFree,
 } from "./doctor-checks.js";
 import { type FoundClaudeCode, findClaudeCode, readClaudeCodeVersion } from "./find-claude-code.js";
+import { formatCliCommand } from "./format-cli-command.js";
 import { formatProxyUrl } from "./format-proxy-url.js";
 import { loadConfig } from "./load-config.js";
 import { probeProxy } from "./probe-proxy.js";
@@ -21,28 +23,43 @@ export interface RunDoctorOptions {
   env?: Record<string, string | undefined>;
   cwd?: string;
   homeDirectory?: string;
+  /** `--config`: a JSON file of settings. */
+  configFile?: string;
+  /** `--port`, `--host`: settings that win over everything else. */
+  overrides?: Record<string, string>;
   stdout?: (text: string) => void;
   nodeVersion?: string;
   fetch?: typeof fetch;
   findClaudeCode?: () => FoundClaudeCode | undefined;
   readClaudeCodeVersion?: (path: string) => string | undefined;
+  /** Finds an executable on PATH, for fixes that run as written. */
+  findOnPath?: (name: string) => string | undefined;
 }
 
 /**
  * `claude-gemini-proxy doctor`: one screen of checks, each ✓ or ✗ with a fix line: Node
  * version, Gemini credentials, a real test-connection, Claude Code and its version, the
- * configured port, and whether `~/.claude/settings.json` points at the proxy. Resolves to 1
- * when any check fails.
+ * configured port, whether `~/.claude/settings.json` points at the proxy, and whether Claude
+ * Code's first-run screens are done. Each fix names this command the way it runs here (bare
+ * when it is on PATH, else `node` and the bin's path). Resolves to 1 when any check fails.
  */
 export async function runDoctor(options: RunDoctorOptions = {}): Promise<number> {
   const env = options.env ?? process.env;
   const stdout = options.stdout ?? ((text: string) => process.stdout.write(text));
   const home = options.homeDirectory ?? homedir();
-  const loaded = loadConfig({ env, cwd: options.cwd ?? process.cwd() });
+  const loaded = loadConfig({
+    env,
+    cwd: options.cwd ?? process.cwd(),
+    configFile: options.configFile,
+    overrides: options.overrides,
+  });
+  const cli = formatCliCommand("", { env, findOnPath: options.findOnPath });
+  const claudeConfigPath = join(env.CLAUDE_CONFIG_DIR?.trim() || home, ".claude.json");
   const host = loaded.success ? loaded.config.host : "127.0.0.1";
   const port = loaded.success ? loaded.config.port : 8080;
   const proxyUrl = formatProxyUrl(host, port);
-  const settingsPath = join(home, ".claude", "settings.json");
+  // Claude Code keeps settings.json in CLAUDE_CONFIG_DIR when that is set.
+  const settingsPath = join(env.CLAUDE_CONFIG_DIR?.trim() || join(home, ".claude"), "settings.json");
   const found = (options.findClaudeCode ?? (() => findClaudeCode({ env, homeDirectory: home })))();
 
   const checks: DoctorCheck[] = [
@@ -52,6 +69,7 @@ export async function runDoctor(options: RunDoctorOptions = {}): Promise<number>
       loaded.success
         ? {
             apiKey: loaded.config.apiKey,
+            apiKeys: loaded.config.apiKeys,
             vertexai: loaded.config.vertexai,
             baseUrl: loaded.config.baseUrl,
             models: loaded.config.models,
@@ -70,11 +88,18 @@ export async function runDoctor(options: RunDoctorOptions = {}): Promise<number>
         fetch: options.fetch,
         proxyApiKey: loaded.success ? loaded.config.proxyApiKey : undefined,
       }),
+      cli,
     ),
     checkClaudeSettings(
       settingsPath,
       existsSync(settingsPath) ? readFileSync(settingsPath, "utf8") : undefined,
       proxyUrl,
+      cli,
+    ),
+    checkClaudeOnboarding(
+      claudeConfigPath,
+      existsSync(claudeConfigPath) ? readFileSync(claudeConfigPath, "utf8") : undefined,
+      cli,
     ),
   ];
 

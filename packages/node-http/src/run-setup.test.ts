@@ -38,6 +38,7 @@ async function setup(args: string[], env: Record<string, string> = {}) {
       stderr += text;
     },
     findClaudeCode: () => ({ path: "/usr/bin/claude", source: "PATH" }),
+    findOnPath: (name) => (name === "claude-gemini-proxy" ? "/usr/local/bin/claude-gemini-proxy" : undefined),
     readClaudeCodeVersion: () => "2.1.332 (Claude Code)",
     now: () => new Date("2026-01-02T03:04:05.000Z"),
   });
@@ -57,22 +58,31 @@ describe("runSetup", () => {
     expect(fake.requests.some((request) => request.action === "generateContent")).toBe(true);
   });
 
-  it("prints only export lines with --shell", async () => {
-    const { code, stdout } = await setup(["--shell"], { PROXY_API_KEY: "it's secret" });
+  it("prints only shell lines with --shell, the key as a bearer token, and completes onboarding", async () => {
+    const { code, stdout, stderr } = await setup(["--shell"], { PROXY_API_KEY: "it's secret" });
     expect(code).toBe(0);
-    expect(
-      stdout
-        .split("\n")
-        .filter(Boolean)
-        .every((line) => line.startsWith("export ")),
-    ).toBe(true);
-    expect(stdout).toContain("export ANTHROPIC_API_KEY='it'\\''s secret'");
+    const lines = stdout.split("\n").filter(Boolean);
+    expect(lines.every((line) => line.startsWith("export "))).toBe(false);
+    expect(lines.slice(0, -1).every((line) => line.startsWith("export "))).toBe(true);
+    expect(lines.at(-1)).toBe("unset ANTHROPIC_API_KEY");
+    expect(stdout).toContain("export ANTHROPIC_AUTH_TOKEN='it'\\''s secret'");
+    expect(stdout).toContain("export CLAUDE_CODE_MAX_CONTEXT_TOKENS=1048576");
+    expect(stdout).not.toContain("export ANTHROPIC_API_KEY");
+    // stdout is eval'd: the note goes to stderr, as a shell comment.
+    expect(stderr).toBe(`# Marked Claude Code's first-run setup as done in ${join(home, ".claude.json")}\n`);
+    expect(JSON.parse(readFileSync(join(home, ".claude.json"), "utf8"))).toEqual({
+      hasCompletedOnboarding: true,
+    });
   });
 
   it("merges into settings.json after a timestamped backup", async () => {
     const settingsPath = join(home, ".claude", "settings.json");
     mkdirSync(join(home, ".claude"));
-    const original = JSON.stringify({ theme: "dark", env: { KEEP: "me" } });
+    // ANTHROPIC_API_KEY is what an older setup wrote: it goes, since the token now carries the key.
+    const original = JSON.stringify({
+      theme: "dark",
+      env: { KEEP: "me", ANTHROPIC_API_KEY: "claude-gemini-proxy" },
+    });
     writeFileSync(settingsPath, original);
     const { code, stdout } = await setup(["--write"]);
     expect(code).toBe(0);
@@ -82,9 +92,47 @@ describe("runSetup", () => {
       theme: "dark",
       env: { KEEP: "me", ANTHROPIC_BASE_URL: "http://127.0.0.1:8123" },
     });
+    expect(written.env).not.toHaveProperty("ANTHROPIC_API_KEY");
+    expect(written.env.ANTHROPIC_AUTH_TOKEN).toBe("claude-gemini-proxy");
+    expect(JSON.parse(readFileSync(join(home, ".claude.json"), "utf8"))).toEqual({
+      hasCompletedOnboarding: true,
+    });
+    expect(stdout).toContain(
+      `✓ Marked Claude Code's first-run setup as done in ${join(home, ".claude.json")}`,
+    );
     const backups = readdirSync(join(home, ".claude")).filter((name) => name.includes("backup"));
     expect(backups).toEqual(["settings.json.backup-2026-01-02T03-04-05-000Z"]);
     expect(readFileSync(join(home, ".claude", backups[0]!), "utf8")).toBe(original);
+  });
+
+  it("keeps a key it did not write, and says it must go", async () => {
+    mkdirSync(join(home, ".claude"));
+    writeFileSync(
+      join(home, ".claude", "settings.json"),
+      JSON.stringify({ env: { ANTHROPIC_API_KEY: "sk-ant-own" } }),
+    );
+    const { code, stdout } = await setup(["--write"]);
+    expect(code).toBe(0);
+    expect(
+      JSON.parse(readFileSync(join(home, ".claude", "settings.json"), "utf8")).env.ANTHROPIC_API_KEY,
+    ).toBe("sk-ant-own");
+    expect(stdout).toContain("also sets ANTHROPIC_API_KEY: remove it");
+  });
+
+  it("gives hints that run as written", async () => {
+    const { stdout } = await setup([]);
+    expect(stdout).toContain("Run `claude-gemini-proxy setup --write`");
+    expect(stdout).toContain("or run `claude-gemini-proxy code`");
+    expect(stdout).toContain("default answer is No, exit");
+  });
+
+  it("writes where Claude Code reads: CLAUDE_CONFIG_DIR when it is set", async () => {
+    const configDirectory = join(home, "claude-config");
+    const { code } = await setup(["--write"], { CLAUDE_CONFIG_DIR: configDirectory });
+    expect(code).toBe(0);
+    expect(existsSync(join(configDirectory, "settings.json"))).toBe(true);
+    expect(existsSync(join(configDirectory, ".claude.json"))).toBe(true);
+    expect(existsSync(join(home, ".claude"))).toBe(false);
   });
 
   it("leaves a broken settings.json alone", async () => {

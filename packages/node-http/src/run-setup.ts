@@ -1,11 +1,16 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
-import { buildClaudeCodeEnv } from "./build-claude-code-env.js";
+import { resolveModel } from "@claude-gemini/core";
+import { buildClaudeCodeEnv, PLACEHOLDER_API_KEY } from "./build-claude-code-env.js";
+import { completeClaudeOnboarding, type OnboardingResult } from "./complete-claude-onboarding.js";
 import { type FoundClaudeCode, findClaudeCode, readClaudeCodeVersion } from "./find-claude-code.js";
+import { formatCliCommand } from "./format-cli-command.js";
 import { formatProxyUrl } from "./format-proxy-url.js";
 import { loadConfig } from "./load-config.js";
 import { mergeClaudeSettings } from "./merge-claude-settings.js";
+import { probeProxy } from "./probe-proxy.js";
+import { readModelLimits } from "./read-model-limits.js";
 import { testGeminiConnection } from "./test-gemini-connection.js";
 
 /** What `claude-gemini-proxy setup` needs from the world; tests replace every part. */
@@ -13,27 +18,43 @@ export interface RunSetupOptions {
   env?: Record<string, string | undefined>;
   cwd?: string;
   homeDirectory?: string;
+  /** `--config`: a JSON file of settings. */
+  configFile?: string;
+  /** `--port`, `--host`: settings that win over everything else. */
+  overrides?: Record<string, string>;
   stdout?: (text: string) => void;
   stderr?: (text: string) => void;
+  fetch?: typeof fetch;
   findClaudeCode?: () => FoundClaudeCode | undefined;
   readClaudeCodeVersion?: (path: string) => string | undefined;
-  /** For the backup's name. */
+  /** Finds an executable on PATH, for hints that run as written. */
+  findOnPath?: (name: string) => string | undefined;
+  /** For the backups' names. */
   now?: () => Date;
 }
 
 /**
  * `claude-gemini-proxy setup [--write] [--shell]`: finds Claude Code, prints the
- * `~/.claude/settings.json` env block and the equivalent shell `export` lines, and checks the
- * Gemini key with a real test-connection. Nothing is written unless `--write` is given; then
- * the env block is merged into `settings.json` after a timestamped backup of the old file.
- * `--shell` prints only the export lines, for `eval "$(claude-gemini-proxy setup --shell)"`.
- * Resolves to 1 when the configuration or the connection test fails.
+ * `~/.claude/settings.json` env block and the equivalent shell lines (see
+ * `buildClaudeCodeEnv`), and checks the Gemini key with a real test-connection.
+ *
+ * - No option: a dry run, nothing is written.
+ * - `--write`: merges the env block into `settings.json` after a timestamped backup, removing an
+ *   `ANTHROPIC_API_KEY` an older setup wrote (with `ANTHROPIC_AUTH_TOKEN` beside it Claude Code
+ *   would ask which to use), and marks Claude Code's first-run screens done in `~/.claude.json`.
+ * - `--shell`: prints only shell lines, for `eval "$(claude-gemini-proxy setup --shell)"`, and
+ *   marks the first-run screens done as well (reported on stderr): a shell set up this way
+ *   reaches the prompt too.
+ *
+ * Model limits come from a proxy already running on the configured address, else from the
+ * capability table. Resolves to 1 when the configuration or the connection test fails.
  */
 export async function runSetup(args: readonly string[], options: RunSetupOptions = {}): Promise<number> {
   const env = options.env ?? process.env;
   const stdout = options.stdout ?? ((text: string) => process.stdout.write(text));
   const stderr = options.stderr ?? ((text: string) => process.stderr.write(text));
   const home = options.homeDirectory ?? homedir();
+  const command = (rest: string) => formatCliCommand(rest, { env, findOnPath: options.findOnPath });
   const unknown = args.filter((arg) => arg !== "--write" && arg !== "--shell");
   if (unknown.length > 0) {
     stderr(`claude-gemini-proxy setup: unknown option "${unknown.join(" ")}". Use --write and/or --shell.\n`);
@@ -42,7 +63,12 @@ export async function runSetup(args: readonly string[], options: RunSetupOptions
   const write = args.includes("--write");
   const shellOnly = args.includes("--shell") && !write;
 
-  const loaded = loadConfig({ env, cwd: options.cwd ?? process.cwd() });
+  const loaded = loadConfig({
+    env,
+    cwd: options.cwd ?? process.cwd(),
+    configFile: options.configFile,
+    overrides: options.overrides,
+  });
   if (!loaded.success) {
     stderr(
       `claude-gemini-proxy setup: the configuration has problems:\n${loaded.problems.map((problem) => `  - ${problem}\n`).join("")}`,
@@ -50,16 +76,36 @@ export async function runSetup(args: readonly string[], options: RunSetupOptions
     return 1;
   }
   const config = loaded.config;
+  const proxyUrl = formatProxyUrl(config.host, config.port);
+  const running = await probeProxy(proxyUrl, { fetch: options.fetch, proxyApiKey: config.proxyApiKey });
+  const limits = await readModelLimits(
+    ["claude-opus", "claude-sonnet", "claude-haiku", "claude-fable"].map(
+      (family) => resolveModel(family, config.models).geminiModel,
+    ),
+    {
+      proxyUrl: running === "ours" ? proxyUrl : undefined,
+      proxyApiKey: config.proxyApiKey,
+      fetch: options.fetch,
+      models: config.models,
+    },
+  );
   const claudeEnv = buildClaudeCodeEnv({
-    baseUrl: formatProxyUrl(config.host, config.port),
+    baseUrl: proxyUrl,
     proxyApiKey: config.proxyApiKey,
     models: config.models,
+    limits,
   });
-  const exportLines = Object.entries(claudeEnv)
-    .map(([name, value]) => `export ${name}=${quoteForShell(value)}\n`)
-    .join("");
+  const shellLines =
+    Object.entries(claudeEnv)
+      .map(([name, value]) => `export ${name}=${quoteForShell(value)}\n`)
+      .join("") +
+    // A key of the shell would make Claude Code ask whether to use it instead of the token.
+    "unset ANTHROPIC_API_KEY\n";
   if (shellOnly) {
-    stdout(exportLines);
+    stdout(shellLines);
+    reportOnboarding(completeClaudeOnboarding({ env, homeDirectory: home, now: options.now }), (text) =>
+      stderr(`# ${text}\n`),
+    );
     return 0;
   }
 
@@ -73,15 +119,22 @@ export async function runSetup(args: readonly string[], options: RunSetupOptions
     );
   }
 
-  const settingsPath = join(home, ".claude", "settings.json");
+  // Claude Code keeps settings.json in CLAUDE_CONFIG_DIR when that is set.
+  const settingsPath = join(env.CLAUDE_CONFIG_DIR?.trim() || join(home, ".claude"), "settings.json");
   stdout(`\nClaude Code settings (${settingsPath}):\n${JSON.stringify({ env: claudeEnv }, null, 2)}\n`);
-  stdout(`\nOr, for one shell:\n${exportLines}`);
+  stdout(`\nOr, for one shell:\n${shellLines}`);
 
   if (write) {
     const existing = existsSync(settingsPath) ? readFileSync(settingsPath, "utf8") : undefined;
+    // What an older setup wrote as the key: now ANTHROPIC_AUTH_TOKEN carries it.
+    const ours = new Set([PLACEHOLDER_API_KEY, config.proxyApiKey]);
     let merged: string;
     try {
-      merged = mergeClaudeSettings(existing, claudeEnv);
+      merged = mergeClaudeSettings(
+        existing,
+        claudeEnv,
+        (name, value) => name === "ANTHROPIC_API_KEY" && typeof value === "string" && ours.has(value),
+      );
     } catch (error) {
       stderr(
         `✗ ${settingsPath} was left alone: ${(error as Error).message}. Fix it, or merge the block above by hand.\n`,
@@ -90,21 +143,30 @@ export async function runSetup(args: readonly string[], options: RunSetupOptions
     }
     mkdirSync(dirname(settingsPath), { recursive: true });
     if (existing !== undefined) {
-      const stamp = (options.now?.() ?? new Date()).toISOString().replace(/[:.]/g, "-");
-      const backupPath = `${settingsPath}.backup-${stamp}`;
+      const backupPath = `${settingsPath}.backup-${stamp(options.now)}`;
       copyFileSync(settingsPath, backupPath);
       stdout(`\nBacked up the old settings to ${backupPath}\n`);
     }
     writeFileSync(settingsPath, merged);
     stdout(`✓ Wrote the env block into ${settingsPath}\n`);
+    const otherKey = (JSON.parse(merged) as { env: Record<string, unknown> }).env.ANTHROPIC_API_KEY;
+    if (otherKey !== undefined) {
+      stdout(
+        `! ${settingsPath} also sets ANTHROPIC_API_KEY: remove it, or Claude Code asks whether to use it instead of the proxy's token.\n`,
+      );
+    }
+    reportOnboarding(completeClaudeOnboarding({ env, homeDirectory: home, now: options.now }), (text, ok) =>
+      stdout(`${ok ? "✓" : "✗"} ${text}\n`),
+    );
   } else {
     stdout(
-      "\nDry run: nothing was written. Run `claude-gemini-proxy setup --write` to merge the block into settings.json.\n",
+      `\nDry run: nothing was written. Run \`${command("setup --write")}\` to merge the block into settings.json.\n`,
     );
   }
 
   const connection = await testGeminiConnection({
     apiKey: config.apiKey,
+    apiKeys: config.apiKeys,
     vertexai: config.vertexai,
     baseUrl: config.baseUrl,
     models: config.models,
@@ -115,10 +177,30 @@ export async function runSetup(args: readonly string[], options: RunSetupOptions
     return 1;
   }
   stdout(`\n✓ Gemini connection works (${connection.model}, ${Math.round(connection.latencyMs)} ms)\n`);
+  if (connection.warning) stdout(`! ${connection.warning}\n`);
   stdout(
-    "\nNext: start the proxy with `claude-gemini-proxy`, then run `claude` — or run `claude-gemini-proxy code`, which does both.\n",
+    `\nNext: start the proxy with \`${command("")}\`, then run \`claude\` in another terminal — or run \`${command("code")}\`, which does both.\n` +
+      "Claude Code then asks once per folder whether you trust it; its default answer is No, exit.\n",
   );
   return 0;
+}
+
+function reportOnboarding(result: OnboardingResult, say: (text: string, ok: boolean) => void): void {
+  if (result.status === "written") {
+    say(
+      `Marked Claude Code's first-run setup as done in ${result.path}${result.backupPath ? ` (backup: ${result.backupPath})` : ""}`,
+      true,
+    );
+  } else if (result.status === "left-alone") {
+    say(
+      `${result.path} was left alone: ${result.problem}. Add "hasCompletedOnboarding": true to it, or Claude Code stops at its first-run screens.`,
+      false,
+    );
+  }
+}
+
+function stamp(now: (() => Date) | undefined): string {
+  return (now?.() ?? new Date()).toISOString().replace(/[:.]/g, "-");
 }
 
 /** Single quotes keep every character literal in POSIX shells; a quote inside is closed and escaped. */
