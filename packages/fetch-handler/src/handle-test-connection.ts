@@ -1,4 +1,4 @@
-import { mapUpstreamError, resolveModel } from "@claude-gemini/core";
+import { checkModelName, mapUpstreamError, resolveModel } from "@claude-gemini/core";
 import type { GoogleGenAI } from "@google/genai";
 import { linkAbortSignal } from "./link-abort-signal.js";
 import type { RequestScope } from "./request-scope.js";
@@ -17,7 +17,8 @@ type KeyCheck = { key: string; ok: true; latencyMs: number } | { key: string; ok
  * `GET /test-connection`: asks Gemini for the model (`models.get`), then for one token
  * (`generateContent`), and says in plain words what went wrong, so a user setting the proxy
  * up learns whether the key, the model name or the network is at fault. `?model=` picks the
- * model to test. Answers 200 `{ ok: true, model, latencyMs }` or 502 `{ ok: false, model, problem }`.
+ * model to test; a name not of the form of a model id is a 400 `invalid_request_error` naming
+ * `model`, before any upstream call. Answers 200 `{ ok: true, model, latencyMs }` or 502 `{ ok: false, model, problem }`.
  *
  * With a key pool (`apiKeys`) every key is checked, a few at a time, and the answer adds
  * `keys: [{ key: "…abcd", ok, latencyMs | problem }]` (fingerprints only). It is `ok` when at
@@ -26,6 +27,8 @@ type KeyCheck = { key: string; ok: true; latencyMs: number } | { key: string; ok
 export async function handleTestConnection(scope: RequestScope): Promise<Response> {
   const { settings } = scope;
   const requested = new URL(scope.request.url).searchParams.get("model") ?? PROBE_MODEL_NAME;
+  // Before any upstream call: the name goes into the Gemini URL path (a 400 naming `model`).
+  checkModelName(requested, "model");
   const { controller, release } = linkAbortSignal(scope.signal);
   const timer = setTimeout(() => controller.abort(), Math.min(settings.requestTimeoutMs, 60_000));
   let model = requested;

@@ -1,5 +1,10 @@
 import type { ModelMappingOptions, RequestLimits } from "@claude-gemini/core";
-import { createIdGenerator, createSchemaCompiler, type SchemaCompiler } from "@claude-gemini/core";
+import {
+  createIdGenerator,
+  createSchemaCompiler,
+  isValidModelName,
+  type SchemaCompiler,
+} from "@claude-gemini/core";
 import { GoogleGenAI } from "@google/genai";
 import { createRedactingLogger } from "./create-redacting-logger.js";
 import { createSecretRedactor } from "./create-secret-redactor.js";
@@ -43,6 +48,7 @@ const silentLogger: FetchHandlerLogger = {
  * handler uses, so connections are reused across requests.
  */
 export function resolveHandlerSettings(options: FetchHandlerOptions): HandlerSettings {
+  checkConfiguredModels(options);
   const redact = createSecretRedactor([options.apiKey, options.proxyApiKey, ...(options.apiKeys ?? [])]);
   const logger = createRedactingLogger(options.logger ?? silentLogger, redact);
   const upstream = createUpstreamPool(options, {
@@ -73,6 +79,38 @@ export function resolveHandlerSettings(options: FetchHandlerOptions): HandlerSet
     onUpstreamAttempt: options.onUpstreamAttempt,
     generateId: options.generateId ?? createIdGenerator(createPooledRandom()),
   };
+}
+
+/**
+ * Configured model names go into upstream URL paths like a client's do, so they must have the
+ * same form (`isValidModelName`); a bad one stops the handler from being built at all, rather
+ * than failing on the first request.
+ */
+function checkConfiguredModels(options: FetchHandlerOptions): void {
+  const named: [string, string | undefined][] = [
+    ["models.defaultModel", options.models?.defaultModel],
+    ["models.opusModel", options.models?.opusModel],
+    ["models.sonnetModel", options.models?.sonnetModel],
+    ["models.haikuModel", options.models?.haikuModel],
+  ];
+  const fallback = options.fallbackModels;
+  if (Array.isArray(fallback)) {
+    for (const [index, model] of fallback.entries()) named.push([`fallbackModels.${index}`, model]);
+  } else if (fallback !== undefined) {
+    for (const [primary, chain] of Object.entries(fallback)) {
+      if (primary !== "*") named.push([`fallbackModels key "${primary}"`, primary]);
+      for (const [index, model] of chain.entries()) named.push([`fallbackModels.${primary}.${index}`, model]);
+    }
+  }
+  for (const [option, model] of named) {
+    // Blank names count as unset, as in the model mapping itself.
+    if (model === undefined || model.trim() === "") continue;
+    if (!isValidModelName(model.trim())) {
+      throw new TypeError(
+        `${option} is not a model name (letters, digits, ".", "_" and "-", optionally after "models/"): ${JSON.stringify(model)}`,
+      );
+    }
+  }
 }
 
 /** Random bytes drawn from the system in blocks of this size, then handed out in small slices. */
