@@ -12,6 +12,7 @@ describe("@claude-gemini/core public API", () => {
         "SKIP_THOUGHT_SIGNATURE_VALIDATOR",
         "addGroundingCitations",
         "buildCountTokensRequest",
+        "checkJsonNesting",
         "checkModelName",
         "convertGenerationConfig",
         "convertGroundingToAnthropic",

@@ -42,6 +42,7 @@ export type {
 } from "./anthropic-api.js";
 export { countTokensRequestSchema, messagesRequestSchema } from "./anthropic-api.js";
 export { buildCountTokensRequest } from "./build-count-tokens-request.js";
+export { checkJsonNesting } from "./check-json-nesting.js";
 export { checkModelName, isValidModelName } from "./check-model-name.js";
 export type { RequestLimits } from "./check-request-limits.js";
 export { ClaudeGeminiError, InvalidRequestError } from "./claude-gemini-error.js";

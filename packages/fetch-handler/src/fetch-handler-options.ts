@@ -96,7 +96,10 @@ export interface FetchHandlerOptions {
   requestTimeoutMs?: number;
   /** Interval of `ping` events on an open stream. Default 15000. */
   pingIntervalMs?: number;
-  /** Largest request body accepted, counted after gzip decoding; larger ones get 413. Default 32 MiB. */
+  /**
+   * Largest request body accepted, counted after gzip decoding; larger ones get 413. Default
+   * 24 MiB: twice the largest request of a long Claude Code session with 20 screenshots.
+   */
   maxBodyBytes?: number;
   /**
    * Limits checked on every body before it is parsed, each answered with a 400 naming the field:

@@ -12,7 +12,11 @@ import type { RequestScope } from "./request-scope.js";
  */
 export async function handleCountTokens(scope: RequestScope): Promise<Response> {
   const { settings } = scope;
-  const body = await readJsonBody(scope.request, settings.maxBodyBytes);
+  const body = await readJsonBody(
+    scope.request,
+    settings.maxBodyBytes,
+    settings.requestLimits?.maxNestingDepth,
+  );
   const request = validateCountTokensRequest(body, {
     betas: readBetas(scope.request.headers),
     limits: settings.requestLimits,

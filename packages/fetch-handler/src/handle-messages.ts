@@ -31,7 +31,11 @@ const encoder = new TextEncoder();
  */
 export async function handleMessages(scope: RequestScope): Promise<Response> {
   const { settings } = scope;
-  const body = await readJsonBody(scope.request, settings.maxBodyBytes);
+  const body = await readJsonBody(
+    scope.request,
+    settings.maxBodyBytes,
+    settings.requestLimits?.maxNestingDepth,
+  );
   const request = validateMessagesRequest(body, {
     betas: readBetas(scope.request.headers),
     limits: settings.requestLimits,

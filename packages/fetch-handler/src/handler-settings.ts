@@ -36,6 +36,9 @@ export interface HandlerSettings {
   generateId: () => string;
 }
 
+/** Twice the largest request of a long Claude Code session with screenshots; see docs/configuration.md. */
+const DEFAULT_MAX_BODY_BYTES = 24 * 1024 * 1024;
+
 const silentLogger: FetchHandlerLogger = {
   debug: () => {},
   info: () => {},
@@ -71,7 +74,7 @@ export function resolveHandlerSettings(options: FetchHandlerOptions): HandlerSet
     idleTimeoutMs: options.idleTimeoutMs ?? 120_000,
     requestTimeoutMs: options.requestTimeoutMs ?? 600_000,
     pingIntervalMs: options.pingIntervalMs ?? 15_000,
-    maxBodyBytes: options.maxBodyBytes ?? 32 * 1024 * 1024,
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     requestLimits: options.requestLimits,
     logger,
     redact,

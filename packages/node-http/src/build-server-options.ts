@@ -19,6 +19,7 @@ export function buildServerOptions(config: ProxyConfig): CreateServerOptions {
     enableStreaming: config.enableStreaming,
     requestTimeoutMs: config.requestTimeoutMs,
     maxBodyBytes: config.maxBodyBytes,
+    maxBodyBytesInFlight: config.maxBodyBytesInFlight,
     upstreamMaxSockets: config.upstreamMaxSockets,
     releaseMemoryWhenIdle:
       config.idleMemoryReleaseMs === undefined

@@ -62,7 +62,8 @@ Settings come from the environment, then from a .env file in the working directo
   ENABLE_STREAMING           false to serve streams from one non-streaming call
   LOG_LEVEL                  debug, info, warn, error or silent (default info)
   REQUEST_TIMEOUT_MS         time limit of a non-streaming request
-  MAX_BODY_BYTES             largest request body, after decompression
+  MAX_BODY_BYTES             largest request body, after decompression (default 25165824, 24 MiB)
+  MAX_BODY_BYTES_IN_FLIGHT   most bytes of request bodies held at once (default 134217728, 128 MiB)
   MAX_JSON_DEPTH             deepest nesting of arrays and objects in a body (default 128)
   MAX_TOOLS                  most tools in one request (default 512)
   MAX_MEDIA_BYTES            largest decoded image or PDF in a request (default 20971520)

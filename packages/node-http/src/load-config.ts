@@ -20,6 +20,8 @@ export interface ProxyConfig {
   logLevel: LogLevel;
   requestTimeoutMs?: number;
   maxBodyBytes?: number;
+  /** Most bytes of request bodies held at once (`MAX_BODY_BYTES_IN_FLIGHT`); unset means 128 MiB. */
+  maxBodyBytesInFlight?: number;
   /** Most connections open at once to Gemini (`UPSTREAM_MAX_SOCKETS`); unset means 256. */
   upstreamMaxSockets?: number;
   /** Idle time before memory a burst left behind is given back (`IDLE_MEMORY_RELEASE_MS`; 0 = never); unset means 10000. */
@@ -225,6 +227,12 @@ const environmentSchema = z.object({
     "a number of milliseconds above 0",
   ),
   MAX_BODY_BYTES: integerVariable("MAX_BODY_BYTES", 1, 2 ** 40, "a number of bytes above 0"),
+  MAX_BODY_BYTES_IN_FLIGHT: integerVariable(
+    "MAX_BODY_BYTES_IN_FLIGHT",
+    1,
+    2 ** 40,
+    "a number of bytes above 0",
+  ),
   UPSTREAM_MAX_SOCKETS: integerVariable("UPSTREAM_MAX_SOCKETS", 1, 65_536, "a number of connections above 0"),
   IDLE_MEMORY_RELEASE_MS: integerVariable(
     "IDLE_MEMORY_RELEASE_MS",
@@ -331,6 +339,8 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadConfigResult {
   if (data.PROXY_API_KEY !== undefined) config.proxyApiKey = data.PROXY_API_KEY;
   if (data.REQUEST_TIMEOUT_MS !== undefined) config.requestTimeoutMs = data.REQUEST_TIMEOUT_MS;
   if (data.MAX_BODY_BYTES !== undefined) config.maxBodyBytes = data.MAX_BODY_BYTES;
+  if (data.MAX_BODY_BYTES_IN_FLIGHT !== undefined)
+    config.maxBodyBytesInFlight = data.MAX_BODY_BYTES_IN_FLIGHT;
   if (data.UPSTREAM_MAX_SOCKETS !== undefined) config.upstreamMaxSockets = data.UPSTREAM_MAX_SOCKETS;
   if (data.IDLE_MEMORY_RELEASE_MS !== undefined) config.idleMemoryReleaseMs = data.IDLE_MEMORY_RELEASE_MS;
   if (data.ENABLE_METRICS === true) config.enableMetrics = true;
