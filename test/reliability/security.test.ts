@@ -248,16 +248,24 @@ describe("CORS", () => {
   };
 
   it("is off by default: no access-control headers, no preflight answer", async () => {
+    const keyed = await startProxy({ server: { proxyApiKey: PROXY_KEY } });
+    // Without a key, a foreign Origin is refused outright (see keyless-browser-attacks.test.ts).
     const open = await startProxy();
     try {
-      const preflight = await call(open.url, "OPTIONS", "/v1/messages", undefined, preflightHeaders);
+      const preflight = await call(keyed.url, "OPTIONS", "/v1/messages", undefined, {
+        ...preflightHeaders,
+        "x-api-key": PROXY_KEY,
+      });
       expect(preflight.status).toBe(405);
-      const answer = await call(open.url, "POST", "/v1/messages", BODY, { origin });
+      const answer = await call(keyed.url, "POST", "/v1/messages", BODY, { origin, "x-api-key": PROXY_KEY });
       expect(answer.status).toBe(200);
-      for (const response of [preflight, answer]) {
+      const keylessPreflight = await call(open.url, "OPTIONS", "/v1/messages", undefined, preflightHeaders);
+      expect(keylessPreflight.status).toBe(403);
+      for (const response of [preflight, answer, keylessPreflight]) {
         expect([...response.headers.keys()].filter((name) => name.startsWith("access-control-"))).toEqual([]);
       }
     } finally {
+      await keyed.close();
       await open.close();
     }
   });

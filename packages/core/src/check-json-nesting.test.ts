@@ -49,7 +49,7 @@ describe("checkJsonNesting", () => {
     const text = "[".repeat(8 * 1024 * 1024);
     const started = performance.now();
     const error = captureError(() => checkJsonNesting(text, 128));
-    expect(performance.now() - started).toBeLessThan(50);
+    expect(performance.now() - started).toBeLessThan(250);
     expect(error?.message).toBe(
       `${Array(128).fill("0").join(".")}: Nesting is deeper than the limit of 128 levels`,
     );

@@ -1,6 +1,7 @@
 import { ClaudeGeminiError, mapUpstreamError } from "@claude-gemini/core";
 import { applyCors } from "./apply-cors.js";
 import { checkClientAuth } from "./check-client-auth.js";
+import { checkKeylessRequest } from "./check-keyless-request.js";
 import { createErrorResponse } from "./create-error-response.js";
 import { createTracer } from "./create-tracer.js";
 import type { FetchHandler, FetchHandlerOptions } from "./fetch-handler-options.js";
@@ -18,7 +19,8 @@ import { type RouteMatch, routeRequest } from "./route-request.js";
  * `GET /test-connection`. It is a plain `(Request) => Promise<Response>`, served as is by
  * Deno, Bun and Workers and bridged by `@claude-gemini/node-http` on Node. One Gemini client
  * is made per handler, so connections are reused. Every response carries `request-id`, and
- * every error is in Anthropic's format.
+ * every error is in Anthropic's format. Without `proxyApiKey` only loopback `Host`s are served,
+ * foreign `Origin`s are refused and bodies must be `application/json` (`checkKeylessRequest`).
  *
  * @example
  * const handler = createFetchHandler({ apiKey: process.env.GEMINI_API_KEY });
@@ -48,7 +50,15 @@ export function createFetchHandler(options: FetchHandlerOptions): FetchHandler {
 async function dispatch(scope: RequestScope, match: RouteMatch): Promise<Response> {
   if (match.kind === "route" && match.name === "health") return respondHealthy(scope);
   const proxyApiKey = scope.settings.proxyApiKey;
-  if (proxyApiKey !== undefined && !(await checkClientAuth(scope.request, proxyApiKey))) {
+  if (proxyApiKey === undefined) {
+    // No key: only this machine's own clients, never a web page (see check-keyless-request.ts).
+    const refusal = checkKeylessRequest(scope.request, {
+      allowUnauthenticatedRemote: scope.settings.allowUnauthenticatedRemote,
+      cors: scope.settings.cors,
+      readsBody: match.kind === "route" && (match.name === "messages" || match.name === "count-tokens"),
+    });
+    if (refusal !== undefined) throw refusal;
+  } else if (!(await checkClientAuth(scope.request, proxyApiKey))) {
     throw new ClaudeGeminiError({
       status: 401,
       type: "authentication_error",

@@ -81,8 +81,9 @@ describe("the fetch handler with an upstream that echoes its key", () => {
       const texts: string[] = [];
       for (const stream of [false, true]) {
         const response = await handler(
-          new Request("http://proxy.test/v1/messages", {
+          new Request("http://localhost/v1/messages", {
             method: "POST",
+            headers: { "content-type": "application/json" },
             body: JSON.stringify({
               model: "claude-sonnet-4-5",
               max_tokens: 10,

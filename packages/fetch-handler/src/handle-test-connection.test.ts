@@ -13,7 +13,7 @@ function testConnection(options: Partial<FetchHandlerOptions>) {
     retry: { maxAttempts: 1, baseDelayMs: 1 },
     ...options,
   });
-  return { handler, response: handler(new Request("http://proxy.test/test-connection")) };
+  return { handler, response: handler(new Request("http://localhost/test-connection")) };
 }
 
 /** The keys the fake saw, in arrival order, for one kind of call. */
@@ -56,7 +56,7 @@ describe("GET /test-connection with a key pool", () => {
     gemini.fake.reset();
     for (let index = 0; index < 3; index++) {
       const reply = await handler(
-        new Request("http://proxy.test/v1/messages", {
+        new Request("http://localhost/v1/messages", {
           method: "POST",
           headers: { "content-type": "application/json" },
           body: JSON.stringify({

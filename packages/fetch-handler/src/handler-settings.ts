@@ -21,6 +21,8 @@ export interface HandlerSettings {
   schemaCompiler: SchemaCompiler;
   models: ModelMappingOptions | undefined;
   proxyApiKey: string | undefined;
+  allowUnauthenticatedRemote: boolean;
+  cors: FetchHandlerOptions["cors"];
   enableStreaming: boolean;
   retry: Required<RetryOptions>;
   idleTimeoutMs: number;
@@ -65,6 +67,8 @@ export function resolveHandlerSettings(options: FetchHandlerOptions): HandlerSet
     schemaCompiler: createSchemaCompiler(),
     models: options.models,
     proxyApiKey: options.proxyApiKey === "" ? undefined : options.proxyApiKey,
+    allowUnauthenticatedRemote: options.allowUnauthenticatedRemote === true,
+    cors: options.cors,
     enableStreaming: options.enableStreaming ?? true,
     retry: {
       maxAttempts: Math.max(1, options.retry?.maxAttempts ?? 3),

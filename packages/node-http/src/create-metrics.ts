@@ -1,11 +1,12 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { ClaudeGeminiError } from "@claude-gemini/core";
-import type {
-  ApiKeyEventRecord,
-  FetchHandler,
-  FetchHandlerOptions,
-  RequestCompleteRecord,
-  UpstreamAttemptRecord,
+import {
+  type ApiKeyEventRecord,
+  checkKeylessRequest,
+  type FetchHandler,
+  type FetchHandlerOptions,
+  type RequestCompleteRecord,
+  type UpstreamAttemptRecord,
 } from "@claude-gemini/fetch-handler";
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import { createErrorResponse } from "./create-error-response.js";
@@ -26,7 +27,10 @@ export interface ProxyMetrics {
    * Wraps a fetch handler: counts open event streams, and answers `GET /metrics` in Prometheus
    * text format, asking for `proxyApiKey` when one is set.
    */
-  serve(handler: FetchHandler, options?: { proxyApiKey?: string }): FetchHandler;
+  serve(
+    handler: FetchHandler,
+    options?: Pick<FetchHandlerOptions, "proxyApiKey" | "allowUnauthenticatedRemote" | "cors">,
+  ): FetchHandler;
 }
 
 /** Routes worth a label value of their own; anything else is `other`, so scans cannot blow up the series. */
@@ -188,7 +192,7 @@ export function createMetrics(): ProxyMetrics {
     serve(handler, options = {}) {
       const proxyApiKey = options.proxyApiKey === "" ? undefined : options.proxyApiKey;
       return async (request) => {
-        if (new URL(request.url).pathname === "/metrics") return scrape(request, proxyApiKey);
+        if (new URL(request.url).pathname === "/metrics") return scrape(request, proxyApiKey, options);
         const response = await handler(request);
         const requestId = response.headers.get("request-id");
         if (requestId !== null && response.headers.get("content-type")?.startsWith("text/event-stream")) {
@@ -202,7 +206,11 @@ export function createMetrics(): ProxyMetrics {
     },
   };
 
-  async function scrape(request: Request, proxyApiKey: string | undefined): Promise<Response> {
+  async function scrape(
+    request: Request,
+    proxyApiKey: string | undefined,
+    options: Pick<FetchHandlerOptions, "allowUnauthenticatedRemote" | "cors">,
+  ): Promise<Response> {
     const requestId = `req_metrics_${Date.now().toString(36)}`;
     if (request.method !== "GET" && request.method !== "HEAD") {
       return createErrorResponse(
@@ -215,6 +223,15 @@ export function createMetrics(): ProxyMetrics {
         { allow: "GET, HEAD" },
       );
     }
+    // Without a key, the same rules as the API routes: no DNS rebinding, no other site's page.
+    const refusal =
+      proxyApiKey === undefined
+        ? checkKeylessRequest(request, {
+            allowUnauthenticatedRemote: options.allowUnauthenticatedRemote,
+            cors: options.cors,
+          })
+        : undefined;
+    if (refusal !== undefined) return createErrorResponse(refusal, requestId);
     if (proxyApiKey !== undefined && !presentsKey(request.headers, proxyApiKey)) {
       return createErrorResponse(
         new ClaudeGeminiError({ status: 401, type: "authentication_error", message: "invalid x-api-key" }),
