@@ -4,6 +4,7 @@ import { checkClientAuth } from "./check-client-auth.js";
 import { checkKeylessRequest } from "./check-keyless-request.js";
 import { createErrorResponse } from "./create-error-response.js";
 import { createTracer } from "./create-tracer.js";
+import { describeFailure } from "./describe-failure.js";
 import type { FetchHandler, FetchHandlerOptions } from "./fetch-handler-options.js";
 import { handleCountTokens } from "./handle-count-tokens.js";
 import { handleMessages } from "./handle-messages.js";
@@ -117,7 +118,7 @@ function failWith(scope: RequestScope, error: unknown): Response {
     log("request failed", {
       requestId: scope.requestId,
       status: response.status,
-      error: error instanceof Error ? error.message : String(error),
+      error: describeFailure(error),
     });
   }
   return response;

@@ -1,4 +1,5 @@
 import { buildCountTokensRequest, estimateTokens, validateCountTokensRequest } from "@claude-gemini/core";
+import { describeFailure } from "./describe-failure.js";
 import { linkAbortSignal } from "./link-abort-signal.js";
 import { readBetas } from "./read-betas.js";
 import { readJsonBody } from "./read-json-body.js";
@@ -45,7 +46,7 @@ export async function handleCountTokens(scope: RequestScope): Promise<Response> 
     if (scope.signal.aborted) throw error;
     settings.logger.warn("countTokens failed; answering with an estimate", {
       requestId: scope.requestId,
-      error: error instanceof Error ? error.message : String(error),
+      error: describeFailure(error),
     });
     inputTokens = estimateTokens(request);
     estimated = true;

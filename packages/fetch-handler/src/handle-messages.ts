@@ -10,6 +10,7 @@ import {
   isRetryableGeminiResponse,
   validateMessagesRequest,
 } from "@claude-gemini/core";
+import { describeFailure } from "./describe-failure.js";
 import { linkAbortSignal } from "./link-abort-signal.js";
 import { observeUpstreamAttempt } from "./observe-upstream-attempt.js";
 import { raceWithTimeout } from "./race-with-timeout.js";
@@ -241,6 +242,7 @@ function noteRetry(
     requestId: scope.requestId,
     attempt: information.attempt,
     delayMs: information.delayMs,
-    reason: information.reason instanceof Error ? information.reason.message : "retryable finish reason",
+    reason:
+      information.reason instanceof Error ? describeFailure(information.reason) : "retryable finish reason",
   });
 }

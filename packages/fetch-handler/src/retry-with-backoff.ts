@@ -1,4 +1,5 @@
 import { ClaudeGeminiError, mapUpstreamError } from "@claude-gemini/core";
+import { isParseError } from "./describe-failure.js";
 import type { RetryOptions } from "./fetch-handler-options.js";
 
 /** Upstream statuses worth another attempt, after `mapUpstreamError` (Gemini 503 arrives as 529). */
@@ -82,6 +83,9 @@ export async function retryWithBackoff<T>(
  * a default for clients when Gemini gave none, too long for a first quick retry here.
  */
 function decideRetryForError(error: unknown): RetryDecision {
+  // An answer that is not JSON came whole and was billed: asking again would pay for it again,
+  // and the same gateway or bug would garble it the same way.
+  if (isParseError(error)) return { retryable: false };
   const mapped = mapUpstreamError(error, {});
   // `x-should-retry: false` marks a failure waiting will not cure, e.g. a daily quota.
   if (!RETRYABLE_STATUSES.has(mapped.status) || mapped.headers["x-should-retry"] === "false") {

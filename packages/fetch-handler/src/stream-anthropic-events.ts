@@ -9,6 +9,7 @@ import {
   encodeSseEvent,
   mapUpstreamError,
 } from "@claude-gemini/core";
+import { describeFailure } from "./describe-failure.js";
 import type { RequestScope } from "./request-scope.js";
 
 const encoder = new TextEncoder();
@@ -83,7 +84,7 @@ export function streamAnthropicEvents(
     if (!scope.signal.aborted) {
       settings.logger.warn("upstream stream failed", {
         requestId: scope.requestId,
-        error: String(error),
+        error: describeFailure(error),
       });
     }
     send(
@@ -122,7 +123,7 @@ export function streamAnthropicEvents(
     } catch (error) {
       settings.logger.error("stream translation failed", {
         requestId: scope.requestId,
-        error: String(error),
+        error: describeFailure(error),
       });
       return translator.fail(error);
     }
