@@ -15,6 +15,7 @@ export function buildServerOptions(config: ProxyConfig): CreateServerOptions {
     vertexai: config.vertexai,
     baseUrl: config.baseUrl,
     proxyApiKey: config.proxyApiKey,
+    allowUnauthenticatedRemote: config.allowUnauthenticatedRemote,
     models: config.models,
     enableStreaming: config.enableStreaming,
     requestTimeoutMs: config.requestTimeoutMs,

@@ -56,7 +56,9 @@ Settings come from the environment, then from a .env file in the working directo
   GEMINI_BASE_URL            another Gemini endpoint (gateways, tests)
   PROXY_HOST                 address to listen on (default 127.0.0.1)
   PROXY_PORT                 port to listen on (default 8080)
-  PROXY_API_KEY              key clients must send; required in practice off localhost
+  PROXY_API_KEY              key clients must send; required to listen off localhost
+  ALLOW_UNAUTHENTICATED_REMOTE  true to serve without PROXY_API_KEY off localhost (anyone who
+                             can reach the port then spends your Gemini quota)
   DEFAULT_MODEL              Gemini model for names of no known family
   OPUS_MODEL, SONNET_MODEL, HAIKU_MODEL   Gemini model per Claude family
   ENABLE_STREAMING           false to serve streams from one non-streaming call
@@ -131,6 +133,17 @@ async function serve(env: Record<string, string | undefined>, io: CliIo): Promis
     return 1;
   }
   const config = loaded.config;
+  const openToOthers = !isLoopback(config.host) && !config.proxyApiKey;
+  if (openToOthers && config.allowUnauthenticatedRemote !== true) {
+    io.stderr(
+      `claude-gemini-proxy cannot start: PROXY_HOST=${config.host} is not a loopback address and PROXY_API_KEY is not set, so anyone who can reach the port could spend your Gemini quota.\n` +
+        "  - Set PROXY_API_KEY (clients send it as ANTHROPIC_API_KEY), or\n" +
+        "  - set PROXY_HOST=127.0.0.1 to accept local connections only, or\n" +
+        "  - set ALLOW_UNAUTHENTICATED_REMOTE=true if every machine that can reach the port may use it\n" +
+        "    (a container whose port is published on 127.0.0.1 only, for instance).\n",
+    );
+    return 1;
+  }
   const { logger, onRequestComplete, log } = createRequestLogger({
     level: config.logLevel,
     format: io.isTTY ? "text" : "json",
@@ -165,11 +178,11 @@ async function serve(env: Record<string, string | undefined>, io: CliIo): Promis
     if (io.isTTY) io.stdout(`${startup}\n`);
     else log("info", startup, { url });
   }
-  if (!isLoopback(config.host) && !config.proxyApiKey) {
+  if (openToOthers) {
     io.stderr(
-      `\n*** WARNING: claude-gemini-proxy listens on ${config.host} without PROXY_API_KEY. ***\n` +
-        "*** Anyone who can reach this port can use your Gemini key. Set PROXY_API_KEY, ***\n" +
-        "*** or PROXY_HOST=127.0.0.1 to accept local connections only.                    ***\n\n",
+      `\n*** WARNING: claude-gemini-proxy listens on ${config.host} without PROXY_API_KEY          ***\n` +
+        "*** (ALLOW_UNAUTHENTICATED_REMOTE=true). Anyone who can reach this port can use your  ***\n" +
+        "*** Gemini key. Set PROXY_API_KEY, or PROXY_HOST=127.0.0.1 for local connections only. ***\n\n",
     );
   }
   io.onListening?.(server, url);

@@ -15,6 +15,12 @@ export interface ProxyConfig {
   vertexai?: { project: string; location: string };
   baseUrl?: string;
   proxyApiKey?: string;
+  /**
+   * `ALLOW_UNAUTHENTICATED_REMOTE`: serve without `PROXY_API_KEY` on an address other than
+   * loopback, and answer requests addressed to any host name. Unset means false: `serve`
+   * refuses to start off loopback without a key.
+   */
+  allowUnauthenticatedRemote?: boolean;
   models: Pick<ModelMappingOptions, "defaultModel" | "opusModel" | "sonnetModel" | "haikuModel">;
   enableStreaming: boolean;
   logLevel: LogLevel;
@@ -181,9 +187,10 @@ const environmentSchema = z.object({
   GEMINI_BASE_URL: optionalText.transform((value, context) => {
     if (value === undefined) return undefined;
     if (!URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol)) {
+      // The value may hold credentials (`https://user:secret@gateway/…`, `?key=…`): never echo them.
       context.addIssue({
         code: "custom",
-        message: `GEMINI_BASE_URL must be an http(s) URL, got "${value}".`,
+        message: `GEMINI_BASE_URL must be an http(s) URL, got "${maskUrlCredentials(value)}".`,
       });
       return z.NEVER;
     }
@@ -203,6 +210,7 @@ const environmentSchema = z.object({
     (value) => value ?? 8080,
   ),
   PROXY_API_KEY: optionalText,
+  ALLOW_UNAUTHENTICATED_REMOTE: booleanVariable("ALLOW_UNAUTHENTICATED_REMOTE"),
   DEFAULT_MODEL: modelVariable("DEFAULT_MODEL"),
   OPUS_MODEL: modelVariable("OPUS_MODEL"),
   SONNET_MODEL: modelVariable("SONNET_MODEL"),
@@ -337,6 +345,7 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadConfigResult {
   }
   if (data.GEMINI_BASE_URL !== undefined) config.baseUrl = data.GEMINI_BASE_URL;
   if (data.PROXY_API_KEY !== undefined) config.proxyApiKey = data.PROXY_API_KEY;
+  if (data.ALLOW_UNAUTHENTICATED_REMOTE === true) config.allowUnauthenticatedRemote = true;
   if (data.REQUEST_TIMEOUT_MS !== undefined) config.requestTimeoutMs = data.REQUEST_TIMEOUT_MS;
   if (data.MAX_BODY_BYTES !== undefined) config.maxBodyBytes = data.MAX_BODY_BYTES;
   if (data.MAX_BODY_BYTES_IN_FLIGHT !== undefined)
@@ -367,6 +376,14 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadConfigResult {
 function isGeminiModelName(name: string): boolean {
   const bare = name.replace(/^(models|google)\//i, "");
   return /^gemini-[A-Za-z0-9._-]+$/i.test(bare) || listConfiguredModels().includes(bare);
+}
+
+/**
+ * A URL-ish text with what could be a credential replaced: the user information before `@`
+ * and the values of query parameters. Works on text that does not parse as a URL too.
+ */
+function maskUrlCredentials(text: string): string {
+  return text.replace(/^([^/?#]*\/\/)[^/?#@]*@/, "$1***@").replace(/([?&][^=&#]*=)[^&#]*/g, "$1***");
 }
 
 function isTrue(value: string | undefined): boolean {
