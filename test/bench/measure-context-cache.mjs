@@ -10,7 +10,7 @@
  * cache, and the total billed at the cached rate (`--cached-rate`, default 0.25 of the input
  * price). Runs from source, no build needed:
  *
- *   node test/bench/measure-context-cache.mjs [--turns 8] [--model gemini-2.5-flash] [--cached-rate 0.25]
+ *   node test/bench/measure-context-cache.mjs [--turns 8] [--model gemini-3.5-flash-lite] [--cached-rate 0.25]
  *
  * The fake counts a token per four characters, so the numbers compare the two modes; they are
  * not Gemini's exact counts.
@@ -40,7 +40,7 @@ registerHooks({
 const { values } = parseArgs({
   options: {
     turns: { type: "string", default: "8" },
-    model: { type: "string", default: "gemini-2.5-flash" },
+    model: { type: "string", default: "gemini-3.5-flash-lite" },
     "cached-rate": { type: "string", default: "0.25" },
   },
 });

@@ -79,7 +79,7 @@ export function buildLongResponse() {
       cachedContentTokenCount: 12288,
       totalTokenCount: 16260,
     },
-    modelVersion: "gemini-2.5-pro",
+    modelVersion: "gemini-3.8-flash",
     responseId: "bench-long-response",
   };
 }
@@ -110,7 +110,7 @@ export function buildStreamChunks(count) {
         candidatesTokenCount: (index + 1) * 2,
         totalTokenCount: 120 + (index + 1) * 2,
       },
-      modelVersion: "gemini-2.5-flash",
+      modelVersion: "gemini-3.5-flash-lite",
       responseId: "bench-stream",
     };
   });

@@ -33,7 +33,7 @@ const fixture = JSON.parse(readFileSync(here("fixtures/claude-code-request.json"
 const parameters = convertToGeminiRequest(
   validateMessagesRequest(fixture, { betas: CLAUDE_CODE_BETAS }),
 ).value;
-const model = "gemini-2.5-pro";
+const model = "gemini-3.8-flash";
 
 const clients = {
   "SDK, global fetch (undici)": new GoogleGenAI({

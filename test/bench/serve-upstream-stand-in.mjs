@@ -58,7 +58,7 @@ function buildChunk(index, count) {
       candidatesTokenCount: (index + 1) * 2,
       totalTokenCount: 42 + (index + 1) * 2,
     },
-    modelVersion: "gemini-2.5-flash",
+    modelVersion: "gemini-3.5-flash-lite",
     responseId: "stand-in-stream",
   };
 }
@@ -89,7 +89,7 @@ const generateBody = Buffer.from(
       },
     ],
     usageMetadata: { promptTokenCount: 12840, candidatesTokenCount: 48, totalTokenCount: 12888 },
-    modelVersion: "gemini-2.5-pro",
+    modelVersion: "gemini-3.8-flash",
     responseId: "stand-in-generate",
   }),
 );

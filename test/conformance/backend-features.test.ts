@@ -63,6 +63,8 @@ function startHarness(options: Partial<FetchHandlerOptions>): Harness {
     apiKey: KEY_A,
     baseUrl: fake.url,
     retry: { maxAttempts: 2, baseDelayMs: 1 },
+    // The key pool cases check the exact rotation; metadata reads would take turns too.
+    modelMetadata: false,
     onRequestComplete: (record) => records.push(record),
     onApiKeyEvent: (event) => keyEvents.push(event),
     logger: { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") },
@@ -91,7 +93,7 @@ function keyOf(request: RecordedRequest): string | undefined {
   return request.headers["x-goog-api-key"];
 }
 
-const ask = (client: Anthropic, model = "gemini-2.5-flash") =>
+const ask = (client: Anthropic, model = "gemini-2.5-flash-lite") =>
   client.messages.create({ model, max_tokens: 256, messages: [{ role: "user", content: "Hi" }] });
 
 describe("key pool", () => {
@@ -174,16 +176,103 @@ describe("key pool", () => {
 
   it("rotates countTokens through the pool too", async () => {
     const harness = startHarness({ apiKey: undefined, apiKeys: [KEY_A, KEY_B] });
+    // Two different bodies: the same body twice would be answered from the count cache.
     for (let index = 0; index < 2; index++) {
       await harness.client.messages.countTokens({
-        model: "gemini-2.5-flash",
-        messages: [{ role: "user", content: "Hi" }],
+        model: "gemini-2.5-flash-lite",
+        messages: [{ role: "user", content: `Hi number ${index}` }],
       });
     }
     expect(fake.requests.filter((request) => request.action === "countTokens").map(keyOf)).toEqual([
       KEY_A,
       KEY_B,
     ]);
+  });
+});
+
+describe("count_tokens bursts", () => {
+  /**
+   * What Claude Code's /context sends at once: a baseline, the system prompt piece by piece
+   * as user messages, then every tool alone beside the baseline message; 26 bodies, the
+   * baseline twice.
+   */
+  function contextBurst(): Anthropic.MessageCountTokensParams[] {
+    const model = "claude-sonnet-4-5";
+    const baseline = { model, messages: [{ role: "user" as const, content: "foo" }] };
+    const pieces = Array.from({ length: 10 }, (_, index) => ({
+      model,
+      messages: [
+        {
+          role: "user" as const,
+          content: `System prompt section ${index}: ${"Follow the house rules. ".repeat(20 + index)}`,
+        },
+      ],
+    }));
+    const tools = Array.from({ length: 14 }, (_, index) => ({
+      ...baseline,
+      tools: [
+        {
+          name: `Tool${index}`,
+          description: `Does task number ${index}. ${"It takes care. ".repeat(10 * (index + 1))}`,
+          input_schema: {
+            type: "object" as const,
+            properties: { path: { type: "string", description: "Where to work." } },
+            required: ["path"],
+          },
+        },
+      ],
+    }));
+    return [baseline, ...pieces, baseline, ...tools];
+  }
+
+  const countCalls = () => fake.requests.filter((request) => request.action === "countTokens");
+
+  it("answers a burst of 26 with a handful of Gemini calls, and a repeated /context from memory", async () => {
+    const harness = startHarness({});
+    const bodies = contextBurst();
+    expect(bodies).toHaveLength(26);
+    const count = () =>
+      Promise.all(
+        bodies.map(async (body) => {
+          const { data, response } = await harness.client.messages.countTokens(body).withResponse();
+          return {
+            tokens: data.input_tokens,
+            estimated: response.headers.get("x-claude-gemini-token-estimate") === "true",
+          };
+        }),
+      );
+
+    const first = await count();
+    const firstCalls = countCalls().length;
+    // A budget of four new bodies at once; a refill while the burst is served may add one.
+    expect(firstCalls).toBeGreaterThanOrEqual(1);
+    expect(firstCalls).toBeLessThanOrEqual(5);
+    for (const answer of first) expect(Number.isInteger(answer.tokens) && answer.tokens > 0).toBe(true);
+    // Every answer Gemini did not count says so; the baseline was counted once for both copies.
+    expect(first.filter((answer) => !answer.estimated).length).toBe(firstCalls + 1);
+    expect(first[11]).toEqual(first[0]);
+
+    // /context again: what Gemini counted comes from memory, only new bodies spend the budget.
+    const second = await count();
+    const secondCalls = countCalls().length - firstCalls;
+    expect(secondCalls).toBeLessThanOrEqual(5);
+    first.forEach((answer, index) => {
+      if (!answer.estimated) expect(second[index]).toEqual(answer);
+    });
+    expect(second.filter((answer) => !answer.estimated).length).toBe(firstCalls + secondCalls + 1);
+    expect(countCalls().every((request) => request.rejection === undefined)).toBe(true);
+  });
+
+  it("still asks Gemini for a single count once the burst is over", async () => {
+    const harness = startHarness({});
+    await Promise.all(contextBurst().map((body) => harness.client.messages.countTokens(body)));
+    const before = countCalls().length;
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const { response } = await harness.client.messages
+      .countTokens({ model: "claude-sonnet-4-5", messages: [{ role: "user", content: "A new question." }] })
+      .withResponse();
+    expect(response.headers.get("x-claude-gemini-token-estimate")).toBeNull();
+    expect(countCalls().length).toBe(before + 1);
   });
 });
 
@@ -196,30 +285,30 @@ describe("fallback models", () => {
   } as const;
 
   it("falls back from an overloaded model after its retries, names the model used, keeps message.model", async () => {
-    const harness = startHarness({ fallbackModels: ["gemini-2.5-pro"] });
+    const harness = startHarness({ fallbackModels: ["gemini-2.5-flash-lite"] });
     fake.setDefault({
       kind: "script",
       handler: (request) =>
-        request.model === "gemini-3-pro-preview" ? overloaded : { kind: "text", text: "from 2.5" },
+        request.model === "gemini-3.1-pro-preview" ? overloaded : { kind: "text", text: "from 2.5" },
     });
     const message = await harness.client.messages.create({
-      model: "gemini-3-pro-preview",
+      model: "gemini-3.1-pro-preview",
       max_tokens: 4096,
       thinking: { type: "enabled", budget_tokens: 2048 },
       messages: [{ role: "user", content: "Hi" }],
     });
-    expect(message.model).toBe("gemini-3-pro-preview");
+    expect(message.model).toBe("gemini-3.1-pro-preview");
     expect(message.content.at(-1)).toEqual({ type: "text", text: "from 2.5" });
-    expect(harness.lastResponse()?.headers.get("x-claude-gemini-model")).toBe("gemini-2.5-pro");
+    expect(harness.lastResponse()?.headers.get("x-claude-gemini-model")).toBe("gemini-2.5-flash-lite");
     expect(harness.records.at(-1)).toMatchObject({
-      model: "gemini-3-pro-preview",
-      geminiModel: "gemini-2.5-pro",
+      model: "gemini-3.1-pro-preview",
+      geminiModel: "gemini-2.5-flash-lite",
     });
     // Two attempts on the primary (its retry budget), then the fallback.
     expect(generateRequests().map((request) => request.model)).toEqual([
-      "gemini-3-pro-preview",
-      "gemini-3-pro-preview",
-      "gemini-2.5-pro",
+      "gemini-3.1-pro-preview",
+      "gemini-3.1-pro-preview",
+      "gemini-2.5-flash-lite",
     ]);
     for (const request of fake.requests) expect(request.rejection).toBeUndefined();
     // Converted again for 2.5: a thinking budget, never Gemini 3's thinking level.
@@ -229,7 +318,7 @@ describe("fallback models", () => {
   });
 
   it("falls back on a model that is not found, with a per-model chain, when streaming", async () => {
-    const harness = startHarness({ fallbackModels: { "gemini-9-ultra": ["gemini-2.5-flash"] } });
+    const harness = startHarness({ fallbackModels: { "gemini-9-ultra": ["gemini-2.5-flash-lite"] } });
     const stream = harness.client.messages.stream({
       model: "gemini-9-ultra",
       max_tokens: 256,
@@ -238,23 +327,23 @@ describe("fallback models", () => {
     const message = await stream.finalMessage();
     expect(message.model).toBe("gemini-9-ultra");
     expect(message.content).toEqual([{ type: "text", text: "Hello from the Gemini fake." }]);
-    expect(harness.lastResponse()?.headers.get("x-claude-gemini-model")).toBe("gemini-2.5-flash");
+    expect(harness.lastResponse()?.headers.get("x-claude-gemini-model")).toBe("gemini-2.5-flash-lite");
     expect(generateRequests().map((request) => request.model)).toEqual([
       "gemini-9-ultra",
-      "gemini-2.5-flash",
+      "gemini-2.5-flash-lite",
     ]);
   });
 
   it("does not fall back on a client error", async () => {
-    const harness = startHarness({ fallbackModels: ["gemini-2.5-flash"] });
+    const harness = startHarness({ fallbackModels: ["gemini-2.5-flash-lite"] });
     fake.enqueue({ kind: "error", status: 400, geminiStatus: "INVALID_ARGUMENT", message: "Bad request." });
-    await expect(ask(harness.client, "gemini-2.5-pro")).rejects.toMatchObject({ status: 400 });
+    await expect(ask(harness.client, "gemini-2.5-flash-lite")).rejects.toMatchObject({ status: 400 });
     expect(generateRequests()).toHaveLength(1);
   });
 
   it("replaces Gemini 3 signatures when a tool turn falls back to a model of another generation", async () => {
     const harness = startHarness({
-      fallbackModels: { "gemini-3-flash-preview": ["gemini-3-pro-preview", "gemini-2.5-flash"] },
+      fallbackModels: { "gemini-3-flash-preview": ["gemini-3.1-pro-preview", "gemini-2.5-flash-lite"] },
     });
     const question: Anthropic.MessageParam = { role: "user", content: "Weather in Paris?" };
     fake.enqueue({
@@ -274,7 +363,7 @@ describe("fallback models", () => {
     fake.setDefault({
       kind: "script",
       handler: (request) =>
-        request.model === "gemini-2.5-flash" ? { kind: "text", text: "Sunny." } : overloaded,
+        request.model === "gemini-2.5-flash-lite" ? { kind: "text", text: "Sunny." } : overloaded,
     });
     const second = await harness.client.messages.create({
       model: "gemini-3-flash-preview",
@@ -293,10 +382,10 @@ describe("fallback models", () => {
     const partsOf = (request: RecordedRequest): GeminiPart[] =>
       request.body.contents.flatMap((content: { parts: GeminiPart[] }) => content.parts);
     // Gemini 3 Pro validates signatures: the Flash one is replaced with the placeholder.
-    const proCall = partsOf(byModel("gemini-3-pro-preview")).find((part) => part.functionCall);
+    const proCall = partsOf(byModel("gemini-3.1-pro-preview")).find((part) => part.functionCall);
     expect(proCall?.thoughtSignature).toBe(SIGNATURE_PLACEHOLDER);
     // Gemini 2.5 gets no signatures and no Gemini 3 thought parts at all.
-    const flashParts = partsOf(byModel("gemini-2.5-flash"));
+    const flashParts = partsOf(byModel("gemini-2.5-flash-lite"));
     expect(flashParts.some((part) => part.thoughtSignature !== undefined || part.thought === true)).toBe(
       false,
     );
@@ -309,7 +398,7 @@ describe("context cache", () => {
   const longSystem = "You are a careful coding agent. ".repeat(750);
   const send = (client: Anthropic, text: string, stream = false) => {
     const body = {
-      model: "gemini-2.5-flash",
+      model: "gemini-2.5-flash-lite",
       max_tokens: 256,
       system: longSystem,
       tools: [WEATHER_TOOL],
@@ -355,7 +444,7 @@ describe("context cache", () => {
   it("leaves short prefixes alone", async () => {
     const harness = startHarness(cacheOptions);
     await harness.client.messages.create({
-      model: "gemini-2.5-flash",
+      model: "gemini-2.5-flash-lite",
       max_tokens: 64,
       system: "Short.",
       messages: [{ role: "user", content: "Hi" }],

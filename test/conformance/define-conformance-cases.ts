@@ -97,6 +97,11 @@ export function defineConformanceCases(name: string, startHost: StartHost): void
       );
     }
 
+    /** Every upstream call but the model metadata reads a host makes in the background. */
+    function callsBeyondMetadata() {
+      return host.fake.requests.filter((request) => request.action !== "get");
+    }
+
     function expectNoRejection() {
       for (const request of host.fake.requests) expect(request.rejection, request.path).toBeUndefined();
     }
@@ -127,7 +132,7 @@ export function defineConformanceCases(name: string, startHost: StartHost): void
       expect(upstream).toMatchObject({
         action: "generateContent",
         apiVersion: "v1beta",
-        model: "gemini-2.5-pro",
+        model: "gemini-3.8-flash",
       });
       expect(upstream!.headers["x-goog-api-key"]).toBe(settings.geminiApiKey);
       expect(upstream!.body.contents).toEqual([{ role: "user", parts: [{ text: "Say hello." }] }]);
@@ -160,10 +165,12 @@ export function defineConformanceCases(name: string, startHost: StartHost): void
     });
 
     it.each([
-      { model: "gemini-2.5-flash", stream: false },
-      { model: "gemini-2.5-flash", stream: true },
-      { model: "gemini-3-flash-preview", stream: false },
-      { model: "gemini-3-flash-preview", stream: true },
+      { model: "gemini-2.5-flash-lite", stream: false },
+      { model: "gemini-2.5-flash-lite", stream: true },
+      { model: "gemini-3.8-flash", stream: false },
+      { model: "gemini-3.8-flash", stream: true },
+      { model: "gemini-4-hydrogen", stream: false },
+      { model: "gemini-4-hydrogen", stream: true },
     ])(
       "round-trips tool_use → tool_result → answer on $model (stream: $stream)",
       async ({ model, stream }) => {
@@ -217,7 +224,7 @@ export function defineConformanceCases(name: string, startHost: StartHost): void
         expect(callPart?.functionCall).toMatchObject({ name: "get_weather", args: { city: "Paris" } });
         expect(responsePart?.functionResponse.name).toBe("get_weather");
         expect(JSON.stringify(responsePart?.functionResponse.response)).toContain("Sunny, 24 °C");
-        if (model.startsWith("gemini-3")) {
+        if (!model.startsWith("gemini-2")) {
           // A real signature issued by the fake, not the validator-skipping placeholder.
           expect(callPart?.thoughtSignature).toEqual(expect.any(String));
           expect(callPart?.thoughtSignature).not.toBe(SIGNATURE_PLACEHOLDER);
@@ -225,7 +232,7 @@ export function defineConformanceCases(name: string, startHost: StartHost): void
       },
     );
 
-    it("turns thinking budget_tokens into a Gemini thinking budget and returns a thinking block", async () => {
+    it("turns thinking budget_tokens into the nearest level (or a budget) and returns a thinking block", async () => {
       host.fake.enqueue({
         kind: "text",
         thoughts: "Two plus two makes four.",
@@ -247,7 +254,21 @@ export function defineConformanceCases(name: string, startHost: StartHost): void
       expect(thinkingDeltas.join("")).toBe("Two plus two makes four.");
 
       expectNoRejection();
-      expect(generateRequests()[0]!.body.generationConfig.thinkingConfig).toMatchObject({
+      // Sonnet names go to Gemini 3.8 Flash, which takes levels: 2048 tokens is LOW.
+      expect(generateRequests()[0]!.body.generationConfig.thinkingConfig).toEqual({
+        thinkingLevel: "LOW",
+        includeThoughts: true,
+      });
+      // A budget model takes the budget itself.
+      host.fake.enqueue({ kind: "text", thoughts: "Four.", text: "4" });
+      await createClient().messages.create({
+        model: "gemini-2.5-flash-lite",
+        max_tokens: 8192,
+        thinking: { type: "enabled", budget_tokens: 2048 },
+        messages: [{ role: "user", content: "What is 2 + 2?" }],
+      });
+      expectNoRejection();
+      expect(generateRequests()[1]!.body.generationConfig.thinkingConfig).toEqual({
         thinkingBudget: 2048,
         includeThoughts: true,
       });
@@ -268,8 +289,8 @@ export function defineConformanceCases(name: string, startHost: StartHost): void
       expect(response.headers.get("x-claude-gemini-token-estimate")).toBeNull();
 
       expectNoRejection();
-      expect(host.fake.requests.map((request) => request.action)).toEqual(["countTokens"]);
-      const upstreamBody = JSON.stringify(host.fake.requests[0]!.body);
+      expect(callsBeyondMetadata().map((request) => request.action)).toEqual(["countTokens"]);
+      const upstreamBody = JSON.stringify(callsBeyondMetadata()[0]!.body);
       expect(upstreamBody).toContain("You are a weather assistant.");
       expect(upstreamBody).toContain("get_weather");
     });
@@ -277,15 +298,26 @@ export function defineConformanceCases(name: string, startHost: StartHost): void
     it("lists models without calling Gemini", async () => {
       const page = await createClient().models.list();
       const ids = page.data.map((model) => model.id);
-      expect(ids).toContain("claude-sonnet-4-5");
+      expect(ids).toEqual(
+        expect.arrayContaining(["claude-sonnet-5-5", "claude-haiku-4-5", "gemini-3.8-flash"]),
+      );
       for (const model of page.data) {
         expect(model).toMatchObject({
           type: "model",
           id: expect.any(String),
           display_name: expect.any(String),
+          max_input_tokens: expect.any(Number),
+          max_tokens: expect.any(Number),
+          capabilities: { thinking: { supported: true }, structured_outputs: { supported: true } },
         });
       }
-      expect(host.fake.requests).toHaveLength(0);
+      const flash = await createClient().models.retrieve("gemini-3.8-flash");
+      expect(flash).toMatchObject({
+        id: "gemini-3.8-flash",
+        max_input_tokens: 1_048_576,
+        max_tokens: 65_536,
+      });
+      expect(callsBeyondMetadata()).toHaveLength(0);
     });
 
     it("rejects a wrong proxy key with AuthenticationError before calling Gemini", async () => {
@@ -299,7 +331,7 @@ export function defineConformanceCases(name: string, startHost: StartHost): void
       expect(failure).toBeInstanceOf(Anthropic.AuthenticationError);
       expect((failure as APIError).status).toBe(401);
       expect((failure as APIError).type).toBe("authentication_error");
-      expect(host.fake.requests).toHaveLength(0);
+      expect(callsBeyondMetadata()).toHaveLength(0);
     });
 
     it("passes a long Gemini RetryInfo on a 429 to the client as RateLimitError with retry-after", async () => {
@@ -338,7 +370,7 @@ export function defineConformanceCases(name: string, startHost: StartHost): void
       const error = failure as APIError;
       expect(error.type).toBe("invalid_request_error");
       expect(error.message).toContain("max_tokens");
-      expect(host.fake.requests).toHaveLength(0);
+      expect(callsBeyondMetadata()).toHaveLength(0);
     });
 
     it("answers a 503 that survives the retries with an overloaded InternalServerError", async () => {

@@ -110,7 +110,7 @@ describe("conformance: Vertex AI backend", () => {
     });
     const [upstream] = generateRequests();
     for (const request of fake.requests) expect(request.rejection).toBeUndefined();
-    expect(upstream!.path).toBe(`${MODEL_PREFIX}/gemini-2.5-pro:generateContent`);
+    expect(upstream!.path).toBe(`${MODEL_PREFIX}/gemini-3.8-flash:generateContent`);
     expect(upstream!.vertex).toEqual({ project: PROJECT, location: LOCATION });
     expect(upstream!.headers.authorization).toMatch(/^Bearer [\w-]+\.[\w-]+\.[\w-]+$/);
     expect(upstream!.headers["x-goog-api-key"]).toBeUndefined();
@@ -119,10 +119,14 @@ describe("conformance: Vertex AI backend", () => {
   it("streams with messages.stream", async () => {
     fake.enqueue({ kind: "text", text: "One two three four.", chunks: 3 });
     const message = await client.messages
-      .stream({ model: "gemini-2.5-flash", max_tokens: 256, messages: [{ role: "user", content: "Count." }] })
+      .stream({
+        model: "gemini-2.5-flash-lite",
+        max_tokens: 256,
+        messages: [{ role: "user", content: "Count." }],
+      })
       .finalMessage();
     expect(message.content).toEqual([{ type: "text", text: "One two three four." }]);
-    expect(generateRequests()[0]!.path).toBe(`${MODEL_PREFIX}/gemini-2.5-flash:streamGenerateContent`);
+    expect(generateRequests()[0]!.path).toBe(`${MODEL_PREFIX}/gemini-2.5-flash-lite:streamGenerateContent`);
   });
 
   it("round-trips a Gemini 3 tool call with its real signature", async () => {
@@ -150,14 +154,14 @@ describe("conformance: Vertex AI backend", () => {
 
   it("counts tokens through Vertex AI's countTokens", async () => {
     const counted = await client.messages.countTokens({
-      model: "gemini-2.5-flash",
+      model: "gemini-2.5-flash-lite",
       system: "You are a weather assistant.",
       tools: [WEATHER_TOOL],
       messages: [{ role: "user", content: "Weather?" }],
     });
     expect(counted.input_tokens).toBeGreaterThan(0);
     const request = fake.requests.find((recorded) => recorded.action === "countTokens");
-    expect(request?.path).toBe(`${MODEL_PREFIX}/gemini-2.5-flash:countTokens`);
+    expect(request?.path).toBe(`${MODEL_PREFIX}/gemini-2.5-flash-lite:countTokens`);
     expect(request?.rejection).toBeUndefined();
   });
 
@@ -165,7 +169,7 @@ describe("conformance: Vertex AI backend", () => {
     const caching = createClient({ contextCache: true });
     const send = (text: string) =>
       caching.messages.create({
-        model: "gemini-2.5-flash",
+        model: "gemini-2.5-flash-lite",
         max_tokens: 128,
         system: "You are a careful coding agent. ".repeat(750),
         messages: [{ role: "user", content: text }],
@@ -185,7 +189,7 @@ describe("conformance: Vertex AI backend", () => {
     const other = createClient({ project: "someone-elses-project" });
     await expect(
       other.messages.create({
-        model: "gemini-2.5-flash",
+        model: "gemini-2.5-flash-lite",
         max_tokens: 64,
         messages: [{ role: "user", content: "Hi" }],
       }),

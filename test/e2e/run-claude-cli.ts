@@ -25,6 +25,8 @@ export interface RunClaudeCliOptions {
   args?: string[];
   env?: Record<string, string>;
   timeoutMs?: number;
+  /** `--permission-mode`; default `acceptEdits`. `auto` is Claude Code's auto mode (server-checked calls). */
+  permissionMode?: string;
 }
 
 /**
@@ -40,7 +42,7 @@ export function runClaudeCli(options: RunClaudeCliOptions): Promise<ClaudeRun> {
     "--model",
     options.model,
     "--permission-mode",
-    "acceptEdits",
+    options.permissionMode ?? "acceptEdits",
     ...(options.args ?? []),
   ];
   const env: Record<string, string> = {

@@ -30,10 +30,10 @@ async function failure(promise: Promise<unknown>): Promise<ApiError> {
 
 describe("several keys", () => {
   it("accepts every configured key and refuses others with API_KEY_INVALID", async () => {
-    await one.models.generateContent({ model: "gemini-2.5-flash", contents: "Hi" });
-    await two.models.generateContent({ model: "gemini-2.5-flash", contents: "Hi" });
+    await one.models.generateContent({ model: "gemini-2.5-flash-lite", contents: "Hi" });
+    await two.models.generateContent({ model: "gemini-2.5-flash-lite", contents: "Hi" });
     const error = await failure(
-      connect("other").models.generateContent({ model: "gemini-2.5-flash", contents: "Hi" }),
+      connect("other").models.generateContent({ model: "gemini-2.5-flash-lite", contents: "Hi" }),
     );
     expect(error.status).toBe(400);
     expect(error.message).toContain("API_KEY_INVALID");
@@ -43,7 +43,7 @@ describe("several keys", () => {
 describe("cachedContents", () => {
   it("creates, serves, extends and deletes a cache, reporting cachedContentTokenCount", async () => {
     const cache = await one.caches.create({
-      model: "gemini-2.5-flash",
+      model: "gemini-2.5-flash-lite",
       config: { systemInstruction: LONG_SYSTEM, ttl: "300s" },
     });
     expect(cache.name).toMatch(/^cachedContents\//);
@@ -51,7 +51,7 @@ describe("cachedContents", () => {
     expect(tokens).toBeGreaterThanOrEqual(1024);
 
     const response = await one.models.generateContent({
-      model: "gemini-2.5-flash",
+      model: "gemini-2.5-flash-lite",
       contents: "Hi",
       config: { cachedContent: cache.name },
     });
@@ -68,17 +68,17 @@ describe("cachedContents", () => {
 
   it("refuses small caches, other keys' caches, expired caches and prefixes sent next to a cache", async () => {
     const small = await failure(
-      one.caches.create({ model: "gemini-2.5-flash", config: { systemInstruction: "Hi" } }),
+      one.caches.create({ model: "gemini-2.5-flash-lite", config: { systemInstruction: "Hi" } }),
     );
     expect(small.message).toContain("Cached content is too small");
 
     const cache = await one.caches.create({
-      model: "gemini-2.5-flash",
+      model: "gemini-2.5-flash-lite",
       config: { systemInstruction: LONG_SYSTEM },
     });
     const withPrefix = await failure(
       one.models.generateContent({
-        model: "gemini-2.5-flash",
+        model: "gemini-2.5-flash-lite",
         contents: "Hi",
         config: { cachedContent: cache.name, systemInstruction: "Also this." },
       }),
@@ -88,7 +88,7 @@ describe("cachedContents", () => {
     );
     const otherModel = await failure(
       one.models.generateContent({
-        model: "gemini-2.5-pro",
+        model: "gemini-3.8-flash",
         contents: "Hi",
         config: { cachedContent: cache.name },
       }),
@@ -96,7 +96,7 @@ describe("cachedContents", () => {
     expect(otherModel.message).toContain("has to be the same");
     const otherKey = await failure(
       two.models.generateContent({
-        model: "gemini-2.5-flash",
+        model: "gemini-2.5-flash-lite",
         contents: "Hi",
         config: { cachedContent: cache.name },
       }),
@@ -106,13 +106,23 @@ describe("cachedContents", () => {
     fake.expireCachedContents();
     const expired = await failure(
       one.models.generateContent({
-        model: "gemini-2.5-flash",
+        model: "gemini-2.5-flash-lite",
         contents: "Hi",
         config: { cachedContent: cache.name },
       }),
     );
     expect(expired.status).toBe(403);
     expect(expired.message).toContain("CachedContent not found");
+  });
+
+  it("refuses a cache for a retired model with 404 NOT_FOUND", async () => {
+    const before = fake.cachedContents().length;
+    const retired = await failure(
+      one.caches.create({ model: "gemini-2.5-flash", config: { systemInstruction: LONG_SYSTEM } }),
+    );
+    expect(retired.status).toBe(404);
+    expect(retired.message).toContain("NOT_FOUND");
+    expect(fake.cachedContents()).toHaveLength(before);
   });
 });
 
@@ -127,7 +137,7 @@ describe("Vertex AI paths", () => {
           body: JSON.stringify({ contents: [{ role: "user", parts: [{ text: "Hi" }] }] }),
         });
       const path =
-        "/v1beta1/projects/p/locations/us-central1/publishers/google/models/gemini-2.5-flash:generateContent";
+        "/v1beta1/projects/p/locations/us-central1/publishers/google/models/gemini-2.5-flash-lite:generateContent";
       const answered = await call(path, "Bearer token");
       expect(answered.status).toBe(200);
       expect((await answered.json()).candidates[0].content.parts[0].text).toBe("Hello from the Gemini fake.");
@@ -135,7 +145,7 @@ describe("Vertex AI paths", () => {
       expect((await call(path.replace("/p/", "/q/"), "Bearer token")).status).toBe(403);
       expect(vertex.requests[0]).toMatchObject({
         apiVersion: "v1beta1",
-        model: "gemini-2.5-flash",
+        model: "gemini-2.5-flash-lite",
         vertex: { project: "p" },
       });
     } finally {

@@ -4,7 +4,7 @@ import type { SignatureRegistry } from "./create-signature-registry.js";
 import { estimateFakeTokens } from "./estimate-fake-tokens.js";
 import type { FakeModel } from "./known-models.js";
 import { splitText } from "./split-text.js";
-import type { RecordedRequest, Scenario } from "./types.js";
+import type { RecordedRequest, ReviewedAction, Scenario } from "./types.js";
 
 /** How a planned answer ends after its chunks. */
 export type PlanEnding =
@@ -205,10 +205,47 @@ export function planScenario(scenario: Scenario, context: PlanContext): Response
           : `Here is the data you asked for:\n\n\`\`\`json\n${json}\n\`\`\``;
       return planScenario({ kind: "text", text }, context);
     }
+    case "verdicts": {
+      const actions = readReviewedActions(body);
+      if (actions === undefined) {
+        return {
+          type: "json",
+          status: 400,
+          body: buildErrorBody({
+            status: 400,
+            geminiStatus: "INVALID_ARGUMENT",
+            message: "The fake expected an auto-mode classifier request (actions_to_review), got another.",
+          }),
+          delayMs: 0,
+        };
+      }
+      const verdicts = actions.map((action) => {
+        const decision = scenario.judge(action);
+        return {
+          call: action.call,
+          reason: decision.reason ?? "Scripted verdict.",
+          flagged: decision.flagged,
+        };
+      });
+      return planScenario({ kind: "json", value: { verdicts } }, context);
+    }
     default: {
       const unknownScenario: never = scenario;
       throw new Error(`Unknown scenario ${JSON.stringify(unknownScenario)}`);
     }
+  }
+}
+
+/** The `actions_to_review` of a classifier request's JSON document, or `undefined` for any other request. */
+export function readReviewedActions(body: Record<string, unknown>): ReviewedAction[] | undefined {
+  const contents = body.contents as { parts?: { text?: unknown }[] }[] | undefined;
+  const text = contents?.[0]?.parts?.[0]?.text;
+  if (typeof text !== "string" || !text.includes('"actions_to_review"')) return undefined;
+  try {
+    const actions = (JSON.parse(text) as { actions_to_review?: unknown }).actions_to_review;
+    return Array.isArray(actions) ? (actions as ReviewedAction[]) : undefined;
+  } catch {
+    return undefined;
   }
 }
 

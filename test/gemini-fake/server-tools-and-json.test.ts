@@ -1,11 +1,14 @@
 import { randomFillSync } from "node:crypto";
 import {
   type AnthropicStreamEvent,
+  buildSafeguardClassifierRequest,
   type ContentBlock,
   convertToAnthropicMessage,
   convertToGeminiRequest,
   createIdGenerator,
   createStreamTranslator,
+  type ModelMappingOptions,
+  readSafeguardVerdicts,
   validateMessagesRequest,
 } from "@claude-gemini/core";
 import { type GenerateContentParameters, GoogleGenAI } from "@google/genai";
@@ -67,13 +70,14 @@ function expectAccepted(): void {
 }
 
 describe("web search through the fake", () => {
-  it.each(["gemini-2.5-flash", "gemini-3-pro-preview"])(
+  it.each(["gemini-2.5-flash-lite", "gemini-3.1-pro-preview"])(
     "%s: googleSearch accepted, search blocks and citations come back",
     async (model) => {
       fake.enqueue(grounded);
       const { value, context } = convertToGeminiRequest(webSearchRequest(model));
       const response = await client.models.generateContent(value);
       expectAccepted();
+      expect(fake.requests[0]?.model).toBe(model);
       expect(fake.requests[0]?.body.tools).toEqual([{ googleSearch: {} }]);
       const message = convertToAnthropicMessage(response, { context, generateId }).value;
       expect(message.content.slice(0, 2)).toMatchObject([
@@ -92,7 +96,7 @@ describe("web search through the fake", () => {
 
   it("streams a grounded answer as a well-formed event sequence", async () => {
     fake.enqueue(grounded);
-    const { value, context } = convertToGeminiRequest(webSearchRequest("gemini-2.5-flash"));
+    const { value, context } = convertToGeminiRequest(webSearchRequest("gemini-2.5-flash-lite"));
     const translator = createStreamTranslator({ context, generateId });
     const events: AnthropicStreamEvent[] = [];
     for await (const chunk of await client.models.generateContentStream(value))
@@ -108,13 +112,15 @@ describe("web search through the fake", () => {
 
   it("a request without the search tool gets no grounding", async () => {
     fake.enqueue(grounded);
-    const { value, context } = convertToGeminiRequest(webSearchRequest("gemini-2.5-flash", { tools: [] }));
+    const { value, context } = convertToGeminiRequest(
+      webSearchRequest("gemini-2.5-flash-lite", { tools: [] }),
+    );
     const response = await client.models.generateContent(value);
     const message = convertToAnthropicMessage(response, { context, generateId }).value;
     expect(message.content.map((block) => block.type)).toEqual(["text"]);
   });
 
-  it.each(["gemini-2.5-pro", "gemini-3-pro-preview"])(
+  it.each(["gemini-2.5-flash-lite", "gemini-3.1-pro-preview"])(
     "%s: search next to functions is dropped by core, so the fake accepts it",
     async (model) => {
       fake.enqueue({ kind: "text", text: "ok" });
@@ -130,7 +136,7 @@ describe("web search through the fake", () => {
 
   it("web fetch becomes urlContext and is accepted", async () => {
     fake.enqueue({ kind: "text", text: "The page says hello." });
-    const request = webSearchRequest("gemini-2.5-flash", {
+    const request = webSearchRequest("gemini-2.5-flash-lite", {
       tools: [{ type: "web_fetch_20250910", name: "web_fetch", max_uses: 2 }],
     });
     await client.models.generateContent(convertToGeminiRequest(request).value);
@@ -146,19 +152,19 @@ describe("the fake enforces the built-in tool rules", () => {
   it.each<[string, string, GenerateContentParameters["config"], RegExp | undefined]>([
     [
       "search with functions on 2.5",
-      "gemini-2.5-pro",
+      "gemini-2.5-flash-lite",
       { tools: [{ googleSearch: {}, functionDeclarations: [declaration] }] },
       /cannot be combined/,
     ],
     [
       "search with functions on Gemini 3 without the opt-in",
-      "gemini-3-pro-preview",
+      "gemini-3.1-pro-preview",
       { tools: [{ googleSearch: {} }, { functionDeclarations: [declaration] }] },
       /cannot be combined/,
     ],
     [
       "search with functions on Gemini 3 with the opt-in",
-      "gemini-3-pro-preview",
+      "gemini-3.1-pro-preview",
       {
         tools: [{ googleSearch: {}, functionDeclarations: [declaration] }],
         toolConfig: { includeServerSideToolInvocations: true },
@@ -167,21 +173,21 @@ describe("the fake enforces the built-in tool rules", () => {
     ],
     [
       "a JSON schema without JSON mode",
-      "gemini-2.5-pro",
+      "gemini-2.5-flash-lite",
       { responseJsonSchema: { type: "object" } },
       /application\/json/,
     ],
     [
       "JSON mode with functions on 2.5",
-      "gemini-2.5-pro",
+      "gemini-2.5-flash-lite",
       { responseMimeType: "application/json", tools: [{ functionDeclarations: [declaration] }] },
       /Function calling with a response mime type/,
     ],
     [
-      "responseJsonSchema on a model without JSON Schema",
-      "gemini-2.0-flash",
+      "responseJsonSchema on Gemini 4",
+      "gemini-4-argon",
       { responseMimeType: "application/json", responseJsonSchema: { type: "object" } },
-      /not supported/,
+      undefined,
     ],
   ])("%s", async (_label, model, config, rejection) => {
     fake.enqueue({ kind: "text", text: "ok" });
@@ -195,13 +201,13 @@ describe("the fake enforces the built-in tool rules", () => {
   it.each<[string, string, Record<string, unknown>, RegExp]>([
     [
       "excludeDomains on the Gemini API",
-      "gemini-2.5-pro",
+      "gemini-2.5-flash-lite",
       { contents, tools: [{ googleSearch: { excludeDomains: ["a.b"] } }] },
       /Unknown name "excludeDomains"/,
     ],
     [
       "responseSchema outside the OpenAPI subset",
-      "gemini-2.0-flash",
+      "gemini-2.5-flash-lite",
       {
         contents,
         generationConfig: {
@@ -217,7 +223,7 @@ describe("the fake enforces the built-in tool rules", () => {
     ],
     [
       "an unknown mime type",
-      "gemini-2.5-pro",
+      "gemini-2.5-flash-lite",
       { contents, generationConfig: { responseMimeType: "text/html" } },
       /allowed mimetypes/,
     ],
@@ -225,6 +231,23 @@ describe("the fake enforces the built-in tool rules", () => {
     const context = { model: KNOWN_MODELS[model]!, isKnownSignature: () => true };
     expect(validateGenerateRequest(body, context)?.message).toMatch(rejection);
     expect(validateGenerateRequest({ contents }, context)).toBeUndefined();
+  });
+
+  it("raw body: responseJsonSchema on a model without JSON Schema", () => {
+    // No model served today lacks JSON Schema (2.0 Flash, the last, is retired); the rule stays
+    // for one that does, so it is shown on a made-up model.
+    const model = {
+      ...KNOWN_MODELS["gemini-2.5-flash-lite"]!,
+      id: "gemini-without-json-schema",
+      supportsJsonSchema: false,
+    };
+    const context = { model, isKnownSignature: () => true };
+    const generationConfig = { responseMimeType: "application/json", responseJsonSchema: { type: "object" } };
+    expect(validateGenerateRequest({ contents, generationConfig }, context)?.message).toBe(
+      "* GenerateContentRequest.generation_config.response_json_schema: response_json_schema is not supported for models/gemini-without-json-schema.\n",
+    );
+    const served = { ...context, model: KNOWN_MODELS["gemini-2.5-flash-lite"]! };
+    expect(validateGenerateRequest({ contents, generationConfig }, served)).toBeUndefined();
   });
 });
 
@@ -238,11 +261,15 @@ describe("structured output through the fake", () => {
   };
   const weather = { city: "Bern", celsius: 21.5 };
 
-  it.each<[string, string]>([
-    ["gemini-2.5-flash", "responseJsonSchema"],
-    ["gemini-3-flash-preview", "responseJsonSchema"],
-    ["gemini-2.0-flash", "responseSchema"],
-  ])("%s: JSON mode with %s is accepted and the text parses", async (model, field) => {
+  // The last row is a model configured as taking no JSON Schema (2.0 Flash was the last such
+  // model served): core then sends the OpenAPI subset in `responseSchema`, which the fake checks.
+  const withoutJsonSchema = { capabilities: { "gemini-2.5-flash-lite": { supportsJsonSchema: false } } };
+  it.each<[string, string, ModelMappingOptions | undefined]>([
+    ["gemini-2.5-flash-lite", "responseJsonSchema", undefined],
+    ["gemini-3-flash-preview", "responseJsonSchema", undefined],
+    ["gemini-4-argon", "responseJsonSchema", undefined],
+    ["gemini-2.5-flash-lite", "responseSchema", withoutJsonSchema],
+  ])("%s: JSON mode with %s is accepted and the text parses", async (model, field, models) => {
     fake.enqueue({ kind: "json", value: weather });
     const request = validateMessagesRequest({
       model,
@@ -250,7 +277,7 @@ describe("structured output through the fake", () => {
       messages: [{ role: "user", content: "Weather in Bern?" }],
       output_config: { format: { type: "json_schema", schema } },
     });
-    const { value, context } = convertToGeminiRequest(request);
+    const { value, context } = convertToGeminiRequest(request, { models });
     const response = await client.models.generateContent(value);
     expectAccepted();
     expect(fake.requests[0]?.body.generationConfig).toMatchObject({
@@ -262,7 +289,7 @@ describe("structured output through the fake", () => {
     expect(JSON.parse(textOf(message.content))).toEqual(weather);
   });
 
-  it.each(["gemini-2.5-pro", "gemini-3-pro-preview"])(
+  it.each(["gemini-2.5-flash-lite", "gemini-3.1-pro-preview"])(
     "%s: JSON mode with tools is accepted",
     async (model) => {
       fake.enqueue({ kind: "json", value: weather });
@@ -277,4 +304,56 @@ describe("structured output through the fake", () => {
       expectAccepted();
     },
   );
+});
+
+describe("the auto-mode classifier through the fake", () => {
+  const request = validateMessagesRequest({
+    model: "claude-sonnet-4-5",
+    max_tokens: 1024,
+    tools: [bash],
+    messages: [{ role: "user", content: "Clean up." }],
+    safeguards: [{ type: "dangerous_tool_use", classifier_context: { v: 1 } }],
+  });
+  const toolUses = [
+    { type: "tool_use" as const, id: "toolu_a", name: "Bash", input: { command: "rm -rf ~" } },
+    { type: "tool_use" as const, id: "toolu_b", name: "Bash", input: { command: "ls" } },
+  ];
+
+  it.each(["gemini-2.5-flash-lite", "gemini-3-flash-preview"])(
+    "answers the proxy's classifier request on %s with scripted verdicts, keyed back by tool-use id",
+    async (model) => {
+      const built = buildSafeguardClassifierRequest(
+        { request, safeguard: request.safeguards![0]!, toolUses },
+        { model },
+      );
+      const seen: string[] = [];
+      fake.enqueue({
+        kind: "verdicts",
+        judge: (action) => {
+          seen.push(`${action.call}:${action.tool}`);
+          const command = (action.input as { command: string }).command;
+          return { flagged: command.includes("~"), reason: "Deletes the home folder." };
+        },
+      });
+      const response = await client.models.generateContent(built.value as GenerateContentParameters);
+      expect(fake.requests[0]?.rejection).toBeUndefined();
+      expect(seen).toEqual(["call_1:Bash", "call_2:Bash"]);
+      const verdicts = readSafeguardVerdicts(response, built.aliases);
+      expect(verdicts.warnings).toEqual([]);
+      expect(verdicts.value.status).toEqual({
+        type: "available",
+        tool_uses: {
+          toolu_a: { type: "evaluated", outcome: "flagged", explanation: "Deletes the home folder" },
+          toolu_b: { type: "evaluated", outcome: "not_flagged" },
+        },
+      });
+    },
+  );
+
+  it("answers 400 when a verdicts scenario meets a request that is not the classifier's", async () => {
+    fake.enqueue({ kind: "verdicts", judge: () => ({ flagged: false }) });
+    await expect(
+      client.models.generateContent({ model: "gemini-2.5-flash-lite", contents: "Hello" }),
+    ).rejects.toThrow(/auto-mode classifier request/);
+  });
 });

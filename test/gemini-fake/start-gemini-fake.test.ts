@@ -1,6 +1,14 @@
-import { ApiError, type Content, type GenerateContentResponse, GoogleGenAI } from "@google/genai";
+import {
+  ApiError,
+  type Content,
+  type GenerateContentResponse,
+  GoogleGenAI,
+  type ThinkingConfig,
+  ThinkingLevel,
+} from "@google/genai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type GeminiFake, SIGNATURE_PLACEHOLDER, startGeminiFake } from "./index.js";
+import { KNOWN_MODELS } from "./known-models.js";
 
 const API_KEY = "fake-key";
 let fake: GeminiFake;
@@ -32,10 +40,11 @@ function googleMessage(error: ApiError): string {
   }
 }
 
+/** `message`: a pattern for Google's message, or the whole message when a string. */
 async function expectApiError(
   promise: Promise<unknown>,
   status: number,
-  message?: RegExp,
+  message?: RegExp | string,
 ): Promise<ApiError> {
   const error = await promise.then(
     () => undefined,
@@ -44,14 +53,15 @@ async function expectApiError(
   expect(error).toBeInstanceOf(ApiError);
   expect((error as ApiError).status).toBe(status);
   // The SDK puts the JSON body in `message`; match against Google's own message inside it.
-  if (message) expect(googleMessage(error as ApiError)).toMatch(message);
+  if (typeof message === "string") expect(googleMessage(error as ApiError)).toBe(message);
+  else if (message) expect(googleMessage(error as ApiError)).toMatch(message);
   return error as ApiError;
 }
 
 describe("text answers", () => {
   it("answers non-streaming with usage and the request recorded", async () => {
     fake.enqueue({ kind: "text", text: "Hi there", usage: { candidatesTokenCount: 7 } });
-    const response = await client.models.generateContent({ model: "gemini-2.5-flash", contents: hello });
+    const response = await client.models.generateContent({ model: "gemini-2.5-flash-lite", contents: hello });
     expect(response.text).toBe("Hi there");
     expect(response.candidates?.[0]?.finishReason).toBe("STOP");
     expect(response.usageMetadata).toMatchObject({
@@ -62,7 +72,7 @@ describe("text answers", () => {
     expect(fake.requests[0]).toMatchObject({
       method: "POST",
       apiVersion: "v1beta",
-      model: "gemini-2.5-flash",
+      model: "gemini-2.5-flash-lite",
       action: "generateContent",
       aborted: false,
       body: { contents: hello },
@@ -73,7 +83,7 @@ describe("text answers", () => {
   it("streams the text in N chunks with the finish reason and final usage last", async () => {
     fake.enqueue({ kind: "text", text: "abcdefghij", chunks: 3 });
     const chunks = await collect(
-      await client.models.generateContentStream({ model: "gemini-2.5-pro", contents: hello }),
+      await client.models.generateContentStream({ model: "gemini-2.5-flash-lite", contents: hello }),
     );
     expect(chunks.map((chunk) => chunk.text)).toEqual(["abcd", "efg", "hij"]);
     expect(chunks.map((chunk) => chunk.candidates?.[0]?.finishReason)).toEqual([
@@ -113,7 +123,7 @@ describe("text answers", () => {
   it("echoes what it received", async () => {
     fake.enqueue({ kind: "echo" });
     const response = await client.models.generateContent({
-      model: "gemini-2.5-flash",
+      model: "gemini-2.5-flash-lite",
       contents: hello,
       config: { systemInstruction: "Be brief.", tools: [{ functionDeclarations: [{ name: "Read" }] }] },
     });
@@ -140,12 +150,12 @@ describe("text answers", () => {
     });
     const tools = [{ functionDeclarations: [{ name: "Read" }] }];
     const said = await client.models.generateContent({
-      model: "gemini-3-pro-preview",
+      model: "gemini-3.1-pro-preview",
       contents: [{ role: "user", parts: [{ text: "hi" }] }],
     });
     expect(said.text).toBe("you said hi");
     const called = await client.models.generateContent({
-      model: "gemini-3-pro-preview",
+      model: "gemini-3.1-pro-preview",
       contents: [{ role: "user", parts: [{ text: "call" }] }],
       config: { tools },
     });
@@ -156,9 +166,9 @@ describe("text answers", () => {
   });
 
   it("counts tokens deterministically and consistently with promptTokenCount", async () => {
-    const counted = await client.models.countTokens({ model: "gemini-2.5-flash", contents: hello });
-    const again = await client.models.countTokens({ model: "gemini-2.5-flash", contents: hello });
-    const response = await client.models.generateContent({ model: "gemini-2.5-flash", contents: hello });
+    const counted = await client.models.countTokens({ model: "gemini-2.5-flash-lite", contents: hello });
+    const again = await client.models.countTokens({ model: "gemini-2.5-flash-lite", contents: hello });
+    const response = await client.models.generateContent({ model: "gemini-2.5-flash-lite", contents: hello });
     expect(counted.totalTokens).toBeGreaterThan(0);
     expect(again.totalTokens).toBe(counted.totalTokens);
     expect(response.usageMetadata?.promptTokenCount).toBe(counted.totalTokens);
@@ -177,7 +187,7 @@ describe("tool calls", () => {
       splitAcrossChunks: true,
     });
     const chunks = await collect(
-      await client.models.generateContentStream({ model: "gemini-3-pro-preview", contents: hello }),
+      await client.models.generateContentStream({ model: "gemini-3.1-pro-preview", contents: hello }),
     );
     const parts = chunks.flatMap((chunk) => chunk.candidates?.[0]?.content?.parts ?? []);
     expect(parts).toEqual([
@@ -190,7 +200,7 @@ describe("tool calls", () => {
   });
 
   it("enforces signatures across a two-step Gemini 3 tool conversation", async () => {
-    const model = "gemini-3-pro-preview";
+    const model = "gemini-3.1-pro-preview";
     const tools = [
       {
         functionDeclarations: [
@@ -285,7 +295,7 @@ describe("error scenarios", () => {
   ] as const)("%j throws ApiError %i", async (scenario, status) => {
     fake.enqueue(scenario, scenario);
     const error = await expectApiError(
-      client.models.generateContent({ model: "gemini-2.5-flash", contents: hello }),
+      client.models.generateContent({ model: "gemini-2.5-flash-lite", contents: hello }),
       status,
     );
     const body = JSON.parse(error.message) as {
@@ -303,7 +313,7 @@ describe("error scenarios", () => {
       });
     }
     await expectApiError(
-      client.models.generateContentStream({ model: "gemini-2.5-flash", contents: hello }),
+      client.models.generateContentStream({ model: "gemini-2.5-flash-lite", contents: hello }),
       status,
     );
   });
@@ -313,7 +323,7 @@ describe("error scenarios", () => {
     const seen: string[] = [];
     const failure = (async () => {
       for await (const chunk of await client.models.generateContentStream({
-        model: "gemini-2.5-flash",
+        model: "gemini-2.5-flash-lite",
         contents: hello,
       })) {
         seen.push(chunk.text ?? "");
@@ -326,7 +336,7 @@ describe("error scenarios", () => {
   it.each(["close", "reset"] as const)("cuts the stream (%s)", async (mode) => {
     fake.enqueue({ kind: "cut_stream", afterChunks: 1, mode });
     const failure = collect(
-      await client.models.generateContentStream({ model: "gemini-2.5-flash", contents: hello }),
+      await client.models.generateContentStream({ model: "gemini-2.5-flash-lite", contents: hello }),
     );
     await expect(failure).rejects.toThrow();
     expect(fake.requests[0]!.aborted).toBe(false);
@@ -335,7 +345,7 @@ describe("error scenarios", () => {
   it("sends a garbage chunk", async () => {
     fake.enqueue({ kind: "garbage_chunk", afterChunks: 1 });
     const failure = collect(
-      await client.models.generateContentStream({ model: "gemini-2.5-flash", contents: hello }),
+      await client.models.generateContentStream({ model: "gemini-2.5-flash-lite", contents: hello }),
     );
     await expect(failure).rejects.toThrow(/parsing stream chunk|JSON/);
   });
@@ -348,7 +358,7 @@ describe("error scenarios", () => {
       { kind: "empty_candidates" },
       { kind: "no_finish_reason" },
     );
-    const ask = () => client.models.generateContent({ model: "gemini-2.5-flash", contents: hello });
+    const ask = () => client.models.generateContent({ model: "gemini-2.5-flash-lite", contents: hello });
     const blocked = await ask();
     expect(blocked.promptFeedback?.blockReason).toBe("PROHIBITED_CONTENT");
     expect(blocked.candidates).toBeUndefined();
@@ -372,9 +382,9 @@ describe("error scenarios", () => {
         body: { candidates: [{ content: { role: "model", parts: [{ text: `#${request.id}` }] } }] },
       }),
     });
-    expect((await client.models.generateContent({ model: "gemini-2.5-flash", contents: hello })).text).toBe(
-      "#1",
-    );
+    expect(
+      (await client.models.generateContent({ model: "gemini-2.5-flash-lite", contents: hello })).text,
+    ).toBe("#1");
   });
 });
 
@@ -383,7 +393,7 @@ describe("transport", () => {
     fake.enqueue({ kind: "stall", afterChunks: 1 });
     const controller = new AbortController();
     const stream = await client.models.generateContentStream({
-      model: "gemini-2.5-flash",
+      model: "gemini-2.5-flash-lite",
       contents: hello,
       config: { abortSignal: controller.signal },
     });
@@ -406,7 +416,7 @@ describe("transport", () => {
     });
     const started = performance.now();
     const chunks = await collect(
-      await client.models.generateContentStream({ model: "gemini-2.5-flash", contents: hello }),
+      await client.models.generateContentStream({ model: "gemini-2.5-flash-lite", contents: hello }),
     );
     expect(chunks.map((chunk) => chunk.text)).toEqual(["ab", "cd"]);
     expect(performance.now() - started).toBeGreaterThanOrEqual(95);
@@ -419,7 +429,7 @@ describe("transport", () => {
       httpOptions: { baseUrl: fake.url },
     });
     const error = await expectApiError(
-      wrong.models.generateContent({ model: "gemini-2.5-flash", contents: hello }),
+      wrong.models.generateContent({ model: "gemini-2.5-flash-lite", contents: hello }),
       400,
     );
     expect(JSON.parse(error.message)).toEqual({
@@ -435,23 +445,31 @@ describe("transport", () => {
         ],
       },
     });
-    const missing = await fetch(`${fake.url}/v1beta/models/gemini-2.5-flash:generateContent`, {
+    const missing = await fetch(`${fake.url}/v1beta/models/gemini-2.5-flash-lite:generateContent`, {
       method: "POST",
       body: JSON.stringify({ contents: hello }),
     });
     expect(missing.status).toBe(403);
-    const byQuery = await fetch(`${fake.url}/v1/models/gemini-2.5-flash:generateContent?key=${API_KEY}`, {
-      method: "POST",
-      body: JSON.stringify({ contents: hello }),
-    });
+    const byQuery = await fetch(
+      `${fake.url}/v1/models/gemini-2.5-flash-lite:generateContent?key=${API_KEY}`,
+      {
+        method: "POST",
+        body: JSON.stringify({ contents: hello }),
+      },
+    );
     expect(byQuery.status).toBe(200);
   });
 
   it("serves model info and 404s unknown models", async () => {
-    const model = await client.models.get({ model: "gemini-2.5-pro" });
-    expect(model).toMatchObject({ name: "models/gemini-2.5-pro", outputTokenLimit: 65_536 });
+    const model = await client.models.get({ model: "gemini-3.8-flash" });
+    expect(model).toMatchObject({
+      name: "models/gemini-3.8-flash",
+      version: "3.8",
+      outputTokenLimit: 65_536,
+    });
     const list = await fetch(`${fake.url}/v1beta/models`, { headers: { "x-goog-api-key": API_KEY } });
-    expect(((await list.json()) as { models: unknown[] }).models).toHaveLength(6);
+    const listed = ((await list.json()) as { models: { name: string }[] }).models;
+    expect(listed.map((entry) => entry.name)).toEqual(Object.keys(KNOWN_MODELS).map((id) => `models/${id}`));
     await expectApiError(
       client.models.generateContent({ model: "gemini-1.0-ultra", contents: hello }),
       404,
@@ -460,7 +478,7 @@ describe("transport", () => {
   });
 
   it("answers 400 to malformed JSON without crashing", async () => {
-    const response = await fetch(`${fake.url}/v1beta/models/gemini-2.5-flash:generateContent`, {
+    const response = await fetch(`${fake.url}/v1beta/models/gemini-2.5-flash-lite:generateContent`, {
       method: "POST",
       headers: { "x-goog-api-key": API_KEY },
       body: "{not json",
@@ -472,10 +490,12 @@ describe("transport", () => {
 });
 
 describe("strictness through the real SDK", () => {
-  const model = "gemini-2.5-pro";
+  // A 2.5 model: no thought signatures to send, so the bodies below stay short.
+  const model = "gemini-2.5-flash-lite";
   it.each([
     [
       "unknown schema keys",
+      model,
       {
         tools: [
           {
@@ -502,26 +522,28 @@ describe("strictness through the real SDK", () => {
       },
       /Unknown name "exclusiveMinimum"/,
     ],
-    ["maxOutputTokens", { maxOutputTokens: 128_000 }, { maxOutputTokens: 32_000 }, /maxOutputTokens/],
+    ["maxOutputTokens", model, { maxOutputTokens: 128_000 }, { maxOutputTokens: 32_000 }, /maxOutputTokens/],
     [
-      "thinking budget 0 on Pro",
+      "thinking budget 0 on 3.1 Pro",
+      "gemini-3.1-pro-preview",
       { thinkingConfig: { thinkingBudget: 0 } },
       { thinkingConfig: { thinkingBudget: 1024 } },
       /Budget 0 is invalid/,
     ],
     [
       "illegal function names",
+      model,
       { tools: [{ functionDeclarations: [{ name: "-A" }] }] },
       { tools: [{ functionDeclarations: [{ name: "A" }] }] },
       /Invalid function name/,
     ],
-  ])("%s: rejects, then accepts the corrected request", async (_label, bad, good, message) => {
+  ])("%s: rejects, then accepts the corrected request", async (_label, modelId, bad, good, message) => {
     await expectApiError(
-      client.models.generateContent({ model, contents: hello, config: bad as never }),
+      client.models.generateContent({ model: modelId, contents: hello, config: bad as never }),
       400,
       message,
     );
-    await client.models.generateContent({ model, contents: hello, config: good as never });
+    await client.models.generateContent({ model: modelId, contents: hello, config: good as never });
     expect(fake.requests.map((request) => Boolean(request.rejection))).toEqual([true, false]);
     expect(fake.requests[0]!.rejection?.message).toMatch(message);
   });
@@ -561,5 +583,115 @@ describe("strictness through the real SDK", () => {
     } finally {
       await lenient.close();
     }
+  });
+});
+
+describe("the model line-up of 2026-12-06 through the real SDK", () => {
+  const RETIRED = ["gemini-2.5-pro", "gemini-2.5-flash", "gemini-3-pro-preview", "gemini-2.0-flash"];
+  const BUDGET_REFUSED = "Thinking budget is not supported for this model. Use thinking level instead.";
+  const levelRefused = (level: string, allowed: string) =>
+    `'${level}' is not a supported thinking level for this model. Allowed values are: ${allowed}`;
+  const think = (model: string, thinkingConfig: ThinkingConfig) =>
+    client.models.generateContent({ model, contents: hello, config: { thinkingConfig } });
+  const rejections = () => fake.requests.map((request) => request.rejection?.status);
+
+  async function expectNotFound(promise: Promise<unknown>, model: string): Promise<void> {
+    const error = await expectApiError(promise, 404);
+    const body = JSON.parse(error.message) as { error: { code: number; status: string; message: string } };
+    expect(body.error).toMatchObject({ code: 404, status: "NOT_FOUND" });
+    expect(body.error.message).toContain(`models/${model} is not found for API version v1beta`);
+  }
+
+  it.each(RETIRED)("%s is retired: generateContent and models.get answer 404 NOT_FOUND", async (model) => {
+    await expectNotFound(client.models.generateContent({ model, contents: hello }), model);
+    await expectNotFound(client.models.get({ model }), model);
+    expect(fake.requests.map((request) => [request.action, request.rejection?.status])).toEqual([
+      ["generateContent", 404],
+      ["get", 404],
+    ]);
+  });
+
+  it("3.8 Flash refuses MINIMAL and serves LOW, MEDIUM and HIGH", async () => {
+    await expectApiError(
+      think("gemini-3.8-flash", { thinkingLevel: ThinkingLevel.MINIMAL }),
+      400,
+      "'minimal' is not a supported thinking level for this model. Allowed values are: low, medium, high",
+    );
+    for (const thinkingLevel of [ThinkingLevel.LOW, ThinkingLevel.MEDIUM, ThinkingLevel.HIGH]) {
+      expect((await think("gemini-3.8-flash", { thinkingLevel })).text).toBe("Hello from the Gemini fake.");
+    }
+    expect(rejections()).toEqual([400, undefined, undefined, undefined]);
+  });
+
+  it.each([
+    ["gemini-4-argon", false],
+    ["gemini-4-carbon", false],
+    ["gemini-4-hydrogen", true],
+    ["gemini-4-neon", true],
+  ])("%s refuses every thinkingBudget and serves its levels (XHIGH: %s)", async (model, takesXhigh) => {
+    for (const thinkingBudget of [-1, 0, 1024]) {
+      await expectApiError(think(model, { thinkingBudget }), 400, BUDGET_REFUSED);
+    }
+    for (const thinkingLevel of [ThinkingLevel.LOW, ThinkingLevel.MEDIUM, ThinkingLevel.HIGH]) {
+      await think(model, { thinkingLevel });
+    }
+    const xhigh = think(model, { thinkingLevel: ThinkingLevel.XHIGH });
+    if (takesXhigh) await xhigh;
+    else await expectApiError(xhigh, 400, levelRefused("xhigh", "low, medium, high"));
+    expect(rejections()).toEqual([
+      400,
+      400,
+      400,
+      undefined,
+      undefined,
+      undefined,
+      takesXhigh ? undefined : 400,
+    ]);
+  });
+
+  it("4 Xenon refuses LOW and more than 32768 output tokens", async () => {
+    const model = "gemini-4-xenon";
+    await expectApiError(
+      think(model, { thinkingLevel: ThinkingLevel.LOW }),
+      400,
+      levelRefused("low", "medium, high, xhigh"),
+    );
+    await expectApiError(think(model, { thinkingBudget: 1024 }), 400, BUDGET_REFUSED);
+    for (const thinkingLevel of [ThinkingLevel.MEDIUM, ThinkingLevel.HIGH, ThinkingLevel.XHIGH]) {
+      await think(model, { thinkingLevel });
+    }
+    await expectApiError(
+      client.models.generateContent({ model, contents: hello, config: { maxOutputTokens: 32_769 } }),
+      400,
+      "Unable to submit request because it has a maxOutputTokens value of 32769 but the supported range is from 1 (inclusive) to 32769 (exclusive). Update the value and try again.",
+    );
+    await client.models.generateContent({ model, contents: hello, config: { maxOutputTokens: 32_768 } });
+    expect(rejections()).toEqual([400, 400, undefined, undefined, undefined, 400, undefined]);
+  });
+
+  it("reports the token limits of 4 Xenon and 3.8 Flash in models.get", async () => {
+    expect(await client.models.get({ model: "gemini-4-xenon" })).toMatchObject({
+      name: "models/gemini-4-xenon",
+      version: "4",
+      inputTokenLimit: 1_048_576,
+      outputTokenLimit: 32_768,
+    });
+    expect(await client.models.get({ model: "gemini-3.8-flash" })).toMatchObject({
+      name: "models/gemini-3.8-flash",
+      version: "3.8",
+      inputTokenLimit: 1_048_576,
+      outputTokenLimit: 65_536,
+    });
+  });
+
+  it("2.5 Flash-Lite refuses a thinkingLevel and serves a budget", async () => {
+    await expectApiError(
+      think("gemini-2.5-flash-lite", { thinkingLevel: ThinkingLevel.LOW }),
+      400,
+      "Thinking level is not supported for this model.",
+    );
+    await think("gemini-2.5-flash-lite", { thinkingBudget: 1024 });
+    await think("gemini-2.5-flash-lite", { thinkingBudget: 0 });
+    expect(rejections()).toEqual([400, undefined, undefined]);
   });
 });

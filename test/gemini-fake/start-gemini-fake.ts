@@ -384,7 +384,7 @@ function checkApiKey(
 function describeModel(model: FakeModel): Record<string, unknown> {
   return {
     name: `models/${model.id}`,
-    version: model.generation3 ? "3.0" : model.id.startsWith("gemini-2.0") ? "2.0" : "2.5",
+    version: /^gemini-(\d+(?:\.\d+)?)/.exec(model.id)?.[1] ?? "unknown",
     displayName: model.displayName,
     description: `${model.displayName} (served by the Gemini fake)`,
     inputTokenLimit: model.inputTokenLimit,

@@ -171,7 +171,22 @@ export type Scenario =
    * `responseMimeType: "application/json"`, else wrapped in prose and a code fence, the way a model
    * answers when nobody asked for JSON mode.
    */
-  | { kind: "json"; value: unknown };
+  | { kind: "json"; value: unknown }
+  /**
+   * The proxy's auto-mode classifier (Claude Code's `safeguards` check): the request carries a
+   * JSON document whose `actions_to_review` lists the calls; `judge` decides each one, and the
+   * answer is the `{ verdicts }` JSON the proxy asks for (bare only in JSON mode). A request that
+   * is no classifier request is answered 400, so a test notices a wrong route.
+   */
+  | { kind: "verdicts"; judge: (action: ReviewedAction) => { flagged: boolean; reason?: string } };
+
+/** One call the auto-mode classifier is asked about, as the fake reads it from the request. */
+export interface ReviewedAction {
+  /** `call_1`, `call_2`… */
+  call: string;
+  tool: string;
+  input: unknown;
+}
 
 /** What the fake can do. */
 export interface GeminiFake {

@@ -233,6 +233,8 @@ export const thinkingConfigSchema = z.discriminatedUnion("type", [
     display: z.string().nullish(),
   }),
   z.object({ type: z.literal("adaptive"), display: z.string().nullish() }),
+  // Thinking off, except short progress notes between tool calls, returned as thinking blocks.
+  z.object({ type: z.literal("between_tools"), display: z.string().nullish() }),
   z.object({ type: z.literal("disabled") }),
 ]);
 
@@ -242,6 +244,17 @@ export const outputConfigSchema = z.object({
 });
 
 export const systemParamSchema = z.union([z.string(), z.array(textBlockSchema)]);
+
+/**
+ * One server-side check the client asks for (`safeguards`, beta `dangerous-tool-use-2026-09-03`).
+ * Claude Code sends `{ type: "dangerous_tool_use", classifier_context: {...} }` in auto mode:
+ * the context (permission rules, auto-mode lists, working directories, git state) is read
+ * loosely by `build-safeguard-classifier-request.ts`, so only `type` is strict here.
+ */
+export const safeguardSchema = z.object({
+  type: z.string(),
+  classifier_context: z.unknown().optional(),
+});
 
 /**
  * The zod schema of a `POST /v1/messages` body: strict on the fields the converters read,
@@ -263,6 +276,7 @@ export const messagesRequestSchema = z.object({
   thinking: thinkingConfigSchema.nullish(),
   output_config: outputConfigSchema.nullish(),
   metadata: z.object({ user_id: z.string().nullish() }).nullish(),
+  safeguards: z.array(safeguardSchema).nullish(),
 });
 
 /** count_tokens takes the messages body without `max_tokens`. */
@@ -285,6 +299,7 @@ export type ToolParam = z.infer<typeof toolSchema>;
 export type ToolChoice = z.infer<typeof toolChoiceSchema>;
 export type ThinkingConfigParam = z.infer<typeof thinkingConfigSchema>;
 export type OutputConfig = z.infer<typeof outputConfigSchema>;
+export type SafeguardParam = z.infer<typeof safeguardSchema>;
 export type MessagesRequest = z.infer<typeof messagesRequestSchema>;
 export type CountTokensRequest = z.infer<typeof countTokensRequestSchema>;
 
@@ -369,6 +384,34 @@ export interface AnthropicMessage {
   stop_reason: StopReason | null;
   stop_sequence: string | null;
   usage: Usage;
+  /** Verdicts of the checks the request asked for in `safeguards` (see {@link SafeguardResult}). */
+  safeguard_results?: SafeguardResult[];
+}
+
+/**
+ * The verdict on one `tool_use` of an answer, as Claude Code 2.1.332 reads it: `evaluated`
+ * (`flagged` stops the call and tells the model `explanation`; `not_flagged` lets it run),
+ * `skipped` (the client decides by itself) or `unavailable` (no verdict: the client does not
+ * run the call on its own; it asks the person, or refuses it when nobody can be asked).
+ * Reasons the client knows: `timeout`, `error`, `refused`, `input_too_long`.
+ */
+export type ToolUseVerdict =
+  | { type: "evaluated"; outcome: "flagged" | "not_flagged"; explanation?: string }
+  | { type: "skipped" }
+  | { type: "unavailable"; reason: "timeout" | "error" | "refused" | "input_too_long" };
+
+/**
+ * The answer to one requested safeguard: in a stream it rides on the final `message_delta`
+ * (`delta.safeguard_results`), in a JSON reply at the top level. `available` carries one
+ * verdict per `tool_use` id of the answer; `unsupported` says this server does not run the
+ * check, and the client falls back to its own behaviour.
+ */
+export interface SafeguardResult {
+  type: "dangerous_tool_use";
+  status:
+    | { type: "available"; tool_uses: Record<string, ToolUseVerdict> }
+    | { type: "unsupported" }
+    | { type: "unavailable"; reason: "disabled" | "error" | "rate_limited" | "input_too_long" };
 }
 
 export type ContentBlockDelta =
@@ -402,7 +445,11 @@ export type AnthropicStreamEvent =
   | { type: "content_block_stop"; index: number }
   | {
       type: "message_delta";
-      delta: { stop_reason: StopReason | null; stop_sequence: string | null };
+      delta: {
+        stop_reason: StopReason | null;
+        stop_sequence: string | null;
+        safeguard_results?: SafeguardResult[];
+      };
       usage: Usage;
     }
   | { type: "message_stop" }

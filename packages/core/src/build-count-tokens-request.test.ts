@@ -19,7 +19,7 @@ const readTool: ToolParam = {
 
 function countRequest(extra: Partial<CountTokensRequest> = {}): CountTokensRequest {
   return {
-    model: "gemini-2.5-pro",
+    model: "gemini-2.5-flash-lite",
     messages: [
       { role: "user", content: "What does main.ts do?" },
       { role: "assistant", content: "Let me look." },
@@ -42,7 +42,7 @@ describe("buildCountTokensRequest", () => {
     const request = countRequest();
     const { value } = buildCountTokensRequest(request);
     const generate = convertToGeminiRequest({ ...request, max_tokens: 1024 }).value;
-    expect(value).toEqual({ model: "gemini-2.5-pro", contents: generate.contents });
+    expect(value).toEqual({ model: "gemini-2.5-flash-lite", contents: generate.contents });
   });
 
   it("never sends systemInstruction or tools in a config (API-key mode rejects them)", () => {
@@ -146,9 +146,9 @@ describe("buildCountTokensRequest", () => {
 
   it("maps Claude model names like generateContent does", () => {
     const { value } = buildCountTokensRequest(countRequest({ model: "claude-opus-5-5" }), {
-      models: { opusModel: "gemini-3-pro-preview" },
+      models: { opusModel: "gemini-3.1-pro-preview" },
     });
-    expect(value.model).toBe("gemini-3-pro-preview");
+    expect(value.model).toBe("gemini-3.1-pro-preview");
   });
 
   it("passes conversion warnings on", () => {
@@ -188,7 +188,7 @@ describe("buildCountTokensRequest with the real @google/genai client", () => {
 
     expect(response.totalTokens).toBe(321);
     expect(sent).toHaveLength(1);
-    expect(sent[0]?.url).toBe("http://gemini.test/v1beta/models/gemini-2.5-pro:countTokens");
+    expect(sent[0]?.url).toBe("http://gemini.test/v1beta/models/gemini-2.5-flash-lite:countTokens");
     const body = sent[0]?.body as { contents: GeminiContent[] };
     expect(Object.keys(body)).toEqual(["contents"]);
     expect(textsOf(body.contents[0])[0]).toBe("Be brief.");
@@ -203,7 +203,7 @@ describe("buildCountTokensRequest with the real @google/genai client", () => {
     const gemini = new GoogleGenAI({ apiKey: "test-key", apiVersion: "v1beta" });
     await expect(
       gemini.models.countTokens({
-        model: "gemini-2.5-pro",
+        model: "gemini-2.5-flash-lite",
         contents: "hi",
         config: { systemInstruction: "Be brief." },
       }),

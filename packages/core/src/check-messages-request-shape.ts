@@ -75,7 +75,19 @@ export function checkMessagesRequestShape(
   if (!isNullishOutputConfig(body.output_config)) return undefined;
   const metadata = body.metadata;
   if (metadata != null && !(isPlainRecord(metadata) && isNullishString(metadata.user_id))) return undefined;
+  if (!isNullishSafeguardList(body.safeguards)) return undefined;
   return body as MessagesRequest;
+}
+
+/** `safeguards`: a list of objects naming their `type`; the rest of each is read loosely later. */
+function isNullishSafeguardList(value: unknown): boolean {
+  if (value == null) return true;
+  if (!Array.isArray(value)) return false;
+  for (let index = 0; index < value.length; index++) {
+    const item = value[index];
+    if (!isPlainRecord(item) || typeof item.type !== "string") return false;
+  }
+  return true;
 }
 
 /** JSON objects only: zod takes class instances for `z.object` too, but those are not worth a fast path. */
@@ -296,6 +308,7 @@ function isNullishThinking(value: unknown): boolean {
     case "enabled":
       return isNonNegativeInteger(value.budget_tokens) && isNullishString(value.display);
     case "adaptive":
+    case "between_tools":
       return isNullishString(value.display);
     case "disabled":
       return true;

@@ -42,15 +42,31 @@ function assertLegalThinkingConfig(
   expect(style.levels).toContain(thinking?.thinkingLevel);
 }
 
+/** A budget model's rules on today's 2.5 base: the shapes of the retired 2.5 Pro and Flash stay worth testing. */
+function budgetModel(min: number, max: number, canDisable: boolean): ModelCapabilities {
+  return {
+    ...resolveModel("gemini-2.5-flash-lite").capabilities,
+    thinking: { style: "budget", min, max, canDisable },
+  };
+}
+
 const MODELS = {
-  "2.5 Pro": resolveModel("gemini-2.5-pro").capabilities,
-  "2.5 Flash": resolveModel("gemini-2.5-flash").capabilities,
+  "2.5 Pro": budgetModel(128, 32_768, false),
+  "2.5 Flash": budgetModel(1, 24_576, true),
   "2.5 Flash-Lite": resolveModel("gemini-2.5-flash-lite").capabilities,
-  "3 Pro": resolveModel("gemini-3-pro-preview").capabilities,
+  // The retired 3 Pro Preview took LOW and HIGH only: the level set unknown names get today.
+  "3 Pro": {
+    ...resolveModel("gemini-3.8-flash").capabilities,
+    thinking: { style: "level", levels: ["LOW", "HIGH"] },
+  },
   "3 Flash": resolveModel("gemini-3-flash-preview").capabilities,
-  "2.0 Flash": resolveModel("gemini-2.0-flash").capabilities,
+  "3.1 Pro": resolveModel("gemini-3.1-pro-preview").capabilities,
+  "3.8 Flash": resolveModel("gemini-3.8-flash").capabilities,
+  "4 Argon": resolveModel("gemini-4-argon").capabilities,
+  "4 Hydrogen": resolveModel("gemini-4-hydrogen").capabilities,
+  "2.0 Flash": { ...resolveModel("gemini-1.5-pro").capabilities },
   "unknown Gemini": resolveModel("gemini-flash-latest").capabilities,
-};
+} satisfies Record<string, ModelCapabilities>;
 type ModelName = keyof typeof MODELS;
 
 type ThinkingForm =
@@ -60,7 +76,8 @@ type ThinkingForm =
   | "enabled 8000"
   | "enabled 60000"
   | "adaptive"
-  | "adaptive omitted";
+  | "adaptive omitted"
+  | "between_tools";
 const THINKING_FORMS = {
   absent: undefined,
   disabled: { type: "disabled" },
@@ -69,6 +86,7 @@ const THINKING_FORMS = {
   "enabled 60000": { type: "enabled", budget_tokens: 60000 },
   adaptive: { type: "adaptive" },
   "adaptive omitted": { type: "adaptive", display: "omitted" },
+  between_tools: { type: "between_tools" },
 } satisfies Record<ThinkingForm, unknown>;
 
 const EFFORTS = [undefined, "low", "medium", "high", "xhigh", "max", "turbo"] as const;
@@ -104,7 +122,7 @@ describe("convertGenerationConfig: every model × thinking form × effort is leg
     const capabilities = MODELS[model];
     const result = convertGenerationConfig(requestFor(form, effort, maxTokens), capabilities);
     assertLegalThinkingConfig(result.value, capabilities);
-    const asked = form.startsWith("enabled") || form.startsWith("adaptive");
+    const asked = form.startsWith("enabled") || form.startsWith("adaptive") || form === "between_tools";
     const thinkingConfig = result.value.thinkingConfig;
     expect(thinkingConfig?.includeThoughts === true).toBe(asked && capabilities.thinking.style !== "none");
     expect(result.showThinking).toBe(
@@ -152,8 +170,35 @@ describe("convertGenerationConfig: thinking choices", () => {
     ["3 Flash", "enabled 8000", undefined, 128000, { thinkingLevel: "MEDIUM", includeThoughts: true }],
     ["3 Flash", "enabled 60000", undefined, 128000, { thinkingLevel: "HIGH", includeThoughts: true }],
     ["2.0 Flash", "adaptive", "high", 128000, undefined],
-    ["unknown Gemini", "disabled", undefined, 128000, { thinkingBudget: 512 }],
-    ["unknown Gemini", "adaptive", undefined, 128000, { thinkingBudget: -1, includeThoughts: true }],
+    // Names the table cannot place get the newest rules: levels only, LOW and HIGH.
+    ["unknown Gemini", "disabled", undefined, 128000, { thinkingLevel: "LOW" }],
+    ["unknown Gemini", "absent", undefined, 128000, { thinkingLevel: "LOW" }],
+    ["unknown Gemini", "adaptive", undefined, 128000, { thinkingLevel: "HIGH", includeThoughts: true }],
+    ["unknown Gemini", "enabled 60000", undefined, 128000, { thinkingLevel: "HIGH", includeThoughts: true }],
+    ["unknown Gemini", "adaptive", "max", 128000, { thinkingLevel: "HIGH", includeThoughts: true }],
+    // 3.8 Flash has no MINIMAL: Claude Code's background calls (no thinking) get LOW.
+    ["3.8 Flash", "absent", undefined, 128000, { thinkingLevel: "LOW" }],
+    ["3.8 Flash", "disabled", undefined, 128000, { thinkingLevel: "LOW" }],
+    ["3.8 Flash", "adaptive", "medium", 128000, { thinkingLevel: "MEDIUM", includeThoughts: true }],
+    ["3.8 Flash", "adaptive", "xhigh", 128000, { thinkingLevel: "HIGH", includeThoughts: true }],
+    ["3.8 Flash", "adaptive", "max", 128000, { thinkingLevel: "HIGH", includeThoughts: true }],
+    ["3.8 Flash", "enabled 1024", undefined, 128000, { thinkingLevel: "LOW", includeThoughts: true }],
+    ["3.8 Flash", "enabled 8000", undefined, 128000, { thinkingLevel: "MEDIUM", includeThoughts: true }],
+    ["3.8 Flash", "between_tools", undefined, 128000, { thinkingLevel: "LOW", includeThoughts: true }],
+    ["3.1 Pro", "absent", undefined, 128000, { thinkingLevel: "LOW" }],
+    ["3.1 Pro", "adaptive", "medium", 128000, { thinkingLevel: "MEDIUM", includeThoughts: true }],
+    // Gemini 4: never a budget; XHIGH where the model has it, its highest level elsewhere.
+    ["4 Hydrogen", "absent", undefined, 128000, { thinkingLevel: "LOW" }],
+    ["4 Hydrogen", "adaptive", "xhigh", 128000, { thinkingLevel: "XHIGH", includeThoughts: true }],
+    ["4 Hydrogen", "adaptive", "max", 128000, { thinkingLevel: "XHIGH", includeThoughts: true }],
+    ["4 Hydrogen", "absent", "max", 128000, { thinkingLevel: "XHIGH" }],
+    ["4 Hydrogen", "adaptive", "high", 128000, { thinkingLevel: "HIGH", includeThoughts: true }],
+    ["4 Hydrogen", "enabled 60000", undefined, 128000, { thinkingLevel: "HIGH", includeThoughts: true }],
+    ["4 Argon", "adaptive", "max", 128000, { thinkingLevel: "HIGH", includeThoughts: true }],
+    ["4 Argon", "adaptive", "low", 128000, { thinkingLevel: "LOW", includeThoughts: true }],
+    ["4 Argon", "enabled 1024", undefined, 128000, { thinkingLevel: "LOW", includeThoughts: true }],
+    ["2.5 Pro", "between_tools", undefined, 128000, { thinkingBudget: 128, includeThoughts: true }],
+    ["2.5 Flash-Lite", "between_tools", undefined, 128000, { thinkingBudget: 512, includeThoughts: true }],
   ])("%s, thinking %s, effort %s, max_tokens %d → %j", (model, form, effort, maxTokens, expected) => {
     const result = convertGenerationConfig(requestFor(form, effort, maxTokens), MODELS[model]);
     expect(result.value.thinkingConfig).toEqual(expected);

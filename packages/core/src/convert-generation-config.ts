@@ -20,15 +20,16 @@ const MAXIMUM_STOP_SEQUENCES = 5;
 export type Effort = "low" | "medium" | "high" | "xhigh" | "max";
 
 /**
- * Effort → Gemini 3 thinking level, before snapping to the levels the model has. Gemini 3
- * has nothing above HIGH, so the three top efforts share it.
+ * Effort → thinking level, before snapping to the levels the model has (`nearestLevel`).
+ * `xhigh` and `max` ask for XHIGH: Gemini 4 Hydrogen and Neon have it, every other level model
+ * gets its highest level instead.
  */
 const EFFORT_LEVELS = {
   low: "LOW",
   medium: "MEDIUM",
   high: "HIGH",
-  xhigh: "HIGH",
-  max: "HIGH",
+  xhigh: "XHIGH",
+  max: "XHIGH",
 } as const satisfies Record<Effort, GeminiThinkingLevel>;
 
 /**
@@ -51,7 +52,7 @@ const BUDGET_LEVELS: readonly { upTo: number; level: GeminiThinkingLevel }[] = [
   { upTo: Number.POSITIVE_INFINITY, level: "HIGH" },
 ];
 
-const LEVEL_ORDER = { MINIMAL: 0, LOW: 1, MEDIUM: 2, HIGH: 3 } as const satisfies Record<
+const LEVEL_ORDER = { MINIMAL: 0, LOW: 1, MEDIUM: 2, HIGH: 3, XHIGH: 4 } as const satisfies Record<
   GeminiThinkingLevel,
   number
 >;
@@ -76,7 +77,9 @@ export interface GenerationConfigResult {
  * - Thinking: `enabled` budgets are clamped into the model's range (or turned into a level),
  *   `adaptive` follows the effort (dynamic budget, or a level), `disabled` and absent turn
  *   thinking off where the model allows it and to its minimum where it does not; effort
- *   alone also sets the amount. The effort of the last `role: "system"` message that has one
+ *   alone also sets the amount. `between_tools` (think only between tool calls) has no Gemini
+ *   equivalent: it gets the least thinking the model does with thinking on (lowest level,
+ *   smallest budget), and those thoughts come back as thinking blocks. The effort of the last `role: "system"` message that has one
  *   overrides the top-level `output_config.effort` (per-turn control). Thoughts are requested
  *   (`includeThoughts`) only when the client asked for thinking, and shown only when it did
  *   not also ask for `display: "omitted"`.
@@ -102,7 +105,8 @@ export function convertGenerationConfig(
   if (stopSequences.length > 0) value.stopSequences = stopSequences;
 
   const thinking = request.thinking ?? undefined;
-  const requested = thinking?.type === "enabled" || thinking?.type === "adaptive";
+  const requested =
+    thinking?.type === "enabled" || thinking?.type === "adaptive" || thinking?.type === "between_tools";
   const effort = findEffort(request, warnings);
   const thinkingConfig = convertThinking(
     { request: thinking, requested, effort, maxOutputTokens: value.maxOutputTokens },
@@ -197,6 +201,7 @@ function chooseBudget(
     return budget;
   }
   if (request?.type === "disabled") return off;
+  if (request?.type === "between_tools") return style.min;
   if (thinking.effort === undefined) return request?.type === "adaptive" ? DYNAMIC_BUDGET : off;
   const fraction = EFFORT_BUDGETS[thinking.effort];
   if (fraction === "dynamic") return DYNAMIC_BUDGET;
@@ -213,7 +218,9 @@ function chooseLevel(
     return nearestLevel(row.level, levels);
   }
   if (request?.type === "adaptive") return nearestLevel(EFFORT_LEVELS[thinking.effort ?? "high"], levels);
-  if (request?.type === "disabled" || thinking.effort === undefined) return lowestLevel(levels);
+  if (request?.type === "disabled" || request?.type === "between_tools" || thinking.effort === undefined) {
+    return lowestLevel(levels);
+  }
   return nearestLevel(EFFORT_LEVELS[thinking.effort], levels);
 }
 

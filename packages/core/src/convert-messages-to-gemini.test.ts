@@ -9,8 +9,8 @@ import { resolveModel } from "./resolve-model.js";
 import { assertGeminiRequest } from "./test-utils/assert-gemini-request.js";
 import { encodeThinkingSignature, encodeToolUseId } from "./thought-signature.js";
 
-const GEMINI_2_5 = resolveModel("gemini-2.5-pro").capabilities;
-const GEMINI_3 = resolveModel("gemini-3-pro-preview").capabilities;
+const GEMINI_2_5 = resolveModel("gemini-2.5-flash-lite").capabilities;
+const GEMINI_3 = resolveModel("gemini-3.1-pro-preview").capabilities;
 
 function convert(
   messages: MessageParam[],

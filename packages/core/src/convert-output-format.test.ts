@@ -24,7 +24,7 @@ function capabilities(model: string) {
 describe("convertOutputFormat", () => {
   it("sends JSON Schema as responseJsonSchema on models that take it", () => {
     const { value } = convertOutputFormat(format, {
-      capabilities: capabilities("gemini-2.5-flash"),
+      capabilities: capabilities("gemini-2.5-flash-lite"),
       schemaCompiler,
       hasTools: false,
     });
@@ -38,7 +38,7 @@ describe("convertOutputFormat", () => {
 
   it("sends the OpenAPI subset as responseSchema on older models", () => {
     const { value } = convertOutputFormat(format, {
-      capabilities: capabilities("gemini-2.0-flash"),
+      capabilities: capabilities("gemini-1.5-flash"),
       schemaCompiler,
       hasTools: false,
     });
@@ -50,8 +50,8 @@ describe("convertOutputFormat", () => {
   });
 
   it.each<[string, boolean]>([
-    ["gemini-2.5-pro", false],
-    ["gemini-3-pro-preview", true],
+    ["gemini-2.5-flash-lite", false],
+    ["gemini-3.1-pro-preview", true],
   ])("with tools on %s: JSON mode kept = %s", (model, kept) => {
     const { value, warnings } = convertOutputFormat(format, {
       capabilities: capabilities(model),
@@ -68,7 +68,7 @@ describe("convertOutputFormat", () => {
   ])("refuses %s naming the field", (_label, outputConfig, path) => {
     const call = () =>
       convertOutputFormat(outputConfig as never, {
-        capabilities: capabilities("gemini-2.5-pro"),
+        capabilities: capabilities("gemini-2.5-flash-lite"),
         schemaCompiler,
         hasTools: false,
       });
@@ -84,14 +84,14 @@ describe("convertOutputFormat", () => {
     expect(
       convertOutputFormat(
         { effort: "high" },
-        { capabilities: capabilities("gemini-2.5-pro"), schemaCompiler, hasTools: false },
+        { capabilities: capabilities("gemini-2.5-flash-lite"), schemaCompiler, hasTools: false },
       ),
     ).toEqual({ value: {}, warnings: [] });
   });
 
   it("reaches the Gemini config through convertToGeminiRequest, next to the thinking settings", () => {
     const request: MessagesRequest = validateMessagesRequest({
-      model: "gemini-2.5-flash",
+      model: "gemini-2.5-flash-lite",
       max_tokens: 512,
       messages: [{ role: "user", content: "Weather in Bern as JSON" }],
       output_config: { effort: "low", ...format },

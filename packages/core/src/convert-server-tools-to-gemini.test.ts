@@ -14,7 +14,7 @@ const bashTool = {
 
 function request(overrides: Record<string, unknown>): MessagesRequest {
   return validateMessagesRequest({
-    model: "gemini-2.5-flash",
+    model: "gemini-2.5-flash-lite",
     max_tokens: 1024,
     messages: [{ role: "user", content: "Perform a web search for the query: weather Zürich" }],
     ...overrides,
@@ -91,7 +91,7 @@ describe("convertToGeminiRequest with server tools", () => {
     );
   });
 
-  it.each(["gemini-2.5-pro", "gemini-3-pro-preview"])(
+  it.each(["gemini-2.5-flash-lite", "gemini-3.1-pro-preview"])(
     "keeps the functions and drops search when both are declared (%s)",
     (model) => {
       const { value, context, warnings } = convertToGeminiRequest(

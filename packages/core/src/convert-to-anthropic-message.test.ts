@@ -333,7 +333,7 @@ describe("convertToAnthropicMessage text-part signature carriers", () => {
       [{ role: "user", content: "Fix the failing test." }, { role: "assistant", content }, followUp],
       {
         toolNames: createToolNameMap(["Bash"]),
-        capabilities: resolveModel("gemini-3-pro-preview").capabilities,
+        capabilities: resolveModel("gemini-3.1-pro-preview").capabilities,
         declaredToolNames: new Set(["Bash"]),
       },
     ).value;

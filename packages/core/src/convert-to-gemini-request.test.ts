@@ -9,7 +9,7 @@ import { validateMessagesRequest } from "./validate-messages-request.js";
 
 function request(overrides: Partial<MessagesRequest> = {}): MessagesRequest {
   return validateMessagesRequest({
-    model: "gemini-2.5-pro",
+    model: "gemini-2.5-flash-lite",
     max_tokens: 1024,
     messages: [{ role: "user", content: "hello" }],
     ...overrides,
@@ -53,6 +53,28 @@ describe("convertToGeminiRequest", () => {
     `);
   });
 
+  it("leaves Claude Code's billing header block out of systemInstruction, so the cached prefix stays the same", () => {
+    const header = "x-anthropic-billing-header: cc_version=2.1.332.885; cc_entrypoint=cli;";
+    const instructions = { type: "text" as const, text: "You are a coding agent." };
+    const first = convertToGeminiRequest(request({ system: [{ type: "text", text: header }, instructions] }));
+    const second = convertToGeminiRequest(
+      request({
+        system: [{ type: "text", text: header.replace("885", "912") }, instructions],
+      }),
+    );
+    expect(first.value.config?.systemInstruction).toEqual({ parts: [{ text: "You are a coding agent." }] });
+    expect(second.value.config?.systemInstruction).toEqual(first.value.config?.systemInstruction);
+    // Only a block that is nothing but the header goes: text after it is an instruction.
+    const mixed = `${header}\nAnswer in French.`;
+    expect(
+      convertToGeminiRequest(request({ system: [{ type: "text", text: mixed }] })).value.config
+        ?.systemInstruction,
+    ).toEqual({ parts: [{ text: mixed }] });
+    expect(
+      convertToGeminiRequest(request({ system: header })).value.config?.systemInstruction,
+    ).toBeUndefined();
+  });
+
   it("omits systemInstruction when there is no system text", () => {
     expect(convertToGeminiRequest(request({ system: "" })).value.config?.systemInstruction).toBeUndefined();
   });
@@ -70,9 +92,9 @@ describe("convertToGeminiRequest", () => {
         ],
         tool_choice: { type: "tool", name: "web fetch" },
       }),
-      { models: { sonnetModel: "gemini-2.5-flash" } },
+      { models: { sonnetModel: "gemini-2.5-flash-lite" } },
     );
-    expect(value.model).toBe("gemini-2.5-flash");
+    expect(value.model).toBe("gemini-2.5-flash-lite");
     expect(value.config).toMatchObject({
       maxOutputTokens: 2000,
       temperature: 0.3,
@@ -82,7 +104,7 @@ describe("convertToGeminiRequest", () => {
     expect(value.config?.tools?.[0]).toHaveProperty("functionDeclarations.1.name", "web_fetch");
     expect(context).toMatchObject({
       requestedModel: "claude-sonnet-4-5",
-      geminiModel: "gemini-2.5-flash",
+      geminiModel: "gemini-2.5-flash-lite",
       stopSequences: ["END"],
       showThinking: expect.any(Boolean),
     });
@@ -100,7 +122,7 @@ describe("convertToGeminiRequest", () => {
     };
     const { value } = convertToGeminiRequest(request({ tools: [bashTool] }), {
       schemaCompiler,
-      models: { capabilities: { "gemini-2.5-pro": { supportsJsonSchema: false } } },
+      models: { capabilities: { "gemini-2.5-flash-lite": { supportsJsonSchema: false } } },
     });
     expect(targets).toEqual(["parameters"]);
     expect(value.config?.tools?.[0]).toHaveProperty("functionDeclarations.0.parameters.properties.compiled");
@@ -159,8 +181,8 @@ describe("convertToGeminiRequest", () => {
 // A whole Claude Code 2.1 session, as recorded-style fixture, under Gemini 2.5 and Gemini 3.
 
 const models = [
-  ["gemini-2.5-pro", false],
-  ["gemini-3-pro-preview", true],
+  ["gemini-2.5-flash-lite", false],
+  ["gemini-3.1-pro-preview", true],
 ] as const;
 
 function firstCallSignatures(contents: readonly GeminiContent[]): (string | undefined)[] {
@@ -190,12 +212,11 @@ describe.each(models)("convertToGeminiRequest: Claude Code session on %s", (mode
     assertGeminiRequest(result.value, { requiresThoughtSignatures: gemini3 });
   });
 
-  it("sends the system blocks as systemInstruction and the system message in place", () => {
+  it("sends the system blocks but the billing header as systemInstruction, and the system message in place", () => {
+    const blocks = body.system && typeof body.system !== "string" ? body.system : [];
+    expect(blocks[0]?.text).toMatch(/^x-anthropic-billing-header: /);
     expect(result.value.config?.systemInstruction).toEqual({
-      parts:
-        body.system && typeof body.system !== "string"
-          ? body.system.map((block) => ({ text: block.text }))
-          : [],
+      parts: blocks.slice(1).map((block) => ({ text: block.text })),
     });
     const firstTurnTexts = contents[0]?.parts?.map((part) => part.text);
     expect(firstTurnTexts).toHaveLength(3);

@@ -12,6 +12,7 @@ import type {
   GeminiGenerateContentConfig,
   GeminiGenerateContentParameters,
 } from "./gemini-api.js";
+import { isBillingHeaderText } from "./is-billing-header-text.js";
 import { type ModelMappingOptions, resolveModel } from "./resolve-model.js";
 
 export interface ConvertToGeminiRequestOptions {
@@ -25,10 +26,15 @@ export interface ConvertToGeminiRequestOptions {
 
 const DEFAULT_SCHEMA_COMPILER: SchemaConverter = { convert: convertJsonSchema };
 
-/** `system` → `systemInstruction`, one part per non-empty text block; never a user turn. */
+/**
+ * `system` → `systemInstruction`, one part per non-empty text block; never a user turn. Claude
+ * Code's billing header block is left out: it only makes the cached prefix differ per session.
+ */
 function convertSystem(system: string | TextBlock[] | null | undefined): GeminiContent | undefined {
   const texts = typeof system === "string" ? [system] : (system ?? []).map((block) => block.text);
-  const parts = texts.filter((text) => text.length > 0).map((text) => ({ text }));
+  const parts = texts
+    .filter((text) => text.length > 0 && !isBillingHeaderText(text))
+    .map((text) => ({ text }));
   return parts.length > 0 ? { parts } : undefined;
 }
 
@@ -66,7 +72,7 @@ export function convertToGeminiRequest(
   request: MessagesRequest,
   options: ConvertToGeminiRequestOptions = {},
 ): { value: GeminiGenerateContentParameters; context: ConversionContext; warnings: string[] } {
-  const { geminiModel, capabilities } = resolveModel(request.model, options.models);
+  const { geminiModel, capabilities, retired } = resolveModel(request.model, options.models);
   const generation = convertGenerationConfig(request, capabilities);
   const toolNames = createToolNameMap(collectToolNames(request));
   const serverTools = convertServerToolsToGemini(request.tools, {
@@ -130,6 +136,11 @@ export function convertToGeminiRequest(
         : {}),
     },
     warnings: [
+      ...(retired
+        ? [
+            `model: ${retired.requested} was retired by Google on ${retired.retiredOn}; ${retired.successor} answers instead.`,
+          ]
+        : []),
       ...generation.warnings,
       ...tools.warnings,
       ...serverToolWarnings,

@@ -5,7 +5,7 @@ import { convertToolsToGemini, type SchemaConverter } from "./convert-tools-to-g
 import type { ModelCapabilities } from "./model-capabilities.js";
 import { resolveModel } from "./resolve-model.js";
 
-const GEMINI_2_5 = resolveModel("gemini-2.5-pro").capabilities;
+const GEMINI_2_5 = resolveModel("gemini-2.5-flash-lite").capabilities;
 const LEGACY: ModelCapabilities = { ...GEMINI_2_5, supportsJsonSchema: false };
 
 /** Records the targets it was asked for and tags what it returns, so tests see which field got it. */

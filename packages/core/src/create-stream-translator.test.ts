@@ -132,6 +132,54 @@ describe("createStreamTranslator on recorded streams", () => {
   });
 });
 
+describe("createStreamTranslator tool uses and the safeguard verdicts", () => {
+  it("lists the tool_use blocks it sent, and puts the verdicts on the final message_delta", () => {
+    const translator = createStreamTranslator(options());
+    const events = loadChunkFixture("parallel-tool-calls").flatMap((item) => translator.push(item));
+    expect(translator.complete).toBe(true);
+    const started = events.flatMap((event) =>
+      event.type === "content_block_start" && event.content_block.type === "tool_use"
+        ? [event.content_block]
+        : [],
+    );
+    expect(translator.toolUses.map((toolUse) => toolUse.id)).toEqual(started.map((block) => block.id));
+    expect(translator.toolUses.every((toolUse) => Object.keys(toolUse.input).length > 0)).toBe(true);
+    const safeguardResults = [
+      {
+        type: "dangerous_tool_use" as const,
+        status: {
+          type: "available" as const,
+          tool_uses: Object.fromEntries(
+            translator.toolUses.map((toolUse) => [
+              toolUse.id,
+              { type: "evaluated", outcome: "not_flagged" } as const,
+            ]),
+          ),
+        },
+      },
+    ];
+    const end = translator.finish({ safeguardResults });
+    expect(end.at(-1)).toEqual({ type: "message_stop" });
+    expect(end.at(-2)).toMatchObject({
+      type: "message_delta",
+      delta: { stop_reason: "tool_use", stop_sequence: null, safeguard_results: safeguardResults },
+    });
+    assertAnthropicStream([...events, ...end]);
+  });
+
+  it("sends no safeguard_results unless given, and is not complete before a finish reason", () => {
+    const translator = createStreamTranslator(options());
+    translator.push(chunk([{ text: "Hello" }]));
+    expect(translator.complete).toBe(false);
+    expect(translator.toolUses).toEqual([]);
+    translator.push(chunk([{ text: "!" }], { finishReason: "STOP" as never }));
+    expect(translator.complete).toBe(true);
+    const delta = translator.finish().find((event) => event.type === "message_delta");
+    expect(delta).toBeDefined();
+    expect(delta).not.toHaveProperty("delta.safeguard_results");
+  });
+});
+
 describe("createStreamTranslator text-part signature carriers", () => {
   const textSignature = "dGV4dC1zaWduYXR1cmU=";
   const callSignature = "Y2FsbC1zaWduYXR1cmU=";

@@ -3,7 +3,9 @@ import type {
   AnthropicStreamEvent,
   ContentBlock,
   ContentBlockDelta,
+  SafeguardResult,
   StopReason,
+  ToolUseContent,
   Usage,
 } from "./anthropic-api.js";
 import { convertGroundingToAnthropic } from "./convert-grounding-to-anthropic.js";
@@ -28,15 +30,29 @@ export interface StreamTranslatorOptions extends ConvertResponseOptions {
   mapError?: (error: unknown) => AnthropicErrorBody;
 }
 
+/** What the final `message_delta` carries besides the stop reason and usage. */
+export interface MessageEndAddition {
+  /** Verdicts of the checks the request asked for (`safeguards`), as `delta.safeguard_results`. */
+  safeguardResults?: SafeguardResult[];
+}
+
 /** Gemini stream chunks in, Anthropic stream events out. */
 export interface StreamTranslator {
   push(chunk: GeminiGenerateContentResponse): AnthropicStreamEvent[];
-  finish(): AnthropicStreamEvent[];
+  /** Closes the answer: the last blocks, `message_delta` (with `addition`) and `message_stop`. */
+  finish(addition?: MessageEndAddition): AnthropicStreamEvent[];
   fail(error: unknown): AnthropicStreamEvent[];
   /** `message_start` has been emitted. */
   readonly started: boolean;
   /** `finish()` or `fail()` ended the stream; later calls return `[]`. */
   readonly finished: boolean;
+  /**
+   * Gemini has said the answer is complete (a finish reason or a blocked prompt), so `finish()`
+   * ends it with `message_stop` rather than an `error` event.
+   */
+  readonly complete: boolean;
+  /** The `tool_use` blocks sent so far, in order: what a host judges before `finish()`. */
+  readonly toolUses: readonly ToolUseContent[];
   /** Lossy-but-safe drops so far, for the caller to log. */
   readonly warnings: readonly string[];
 }
@@ -83,6 +99,7 @@ export function createStreamTranslator(options: StreamTranslatorOptions): Stream
   let blockReason: string | undefined;
   let blockReasonMessage: string | undefined;
   let hasToolCalls = false;
+  const toolUses: ToolUseContent[] = [];
   let hasVisibleOutput = false;
   let groundingMetadata: GeminiGroundingMetadata | undefined;
 
@@ -213,6 +230,7 @@ export function createStreamTranslator(options: StreamTranslatorOptions): Stream
           hasVisibleOutput = true;
           closeOpen(events);
           const id = encodeToolUseId(generateId(), item.signature);
+          toolUses.push({ type: "tool_use", id, name: item.name, input: item.input });
           const index = startBlock(events, { type: "tool_use", id, name: item.name, input: {} });
           // Gemini sends calls whole, so the arguments go out as one JSON delta.
           delta(events, index, { type: "input_json_delta", partial_json: JSON.stringify(item.input) });
@@ -254,6 +272,12 @@ export function createStreamTranslator(options: StreamTranslatorOptions): Stream
     get warnings() {
       return warnings;
     },
+    get complete() {
+      return finishReason !== undefined || blockReason !== undefined;
+    },
+    get toolUses() {
+      return toolUses;
+    },
     push(chunk) {
       if (finished) return [];
       if (isErrorChunk(chunk)) return fail({ error: chunk.error });
@@ -266,7 +290,7 @@ export function createStreamTranslator(options: StreamTranslatorOptions): Stream
       }
       return events;
     },
-    finish() {
+    finish(addition) {
       if (finished) return [];
       if (finishReason === undefined && blockReason === undefined) {
         return fail(new Error("Gemini stream ended without a finish reason"));
@@ -292,7 +316,16 @@ export function createStreamTranslator(options: StreamTranslatorOptions): Stream
       if (outcome.notice !== undefined) emitTextBlock(events, outcome.notice);
       const stopReason: StopReason = outcome.stopReason;
       const usage: Usage = convertUsage(latestUsage, context.cacheCreationInputTokens);
-      events.push({ type: "message_delta", delta: { stop_reason: stopReason, stop_sequence: null }, usage });
+      const safeguardResults = addition?.safeguardResults;
+      events.push({
+        type: "message_delta",
+        delta: {
+          stop_reason: stopReason,
+          stop_sequence: null,
+          ...(safeguardResults !== undefined ? { safeguard_results: safeguardResults } : {}),
+        },
+        usage,
+      });
       events.push({ type: "message_stop" });
       return events;
     },

@@ -49,7 +49,7 @@ describe("describeServerToolBlock", () => {
 
   it("keeps earlier searches as model text in the converted history", () => {
     const request = validateMessagesRequest({
-      model: "gemini-2.5-pro",
+      model: "gemini-2.5-flash-lite",
       max_tokens: 100,
       messages: [
         { role: "user", content: "Search the weather in Bern" },
@@ -75,7 +75,7 @@ describe("describeServerToolBlock", () => {
     });
     const { value, warnings } = convertMessagesToGemini(request.messages, {
       toolNames: createToolNameMap([]),
-      capabilities: resolveModel("gemini-2.5-pro").capabilities,
+      capabilities: resolveModel("gemini-2.5-flash-lite").capabilities,
       declaredToolNames: new Set(),
     });
     expect(warnings).toEqual([]);

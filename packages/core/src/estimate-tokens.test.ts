@@ -4,7 +4,7 @@ import type { ContentBlockParam, CountTokensRequest, MessageParam, ToolParam } f
 import { estimateTokens } from "./estimate-tokens.js";
 
 function requestWith(messages: MessageParam[], extra: Partial<CountTokensRequest> = {}): CountTokensRequest {
-  return { model: "gemini-2.5-pro", messages, ...extra };
+  return { model: "gemini-2.5-flash-lite", messages, ...extra };
 }
 
 const pngImage: ContentBlockParam = {

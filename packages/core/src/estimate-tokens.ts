@@ -28,7 +28,7 @@ const TOOL_OVERHEAD_TOKENS = 8;
  * in the size of the request.
  *
  * @example
- * estimateTokens({ model: "gemini-2.5-pro", messages: [{ role: "user", content: "Hello there" }] }); // 7
+ * estimateTokens({ model: "gemini-3.8-flash", messages: [{ role: "user", content: "Hello there" }] }); // 7
  */
 export function estimateTokens(request: CountTokensRequest): number {
   const counter = { units: 0, fixed: 0 };

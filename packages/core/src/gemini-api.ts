@@ -62,7 +62,7 @@ export type GeminiBlockReason =
   | "MODEL_ARMOR";
 
 /** Gemini 3 `thinkingConfig.thinkingLevel` values. */
-export type GeminiThinkingLevel = "MINIMAL" | "LOW" | "MEDIUM" | "HIGH";
+export type GeminiThinkingLevel = "MINIMAL" | "LOW" | "MEDIUM" | "HIGH" | "XHIGH";
 
 /** google.rpc status names seen in Gemini error bodies. */
 export type GeminiErrorStatus =

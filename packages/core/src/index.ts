@@ -20,6 +20,8 @@ export type {
   MessagesRequest,
   OutputConfig,
   RedactedThinkingBlock,
+  SafeguardParam,
+  SafeguardResult,
   SearchResultBlock,
   ServerToolUseContent,
   StopReason,
@@ -34,6 +36,7 @@ export type {
   ToolResultBlock,
   ToolUseBlock,
   ToolUseContent,
+  ToolUseVerdict,
   UnknownBlock,
   Usage,
   WebSearchResult,
@@ -42,6 +45,11 @@ export type {
 } from "./anthropic-api.js";
 export { countTokensRequestSchema, messagesRequestSchema } from "./anthropic-api.js";
 export { buildCountTokensRequest } from "./build-count-tokens-request.js";
+export type {
+  BuildSafeguardClassifierRequestOptions,
+  SafeguardClassifierInput,
+} from "./build-safeguard-classifier-request.js";
+export { buildSafeguardClassifierRequest } from "./build-safeguard-classifier-request.js";
 export { checkJsonNesting } from "./check-json-nesting.js";
 export { checkModelName, isValidModelName } from "./check-model-name.js";
 export type { RequestLimits } from "./check-request-limits.js";
@@ -72,14 +80,22 @@ export { convertToGeminiRequest } from "./convert-to-gemini-request.js";
 export type { ToolNameMap } from "./convert-tool-name.js";
 export { createToolNameMap } from "./convert-tool-name.js";
 export { convertUsage } from "./convert-usage.js";
+export type { CapabilityCorrection } from "./correct-model-capabilities.js";
+export { correctModelCapabilities } from "./correct-model-capabilities.js";
 export type { IdGenerator } from "./create-id-generator.js";
 export { createIdGenerator } from "./create-id-generator.js";
+export { createSafeguardResult } from "./create-safeguard-result.js";
 export type { SseDecoder, SseEvent } from "./create-sse-decoder.js";
 export { createSseDecoder } from "./create-sse-decoder.js";
-export type { StreamTranslator, StreamTranslatorOptions } from "./create-stream-translator.js";
+export type {
+  MessageEndAddition,
+  StreamTranslator,
+  StreamTranslatorOptions,
+} from "./create-stream-translator.js";
 export { createStreamTranslator } from "./create-stream-translator.js";
 export { encodeSseEvent } from "./encode-sse-event.js";
 export { estimateTokens } from "./estimate-tokens.js";
+export { findToolUseSafeguard } from "./find-tool-use-safeguard.js";
 export type {
   GeminiBlockReason,
   GeminiCandidate,
@@ -110,8 +126,17 @@ export { mapGeminiFinishReason } from "./map-gemini-finish-reason.js";
 export type { AnthropicErrorResponse, MapUpstreamErrorOptions } from "./map-upstream-error.js";
 export { mapUpstreamError } from "./map-upstream-error.js";
 export type { ModelCapabilities, ThinkingStyle } from "./model-capabilities.js";
-export type { ModelMappingOptions } from "./resolve-model.js";
-export { DEFAULT_MODEL_CAPABILITIES, listConfiguredModels, resolveModel } from "./resolve-model.js";
+export type { GeminiFailure, SettingRejection } from "./read-gemini-failure.js";
+export { readGeminiFailure } from "./read-gemini-failure.js";
+export { readSafeguardVerdicts } from "./read-safeguard-verdicts.js";
+export type { ModelMappingOptions, RetiredModelSubstitution } from "./resolve-model.js";
+export {
+  DEFAULT_MODEL_CAPABILITIES,
+  listBuiltInFamilyModels,
+  listConfiguredModels,
+  RETIRED_MODELS,
+  resolveModel,
+} from "./resolve-model.js";
 export type { SignatureCarrierKind } from "./thought-signature.js";
 export {
   decodeThinkingSignature,

@@ -354,7 +354,8 @@ describe("mapUpstreamError: scrubbing", () => {
   });
 
   it("removes key= query parameters but keeps the rest of the URL", () => {
-    const url = "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-pro:generateContent";
+    const url =
+      "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash-lite:generateContent";
     const response = mapUpstreamError(
       new ClaudeGeminiError({
         message: `Request to ${url}?alt=sse&key=secret-value-123 failed`,

@@ -9,6 +9,7 @@
 import type { AnthropicErrorBody, AnthropicErrorType } from "./anthropic-api.js";
 import { ClaudeGeminiError } from "./claude-gemini-error.js";
 import type { GeminiErrorStatus } from "./gemini-api.js";
+import { type GeminiFailure, readGeminiFailure } from "./read-gemini-failure.js";
 
 /** What a host sends back: HTTP status, Anthropic error body and headers (all lower-case). */
 export interface AnthropicErrorResponse {
@@ -114,20 +115,6 @@ interface Classified extends ErrorClass {
   shouldRetry?: boolean;
 }
 
-interface GeminiErrorDetail {
-  "@type"?: unknown;
-  retryDelay?: unknown;
-  reason?: unknown;
-  violations?: unknown;
-}
-
-interface GeminiErrorPayload {
-  code?: unknown;
-  message?: unknown;
-  status?: unknown;
-  details?: unknown;
-}
-
 /**
  * Maps anything thrown while serving a request — a {@link ClaudeGeminiError}, an `ApiError`
  * from `@google/genai`, a Gemini `{error: …}` stream chunk, an abort or timeout, a network
@@ -178,19 +165,16 @@ function classify(error: unknown): Classified {
     };
   }
   if (typeof error !== "object" || error === null) return genericError();
+  const failure = readGeminiFailure(error);
+  if (failure !== undefined) return classifyFailure(failure);
 
   const record = error as Record<string, unknown>;
-  if (isGeminiPayload(record.error)) return classifyGeminiPayload(record.error, undefined);
-  if (Array.isArray(error) && isGeminiErrorEnvelope(error[0])) {
-    return classifyGeminiPayload(error[0].error, undefined);
-  }
-
   const name = typeof record.name === "string" ? record.name : "";
   const message = typeof record.message === "string" ? record.message : "";
   const status = typeof record.status === "number" ? record.status : undefined;
 
-  if (name === "ApiError" || (status !== undefined && status >= 400 && status < 600 && message !== "")) {
-    return classifyApiError(message, status);
+  if (status !== undefined && status >= 400 && status < 600 && message !== "") {
+    return { ...classifyHttpCode(status), message: `Gemini: ${message}` };
   }
   if (name === "SyntaxError") {
     // An answer that could not be parsed; its text (which V8 quotes in part) stays out of it.
@@ -220,45 +204,6 @@ function genericError(): Classified {
   return { status: 500, type: "api_error", message: GENERIC_MESSAGE };
 }
 
-/** `ApiError.message` is the JSON error body, sometimes behind a prefix like `got status: …. `. */
-function classifyApiError(message: string, status: number | undefined): Classified {
-  const payload = parseGeminiPayload(message);
-  if (payload) return classifyGeminiPayload(payload, status);
-  const fallback = classifyHttpCode(status ?? 500);
-  const text = message.trimStart().startsWith("<") ? "" : message;
-  return { ...fallback, message: text === "" ? `Gemini answered HTTP ${status ?? 500}.` : `Gemini: ${text}` };
-}
-
-function parseGeminiPayload(text: string): GeminiErrorPayload | undefined {
-  for (const opening of ["{", "["]) {
-    const start = text.indexOf(opening);
-    if (start < 0) continue;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text.slice(start));
-    } catch {
-      continue;
-    }
-    const envelope = Array.isArray(parsed) ? parsed[0] : parsed;
-    if (isGeminiErrorEnvelope(envelope)) return envelope.error;
-  }
-  return undefined;
-}
-
-function isGeminiErrorEnvelope(value: unknown): value is { error: GeminiErrorPayload } {
-  return typeof value === "object" && value !== null && isGeminiPayload((value as { error?: unknown }).error);
-}
-
-function isGeminiPayload(value: unknown): value is GeminiErrorPayload {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
-  const payload = value as GeminiErrorPayload;
-  return (
-    typeof payload.message === "string" ||
-    typeof payload.status === "string" ||
-    typeof payload.code === "number"
-  );
-}
-
 function isGeminiErrorStatus(value: unknown): value is GeminiErrorStatus {
   return typeof value === "string" && Object.hasOwn(GEMINI_STATUS_TO_ERROR, value);
 }
@@ -270,34 +215,29 @@ function classifyHttpCode(code: number): ErrorClass {
   return { status: 500, type: "api_error" };
 }
 
-function classifyGeminiPayload(payload: GeminiErrorPayload, httpStatus: number | undefined): Classified {
-  const details = Array.isArray(payload.details)
-    ? payload.details.filter(
-        (detail): detail is GeminiErrorDetail => typeof detail === "object" && detail !== null,
-      )
-    : [];
-  const status = typeof payload.status === "string" ? payload.status : undefined;
-  const code = typeof payload.code === "number" ? payload.code : httpStatus;
-  const upstreamMessage = typeof payload.message === "string" ? payload.message.trim() : "";
-
-  let errorClass: ErrorClass = isGeminiErrorStatus(status)
-    ? GEMINI_STATUS_TO_ERROR[status]
-    : classifyHttpCode(code ?? 500);
+/** Formats what {@link readGeminiFailure} read: the decisions come from its typed fields only. */
+function classifyFailure(failure: GeminiFailure): Classified {
+  let errorClass: ErrorClass = isGeminiErrorStatus(failure.status)
+    ? GEMINI_STATUS_TO_ERROR[failure.status]
+    : classifyHttpCode(failure.httpStatus ?? 500);
   // A bad or expired key is a 400 INVALID_ARGUMENT upstream; clients need 401 to ask for a new one.
-  if (
-    details.some((detail) => detail.reason === "API_KEY_INVALID") ||
-    /API key (?:not valid|expired|invalid)/i.test(upstreamMessage)
-  ) {
-    errorClass = GEMINI_STATUS_TO_ERROR.UNAUTHENTICATED;
-  }
+  if (failure.keyRejected) errorClass = GEMINI_STATUS_TO_ERROR.UNAUTHENTICATED;
 
-  const label = status ?? (code === undefined ? undefined : String(code));
-  const reason = upstreamMessage === "" ? "request failed" : upstreamMessage;
-  let message = label === undefined ? `Gemini: ${reason}` : `Gemini: ${reason} (${label})`;
+  const label =
+    failure.status ??
+    (failure.structured && failure.httpStatus !== undefined ? String(failure.httpStatus) : undefined);
+  // An HTML error page says nothing a client can use: name the HTTP status instead.
+  const reason = failure.message.startsWith("<") ? "" : failure.message;
+  let message =
+    reason === ""
+      ? `Gemini answered HTTP ${failure.httpStatus ?? 500}.`
+      : label === undefined
+        ? `Gemini: ${reason}`
+        : `Gemini: ${reason} (${label})`;
 
   const tooLong =
-    /input token count \(?(\d+)\)? exceeds the maximum number of tokens allowed \(?(\d+)\)?/i.exec(
-      upstreamMessage,
+    /^The input token count \(?(\d+)\)? exceeds the maximum number of tokens allowed \(?(\d+)\)?\.?$/i.exec(
+      failure.message,
     );
   if (tooLong && errorClass.status === 400) {
     // Claude Code recognises Anthropic's wording and offers to compact the conversation.
@@ -305,31 +245,10 @@ function classifyGeminiPayload(payload: GeminiErrorPayload, httpStatus: number |
   }
 
   const classified: Classified = { ...errorClass, message };
-  const retryDelay = details.find((detail) => typeof detail.retryDelay === "string")?.retryDelay;
-  const retryAfterMilliseconds = typeof retryDelay === "string" ? parseDuration(retryDelay) : undefined;
-  if (retryAfterMilliseconds !== undefined) classified.retryAfterMilliseconds = retryAfterMilliseconds;
+  if (failure.retryDelayMs !== undefined) classified.retryAfterMilliseconds = failure.retryDelayMs;
   // A per-day quota will not come back within Claude Code's retry window: say so instead of looping.
-  if (errorClass.status === 429 && details.some(isDailyQuotaFailure)) classified.shouldRetry = false;
+  if (errorClass.status === 429 && failure.quota?.perDay) classified.shouldRetry = false;
   return classified;
-}
-
-function isDailyQuotaFailure(detail: GeminiErrorDetail): boolean {
-  if (!Array.isArray(detail.violations)) return false;
-  return detail.violations.some((violation: unknown) => {
-    const quotaId = (violation as { quotaId?: unknown } | null)?.quotaId;
-    return typeof quotaId === "string" && /PerDay/i.test(quotaId);
-  });
-}
-
-/** Parses a protobuf JSON Duration ("53s", "1.5s", "0.500s") and the odd "500ms" / "2m". */
-function parseDuration(text: string): number | undefined {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(text);
-  if (!match) return undefined;
-  const value = Number(match[1]);
-  const unit = match[2] ?? "s";
-  const factor = unit === "ms" ? 1 : unit === "s" ? 1000 : unit === "m" ? 60_000 : 3_600_000;
-  const milliseconds = value * factor;
-  return Number.isFinite(milliseconds) ? milliseconds : undefined;
 }
 
 /** Reads `code` from the error or its `cause` chain (undici puts it on `cause`). */

@@ -9,11 +9,15 @@ export type ThinkingStyle =
       max: number;
       /** Whether a budget of 0 (thinking off) is legal (Flash yes, Pro no). */
       canDisable: boolean;
+      /** What the model does without a setting: `-1` (dynamic) or `0` (off, 2.5 Flash-Lite). Informational. */
+      defaultBudget?: number;
     }
   | {
-      /** Gemini 3: `thinkingLevel`; a budget alongside it is a 400. */
+      /** Gemini 3 and later: `thinkingLevel`; a budget alongside it is a 400, and Gemini 4 refuses any budget. */
       style: "level";
       levels: readonly GeminiThinkingLevel[];
+      /** The level the model uses without a setting. Informational (reported by `/v1/models`). */
+      defaultLevel?: GeminiThinkingLevel;
     }
   | { style: "none" };
 

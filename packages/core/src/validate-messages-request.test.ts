@@ -57,6 +57,10 @@ describe("validateMessagesRequest: accepted bodies", () => {
       body({ context_management: { edits: [{ type: "clear_tool_uses_20250919" }] } }),
     ],
     ["metadata.user_id as a JSON string", body({ metadata: { user_id: '{"session_id":"x"}' } })],
+    [
+      "Claude Code's auto-mode safeguard",
+      body({ safeguards: [{ type: "dangerous_tool_use", classifier_context: { v: 1, rules: {} } }] }),
+    ],
     ["null optional fields", body({ system: null, tools: null, thinking: null, temperature: null })],
     ["top_k from older clients", body({ top_k: 5 })],
     [
@@ -95,6 +99,19 @@ describe("validateMessagesRequest: accepted bodies", () => {
     });
     // The JSON Schema is passed on untouched, `$schema` included: the schema compiler owns it.
     expect(request.tools?.[0]?.input_schema).toEqual(claudeCodeBody.tools[0]?.input_schema);
+  });
+
+  it("keeps the safeguards a client asks for, with their context, on both validation paths", () => {
+    const safeguards = [
+      { type: "dangerous_tool_use", classifier_context: { v: 1, auto_mode: { allow: [] } } },
+    ];
+    const fast = validateMessagesRequest(body({ safeguards }));
+    // An unknown block type is not sure for the fast path, so zod parses this one.
+    const slow = body({ safeguards, messages: [{ role: "user", content: [{ type: "mystery_block" }] }] });
+    expect(checkMessagesRequestShape(slow)).toBeUndefined();
+    const parsed = validateMessagesRequest(slow);
+    expect(fast.safeguards).toEqual(safeguards);
+    expect(parsed.safeguards).toEqual(safeguards);
   });
 
   it("drops unknown fields and turns unknown blocks into unknown_block", () => {
@@ -231,7 +248,7 @@ describe("validateMessagesRequest: rejected bodies", () => {
       "an unknown thinking type",
       body({ thinking: { type: "maybe" } }),
       "thinking.type",
-      "thinking.type: Expected one of 'enabled', 'adaptive', 'disabled', received 'maybe'",
+      "thinking.type: Expected one of 'enabled', 'adaptive', 'between_tools', 'disabled', received 'maybe'",
     ],
     [
       "enabled thinking without a budget",
@@ -265,6 +282,18 @@ describe("validateMessagesRequest: rejected bodies", () => {
       body({ metadata: { user_id: { id: 1 } } }),
       "metadata.user_id",
       "metadata.user_id: Expected string, received object",
+    ],
+    [
+      "safeguards as an object",
+      body({ safeguards: { type: "dangerous_tool_use" } }),
+      "safeguards",
+      "safeguards: Expected array, received object",
+    ],
+    [
+      "a safeguard without a type",
+      body({ safeguards: [{ classifier_context: {} }] }),
+      "safeguards.0.type",
+      "safeguards.0.type: Field required",
     ],
   ])("rejects %s", (_name, input, path, message) => {
     const error = captureError(() => validateMessagesRequest(input));
@@ -563,7 +592,12 @@ const tool = fc.oneof(
 );
 const messagesRequest = shape(
   {
-    model: fc.constantFrom("claude-sonnet-4-5", "claude-haiku-4-5", "gemini-2.5-pro", "gemini-3-pro-preview"),
+    model: fc.constantFrom(
+      "claude-sonnet-4-5",
+      "claude-haiku-4-5",
+      "gemini-2.5-flash-lite",
+      "gemini-3.1-pro-preview",
+    ),
     max_tokens: fc.integer({ min: 1, max: 64_000 }),
     messages: fc.array(message, { minLength: 1, maxLength: 4 }),
     system: nullish(fc.oneof(text, fc.array(textBlock, { maxLength: 3 }))),
@@ -599,6 +633,18 @@ const messagesRequest = shape(
     ),
     output_config: nullish(outputConfig),
     metadata: nullish(shape({ user_id: nullish(text) }, [])),
+    safeguards: nullish(
+      fc.array(
+        shape(
+          {
+            type: fc.constantFrom("dangerous_tool_use", "future_check"),
+            classifier_context: fc.jsonValue({ maxDepth: 2 }),
+          },
+          ["type"],
+        ),
+        { maxLength: 2 },
+      ),
+    ),
   },
   ["model", "max_tokens", "messages"],
 ).map(copyAsJson);

@@ -16,7 +16,12 @@ async function startApp(mountPath: string, options: { jsonParserFirst: boolean }
   });
   app.use(
     mountPath,
-    createClaudeGeminiMiddleware({ apiKey: API_KEY, baseUrl: gemini.fake.url, retry: { maxAttempts: 1 } }),
+    createClaudeGeminiMiddleware({
+      apiKey: API_KEY,
+      baseUrl: gemini.fake.url,
+      retry: { maxAttempts: 1 },
+      modelMetadata: false,
+    }),
   );
   app.use((request, response) => {
     response.status(404).send(`app 404 for ${request.originalUrl}`);

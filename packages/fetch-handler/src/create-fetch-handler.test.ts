@@ -29,6 +29,8 @@ function createHandler(options: Partial<FetchHandlerOptions> = {}) {
     baseUrl: fake.url,
     retry: { baseDelayMs: 1, maxTotalDelayMs: 2000 },
     onRequestComplete: (record) => records.push(record),
+    // These tests count the calls of each request; metadata calls are tested in model-knowledge.test.ts.
+    modelMetadata: false,
     ...options,
   });
   return { handler, records };
@@ -251,7 +253,7 @@ describe("upstream control", () => {
     } as unknown as GoogleGenAI;
     const response = await createFetchHandler({ client })(post("/v1/messages", messagesBody()));
     expect((await response.json()).content[0].text).toBe("injected");
-    expect(seen?.model).toBe("gemini-2.5-pro");
+    expect(seen?.model).toBe("gemini-3.8-flash");
     expect(seen?.config?.abortSignal).toBeInstanceOf(AbortSignal);
   });
 
@@ -300,6 +302,7 @@ describe("retries", () => {
     const handler = createFetchHandler({
       apiKey: GEMINI_KEY,
       baseUrl: fake.url,
+      modelMetadata: false,
       onRequestComplete: () => {
         throw new Error("observer bug");
       },
@@ -385,6 +388,29 @@ describe("retries", () => {
     const response = await handler(post("/v1/messages", messagesBody()));
     expect((await response.json()).content).toEqual([{ type: "text", text: "Fixed." }]);
     expect(fake.requests).toHaveLength(2);
+  });
+
+  it("makes one upstream attempt when the client says it is retrying already (x-stainless-retry-count)", async () => {
+    const { handler } = createHandler({ retry: { maxAttempts: 3, baseDelayMs: 1 } });
+    const overloaded = {
+      kind: "error",
+      status: 503,
+      geminiStatus: "UNAVAILABLE",
+      message: "Overloaded.",
+    } as const;
+    fake.enqueue(overloaded, overloaded, overloaded);
+    const retrying = await handler(
+      post("/v1/messages", messagesBody(), { headers: { "x-stainless-retry-count": "2" } }),
+    );
+    expect(retrying.status).toBe(529);
+    expect(fake.requests).toHaveLength(1);
+    fake.reset();
+    fake.enqueue(overloaded, overloaded, overloaded);
+    const first = await handler(
+      post("/v1/messages", messagesBody(), { headers: { "x-stainless-retry-count": "0" } }),
+    );
+    expect(first.status).toBe(529);
+    expect(fake.requests).toHaveLength(3);
   });
 
   it("does not retry a 400", async () => {
@@ -521,20 +547,32 @@ describe("POST /v1/messages/count_tokens", () => {
 
 describe("models, health and test-connection", () => {
   it("lists Claude aliases and Gemini models in Anthropic's shape", async () => {
-    const { handler } = createHandler({ models: { sonnetModel: "gemini-3-pro-preview" } });
+    const { handler } = createHandler({ models: { sonnetModel: "gemini-3.1-pro-preview" } });
     const response = await handler(get("/v1/models?limit=1000"));
     const list = await response.json();
     const ids = list.data.map((model: { id: string }) => model.id);
     expect(ids).toEqual(
-      expect.arrayContaining(["claude-sonnet-4-5", "gemini-3-pro-preview", "gemini-2.5-pro"]),
+      expect.arrayContaining([
+        "claude-opus-5-5",
+        "claude-sonnet-5-5",
+        "claude-haiku-5-5",
+        "claude-haiku-4-5",
+        "gemini-3.1-pro-preview",
+        "gemini-3.8-flash",
+        "gemini-3.5-flash-lite",
+      ]),
     );
+    expect(ids.filter((id: string) => id.startsWith("gemini-2.5"))).toEqual([]);
     expect(list).toMatchObject({ has_more: false, first_id: ids[0], last_id: ids.at(-1) });
     for (const model of list.data) {
-      expect(model).toEqual({
+      expect(model).toMatchObject({
         type: "model",
         id: expect.any(String),
         display_name: expect.any(String),
         created_at: expect.any(String),
+        max_input_tokens: expect.any(Number),
+        max_tokens: expect.any(Number),
+        capabilities: { thinking: { supported: true }, image_input: { supported: true } },
       });
     }
     expect(fake.requests).toHaveLength(0);
@@ -552,8 +590,8 @@ describe("models, health and test-connection", () => {
 
   it("describes one model and 404s an unknown one", async () => {
     const { handler } = createHandler();
-    const known = await handler(get("/v1/models/gemini-2.5-pro"));
-    expect(await known.json()).toMatchObject({ type: "model", id: "gemini-2.5-pro" });
+    const known = await handler(get("/v1/models/gemini-3.8-flash"));
+    expect(await known.json()).toMatchObject({ type: "model", id: "gemini-3.8-flash" });
     const unknown = await handler(get("/v1/models/not-a-model"));
     expect(unknown.status).toBe(404);
     expect((await unknown.json()).error.type).toBe("not_found_error");
@@ -574,7 +612,7 @@ describe("models, health and test-connection", () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({
       ok: true,
-      model: "gemini-2.5-pro",
+      model: "gemini-3.8-flash",
       latencyMs: expect.any(Number),
     });
     expect(fake.requests.map((request) => request.action)).toEqual(["get", "generateContent"]);

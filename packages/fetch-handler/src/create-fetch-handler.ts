@@ -1,4 +1,4 @@
-import { ClaudeGeminiError, mapUpstreamError } from "@claude-gemini/core";
+import { ClaudeGeminiError, listConfiguredModels, mapUpstreamError } from "@claude-gemini/core";
 import { applyCors } from "./apply-cors.js";
 import { checkClientAuth } from "./check-client-auth.js";
 import { checkKeylessRequest } from "./check-keyless-request.js";
@@ -30,6 +30,8 @@ import { type RouteMatch, routeRequest } from "./route-request.js";
 export function createFetchHandler(options: FetchHandlerOptions): FetchHandler {
   const tracer = createTracer();
   const settings = resolveHandlerSettings(tracer.observe(options));
+  // The configured models' metadata, in the background: no request waits for it.
+  for (const model of listConfiguredModels(options.models)) settings.knowledge.prefetch(model);
 
   const handle: FetchHandler = async (request) => {
     const path = new URL(request.url).pathname;

@@ -119,6 +119,7 @@ describe("OpenTelemetry spans", () => {
       apiKey: GEMINI_KEY,
       baseUrl: fake.url,
       retry: { baseDelayMs: 1 },
+      modelMetadata: false,
       onUpstreamAttempt: (record) => attempts.push(record),
     });
     fake.enqueue(
@@ -133,7 +134,7 @@ describe("OpenTelemetry spans", () => {
     const requestSpan = provider.finished.find((span) => span.name === "claude_gemini.messages");
     expect(requestSpan?.attributes).toMatchObject({
       "claude_gemini.model": "claude-sonnet-4-5",
-      "claude_gemini.gemini_model": "gemini-2.5-pro",
+      "claude_gemini.gemini_model": "gemini-3.8-flash",
       "claude_gemini.stream": false,
       "claude_gemini.retries": 1,
       "http.response.status_code": 200,

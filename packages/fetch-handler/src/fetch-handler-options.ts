@@ -89,6 +89,13 @@ export interface FetchHandlerOptions {
   /** Which Gemini model serves which Claude name. */
   models?: ModelMappingOptions;
   /**
+   * Ask Gemini for each model's metadata (`models.get`: input and output limits, thinking) the
+   * first time the model is used, and for the configured models at start-up, in the background.
+   * The limits then clamp `max_tokens` and are reported by `/v1/models`. A failing or slow
+   * metadata call never delays or fails a request. Default true.
+   */
+  modelMetadata?: boolean;
+  /**
    * Stream from Gemini when the client asks for a stream. Default true. When false, a
    * `stream: true` request is served by one non-streaming call replayed as an SSE sequence.
    */
@@ -146,6 +153,31 @@ export interface FetchHandlerOptions {
   contextCache?: ContextCacheOptions;
   /** Called when a pooled key serves a call, is rate limited or is taken out, e.g. for per-key metrics. */
   onApiKeyEvent?: (record: ApiKeyEventRecord) => void;
+  /** Claude Code's auto-mode check of tool calls (the `safeguards` field). Default: on. */
+  autoModeCheck?: AutoModeCheckOptions;
+}
+
+/**
+ * The server side of Claude Code's auto mode, see {@link FetchHandlerOptions.autoModeCheck}. In
+ * auto mode Claude Code asks the server for a verdict on every tool call of an answer
+ * (`safeguards: [{ type: "dangerous_tool_use" }]`) and runs the calls not flagged without asking
+ * the person. The proxy asks a fast Gemini model for those verdicts once the answer is complete.
+ */
+export interface AutoModeCheckOptions {
+  /**
+   * Judge tool calls when a request asks for it. Default true. When false, the proxy answers
+   * that it does not run the check (`unsupported`): Claude Code then shows "Auto mode can't
+   * check actions in this session" and asks the person about each action it would have checked
+   * (in `-p` mode, where nobody can be asked, it does not run them).
+   */
+  enabled?: boolean;
+  /** The Gemini model that judges. Default `gemini-3.5-flash-lite`. */
+  model?: string;
+  /**
+   * The most time the check may add to an answer, a retry included. Past it, the calls get no
+   * verdict and Claude Code asks the person; they never run unchecked. Default 15000.
+   */
+  timeoutMs?: number;
 }
 
 /** Explicit Gemini context caching, see {@link FetchHandlerOptions.contextCache}. */

@@ -2,15 +2,20 @@ import type {
   ConversionContext,
   GeminiGenerateContentParameters,
   GeminiGenerateContentResponse,
+  MessagesRequest,
+  SafeguardResult,
+  ToolUseContent,
 } from "@claude-gemini/core";
 import {
   ClaudeGeminiError,
   convertToAnthropicMessage,
   convertToGeminiRequest,
+  findToolUseSafeguard,
   isRetryableGeminiResponse,
   validateMessagesRequest,
 } from "@claude-gemini/core";
 import { describeFailure } from "./describe-failure.js";
+import { judgeToolUses } from "./judge-tool-uses.js";
 import { linkAbortSignal } from "./link-abort-signal.js";
 import { observeUpstreamAttempt } from "./observe-upstream-attempt.js";
 import { raceWithTimeout } from "./race-with-timeout.js";
@@ -28,7 +33,8 @@ const encoder = new TextEncoder();
  * answers with a message (JSON) or an SSE stream. A stream is held back until its first
  * upstream chunk, so a failure before that is still retried or answered with a JSON status
  * the client understands (429, 529…). With `enableStreaming: false` a stream request is
- * served by one non-streaming call replayed as SSE.
+ * served by one non-streaming call replayed as SSE. When the request asks for Claude Code's
+ * auto-mode check (`safeguards`), the answer's tool calls are judged before it ends.
  */
 export async function handleMessages(scope: RequestScope): Promise<Response> {
   const { settings } = scope;
@@ -55,12 +61,17 @@ export async function handleMessages(scope: RequestScope): Promise<Response> {
     });
   }
 
+  const judge = createJudge(scope, request);
+
   // Fallback models (`run-with-fallback.ts`) get their own conversion and context.
   if (request.stream === true && settings.enableStreaming) {
     const opened = await runWithFallback(scope, request, conversion, (parameters) =>
       openUpstreamStream(scope, parameters),
     );
-    return nameGeminiModel(streamAnthropicEvents(scope, opened.value, opened.context), opened.context);
+    return nameGeminiModel(
+      streamAnthropicEvents(scope, opened.value, opened.context, { judgeToolUses: judge }),
+      opened.context,
+    );
   }
 
   const generated = await runWithFallback(scope, request, conversion, (parameters) =>
@@ -69,11 +80,33 @@ export async function handleMessages(scope: RequestScope): Promise<Response> {
   const response = generated.value;
   if (request.stream === true) {
     return nameGeminiModel(
-      streamAnthropicEvents(scope, createReplayedUpstream(response), generated.context),
+      streamAnthropicEvents(scope, createReplayedUpstream(response), generated.context, {
+        judgeToolUses: judge,
+      }),
       generated.context,
     );
   }
-  return nameGeminiModel(createMessageResponse(scope, response, generated.context), generated.context);
+  return nameGeminiModel(
+    await createMessageResponse(scope, response, generated.context, judge),
+    generated.context,
+  );
+}
+
+type ToolUseJudge = (toolUses: readonly ToolUseContent[]) => Promise<SafeguardResult>;
+
+/** The auto-mode check of this request's answer, when it asks for one (`safeguards`). */
+function createJudge(scope: RequestScope, request: MessagesRequest): ToolUseJudge | undefined {
+  const found = findToolUseSafeguard(request);
+  if (found.warnings.length > 0) {
+    // A check we cannot serve is said out loud: its caller gets no result for it.
+    scope.settings.logger.warn("requested checks not served", {
+      requestId: scope.requestId,
+      warnings: found.warnings,
+    });
+  }
+  const safeguard = found.value;
+  if (safeguard === undefined) return undefined;
+  return (toolUses) => judgeToolUses(scope, { request, safeguard, toolUses });
 }
 
 /** Says which Gemini model answered: `message.model` keeps the client's name, fallbacks included. */
@@ -82,12 +115,17 @@ function nameGeminiModel(response: Response, context: ConversionContext): Respon
   return response;
 }
 
-function createMessageResponse(
+async function createMessageResponse(
   scope: RequestScope,
   response: GeminiGenerateContentResponse,
   context: ConversionContext,
-): Response {
+  judge: ToolUseJudge | undefined,
+): Promise<Response> {
   const message = convertToAnthropicMessage(response, { context, generateId: scope.settings.generateId });
+  if (judge !== undefined) {
+    const toolUses = message.value.content.filter((block) => block.type === "tool_use");
+    message.value.safeguard_results = [await judge(toolUses)];
+  }
   if (message.warnings.length > 0) {
     scope.settings.logger.debug("response conversion warnings", {
       requestId: scope.requestId,
@@ -136,7 +174,7 @@ async function generateWithRetries(
         }),
       ),
       {
-        ...settings.retry,
+        ...retryBudget(scope),
         signal: controller.signal,
         shouldRetryValue: isRetryableGeminiResponse,
         onRetry: (information) => noteRetry(scope, information),
@@ -203,7 +241,7 @@ async function openUpstreamStream(
       }
     }),
     {
-      ...settings.retry,
+      ...retryBudget(scope),
       signal: scope.signal,
       shouldRetryValue: (upstream) => isCompleteAndRetryable(upstream.first),
       discardValue: (upstream) => upstream.close(),
@@ -211,6 +249,18 @@ async function openUpstreamStream(
     },
   );
   return value;
+}
+
+/**
+ * The proxy's retries for this request. A client that says it is retrying already
+ * (`x-stainless-retry-count` above 0, sent by the official SDKs and so by Claude Code) gets a
+ * single upstream attempt: its own retries and the proxy's must add up, not multiply (Claude
+ * Code's ten tries of a persistent 429 would otherwise cost thirty Gemini calls).
+ */
+function retryBudget(scope: RequestScope): RequestScope["settings"]["retry"] {
+  const clientRetry = Number(scope.request.headers.get("x-stainless-retry-count") ?? "0");
+  if (Number.isFinite(clientRetry) && clientRetry > 0) return { ...scope.settings.retry, maxAttempts: 1 };
+  return scope.settings.retry;
 }
 
 /** A finished non-streaming response served through the stream path as a single chunk. */

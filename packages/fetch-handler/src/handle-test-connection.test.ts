@@ -11,6 +11,7 @@ function testConnection(options: Partial<FetchHandlerOptions>) {
   const handler = createFetchHandler({
     baseUrl: gemini.fake.url,
     retry: { maxAttempts: 1, baseDelayMs: 1 },
+    modelMetadata: false,
     ...options,
   });
   return { handler, response: handler(new Request("http://localhost/test-connection")) };
@@ -31,7 +32,7 @@ describe("GET /test-connection with a key pool", () => {
     const body = await answer.json();
     expect(body).toMatchObject({
       ok: true,
-      model: "gemini-2.5-pro",
+      model: "gemini-3.8-flash",
       latencyMs: expect.any(Number),
       keys: [
         { key: "…aaaa", ok: true, latencyMs: expect.any(Number) },

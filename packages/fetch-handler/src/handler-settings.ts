@@ -6,10 +6,20 @@ import {
   type SchemaCompiler,
 } from "@claude-gemini/core";
 import { GoogleGenAI } from "@google/genai";
+import { createModelKnowledge, type ModelKnowledge } from "./create-model-knowledge.js";
 import { createRedactingLogger } from "./create-redacting-logger.js";
 import { createSecretRedactor } from "./create-secret-redactor.js";
+import { createTokenCountCache, type TokenCountCache } from "./create-token-count-cache.js";
 import { createUpstreamPool, type UpstreamPool } from "./create-upstream-pool.js";
-import type { FetchHandlerLogger, FetchHandlerOptions, RetryOptions } from "./fetch-handler-options.js";
+import type {
+  AutoModeCheckOptions,
+  FetchHandlerLogger,
+  FetchHandlerOptions,
+  RetryOptions,
+} from "./fetch-handler-options.js";
+
+/** The classifier of the auto-mode check when none is configured: fast and cheap, as it runs on every tool call. */
+export const DEFAULT_AUTO_MODE_CHECK_MODEL = "gemini-3.5-flash-lite";
 
 /** {@link FetchHandlerOptions} with every default filled in and the Gemini client built. */
 export interface HandlerSettings {
@@ -19,7 +29,10 @@ export interface HandlerSettings {
   fallbackModels: FetchHandlerOptions["fallbackModels"];
   /** One per handler: Claude Code resends the same tool schemas on every request, compiled once here. */
   schemaCompiler: SchemaCompiler;
-  models: ModelMappingOptions | undefined;
+  /** The configured mapping, with what the service reported and proved (`knowledge`) layered in. */
+  models: ModelMappingOptions;
+  /** Model metadata and proven capability corrections (`create-model-knowledge.ts`). */
+  knowledge: ModelKnowledge;
   proxyApiKey: string | undefined;
   allowUnauthenticatedRemote: boolean;
   cors: FetchHandlerOptions["cors"];
@@ -36,6 +49,9 @@ export interface HandlerSettings {
   onRequestComplete: FetchHandlerOptions["onRequestComplete"];
   onUpstreamAttempt: FetchHandlerOptions["onUpstreamAttempt"];
   generateId: () => string;
+  autoModeCheck: Required<AutoModeCheckOptions>;
+  /** Remembers and shares `count_tokens` answers, and keeps bursts off Gemini. */
+  tokenCounts: TokenCountCache;
 }
 
 /** Twice the largest request of a long Claude Code session with screenshots; see docs/configuration.md. */
@@ -60,12 +76,29 @@ export function resolveHandlerSettings(options: FetchHandlerOptions): HandlerSet
     logger,
     createClient: (apiKey) => createGeminiClient({ ...options, apiKey }),
   });
+  const knowledge = createModelKnowledge({
+    logger,
+    fetchMetadata:
+      options.modelMetadata === false
+        ? undefined
+        : (model) =>
+            upstream.run(async (client) => {
+              const info = await client.models.get({ model });
+              return {
+                displayName: info.displayName,
+                inputTokenLimit: info.inputTokenLimit,
+                outputTokenLimit: info.outputTokenLimit,
+                thinking: info.thinking,
+              };
+            }),
+  });
   return {
     client: upstream.client,
     upstream,
     fallbackModels: options.fallbackModels,
     schemaCompiler: createSchemaCompiler(),
-    models: options.models,
+    models: { ...options.models, discovered: knowledge.discovered, learned: knowledge.learned },
+    knowledge,
     proxyApiKey: options.proxyApiKey === "" ? undefined : options.proxyApiKey,
     allowUnauthenticatedRemote: options.allowUnauthenticatedRemote === true,
     cors: options.cors,
@@ -85,6 +118,12 @@ export function resolveHandlerSettings(options: FetchHandlerOptions): HandlerSet
     onRequestComplete: options.onRequestComplete,
     onUpstreamAttempt: options.onUpstreamAttempt,
     generateId: options.generateId ?? createIdGenerator(createPooledRandom()),
+    autoModeCheck: {
+      enabled: options.autoModeCheck?.enabled ?? true,
+      model: options.autoModeCheck?.model?.trim() || DEFAULT_AUTO_MODE_CHECK_MODEL,
+      timeoutMs: Math.max(1, options.autoModeCheck?.timeoutMs ?? 15_000),
+    },
+    tokenCounts: createTokenCountCache(),
   };
 }
 

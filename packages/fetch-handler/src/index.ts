@@ -3,6 +3,7 @@ export { checkKeylessRequest, type KeylessRequestOptions } from "./check-keyless
 export { createFetchHandler } from "./create-fetch-handler.js";
 export type {
   ApiKeyEventRecord,
+  AutoModeCheckOptions,
   ContextCacheOptions,
   FetchHandler,
   FetchHandlerLogger,

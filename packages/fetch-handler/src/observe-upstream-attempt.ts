@@ -1,3 +1,4 @@
+import { readGeminiFailure } from "@claude-gemini/core";
 import type { RequestScope } from "./request-scope.js";
 
 /**
@@ -45,24 +46,18 @@ export function observeUpstreamAttempt<T>(
 }
 
 /**
- * Gemini's status name from whatever the SDK threw: an `ApiError` carries Gemini's error body
- * as JSON in its message, a stream chunk `{error: {status}}` carries it directly. The proxy's
- * own failures (an idle upstream cut) fall back to their HTTP status.
+ * Gemini's status name for a failed call (`readGeminiFailure`), its HTTP code when it gave no
+ * name, `ABORTED` for a cancelled call, and `NETWORK` when no answer came at all.
  */
 function readGeminiStatus(error: unknown): string {
-  if (typeof error !== "object" || error === null) return "UNKNOWN";
-  const record = error as {
-    name?: unknown;
-    status?: unknown;
-    message?: unknown;
-    error?: { status?: unknown };
-  };
-  if (record.name === "AbortError") return "ABORTED";
-  if (typeof record.error?.status === "string") return record.error.status;
-  if (typeof record.message === "string") {
-    const named = /"status"\s*:\s*"([A-Z_]+)"/.exec(record.message)?.[1];
-    if (named !== undefined) return named;
+  if (typeof error === "object" && error !== null && (error as { name?: unknown }).name === "AbortError") {
+    return "ABORTED";
   }
-  if (typeof record.status === "number" && record.status >= 400) return String(record.status);
+  const failure = readGeminiFailure(error);
+  if (failure?.status !== undefined) return failure.status;
+  if (failure?.httpStatus !== undefined) return String(failure.httpStatus);
+  const status =
+    typeof error === "object" && error !== null ? (error as { status?: unknown }).status : undefined;
+  if (typeof status === "number" && status >= 400) return String(status);
   return "NETWORK";
 }

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { replaceForeignSignatures } from "./replace-foreign-signatures.js";
 
 const parameters: GeminiGenerateContentParameters = {
-  model: "gemini-2.5-pro",
+  model: "gemini-3.8-flash",
   contents: [
     { role: "user", parts: [{ text: "List files." }] },
     {

@@ -1,9 +1,9 @@
-import { ClaudeGeminiError, mapUpstreamError } from "@claude-gemini/core";
+import { ClaudeGeminiError, mapUpstreamError, readGeminiFailure } from "@claude-gemini/core";
 import { isParseError } from "./describe-failure.js";
 import type { RetryOptions } from "./fetch-handler-options.js";
 
-/** Upstream statuses worth another attempt, after `mapUpstreamError` (Gemini 503 arrives as 529). */
-const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504, 529]);
+/** Anthropic statuses worth another attempt: what `mapUpstreamError` makes of 429, 5xx, timeouts and overload. */
+const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 500, 504, 529]);
 
 /** How {@link retryWithBackoff} judges one failure. */
 export interface RetryDecision {
@@ -78,38 +78,28 @@ export async function retryWithBackoff<T>(
 }
 
 /**
- * Retries overload, rate-limit and server errors. The wait is the one Gemini asked for in
- * `RetryInfo`, read from the error itself: the `retry-after` that `mapUpstreamError` adds is
- * a default for clients when Gemini gave none, too long for a first quick retry here.
+ * Retries overload, rate-limit and server errors, decided from the typed failure
+ * (`readGeminiFailure`) or the proxy's own error, never from message text. Not retried: a
+ * per-day quota (waiting seconds cannot cure it), and any 429 whose `RetryInfo` delay the
+ * retry budget cannot cover (the client waits on its own, told by `retry-after`). The wait is
+ * the one Gemini asked for in `RetryInfo`; the `retry-after` that `mapUpstreamError` adds is a
+ * default for clients when Gemini gave none, too long for a first quick retry here.
  */
-function decideRetryForError(error: unknown): RetryDecision {
+export function decideRetryForError(error: unknown): RetryDecision {
   // An answer that is not JSON came whole and was billed: asking again would pay for it again,
   // and the same gateway or bug would garble it the same way.
   if (isParseError(error)) return { retryable: false };
-  const mapped = mapUpstreamError(error, {});
-  // `x-should-retry: false` marks a failure waiting will not cure, e.g. a daily quota.
-  if (!RETRYABLE_STATUSES.has(mapped.status) || mapped.headers["x-should-retry"] === "false") {
-    return { retryable: false };
-  }
-  return { retryable: true, retryAfterMs: readRetryDelayMs(error) };
-}
-
-/** `RetryInfo.retryDelay` (e.g. `"53s"`, `"1.5s"`) from a Gemini error, or a typed error's `retryAfterSeconds`. */
-function readRetryDelayMs(error: unknown): number | undefined {
   if (ClaudeGeminiError.isInstance(error)) {
-    return error.retryAfterSeconds === undefined ? undefined : error.retryAfterSeconds * 1000;
+    return {
+      retryable: RETRYABLE_STATUSES.has(error.status),
+      retryAfterMs: error.retryAfterSeconds === undefined ? undefined : error.retryAfterSeconds * 1000,
+    };
   }
-  let text: string;
-  if (error instanceof Error) text = error.message;
-  else {
-    try {
-      text = JSON.stringify(error) ?? "";
-    } catch {
-      return undefined;
-    }
-  }
-  const match = /"retryDelay"\s*:\s*"(\d+(?:\.\d+)?)s"/.exec(text);
-  return match ? Math.round(Number(match[1]) * 1000) : undefined;
+  const failure = readGeminiFailure(error);
+  if (failure?.quota?.perDay) return { retryable: false };
+  const status = mapUpstreamError(error, {}).status;
+  if (!RETRYABLE_STATUSES.has(status)) return { retryable: false };
+  return { retryable: true, retryAfterMs: failure?.retryDelayMs };
 }
 
 function sleep(delayMs: number, signal: AbortSignal | undefined): Promise<void> {

@@ -10,8 +10,8 @@ describe("routeRequest", () => {
     ["GET", "/v1/models/claude-opus-4-5", { kind: "route", name: "get-model", modelId: "claude-opus-4-5" }],
     [
       "GET",
-      "/v1/models/models%2Fgemini-2.5-pro",
-      { kind: "route", name: "get-model", modelId: "models/gemini-2.5-pro" },
+      "/v1/models/models%2Fgemini-3.8-flash",
+      { kind: "route", name: "get-model", modelId: "models/gemini-3.8-flash" },
     ],
     ["GET", "/health", { kind: "route", name: "health" }],
     ["HEAD", "/health", { kind: "route", name: "health" }],

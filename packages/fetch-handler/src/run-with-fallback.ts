@@ -3,7 +3,13 @@ import type {
   GeminiGenerateContentParameters,
   MessagesRequest,
 } from "@claude-gemini/core";
-import { convertToGeminiRequest, mapUpstreamError } from "@claude-gemini/core";
+import {
+  type CapabilityCorrection,
+  convertToGeminiRequest,
+  correctModelCapabilities,
+  mapUpstreamError,
+  readGeminiFailure,
+} from "@claude-gemini/core";
 import type { FetchHandlerOptions } from "./fetch-handler-options.js";
 import { replaceForeignSignatures } from "./replace-foreign-signatures.js";
 import type { RequestScope } from "./request-scope.js";
@@ -22,6 +28,13 @@ export const GEMINI_MODEL_HEADER = "x-claude-gemini-model";
  * name the client asked for, so `message.model` does not change. Only failures before the
  * first byte reach this point, so a client never sees two models in one answer. The model used
  * is written to the completion record (`geminiModel`) and logged when it is a fallback.
+ *
+ * Capability correction: when Gemini refuses a generation setting the proxy chose for the model
+ * (a thinking level it lacks, a budget on a levels-only model, a limit out of range — read by
+ * `readGeminiFailure`, checked against what was sent by `correctModelCapabilities`), the request
+ * is converted again with the corrected capability and sent once more. At most one such retry
+ * per request; the lesson is kept for the process only when that call succeeds, and when it
+ * fails too the client gets the original error.
  */
 export async function runWithFallback<T>(
   scope: RequestScope,
@@ -33,10 +46,26 @@ export async function runWithFallback<T>(
   const primary = conversion.context.geminiModel;
   const chain = readFallbackChain(settings.fallbackModels, primary);
   let current = conversion;
+  let currentName = request.model;
+  let corrected = false;
   for (let index = 0; ; index++) {
     scope.record.geminiModel = current.context.geminiModel;
     try {
-      const value = await call(current.value);
+      let value: T;
+      try {
+        value = await call(current.value);
+      } catch (error) {
+        const correction = corrected || scope.signal.aborted ? undefined : findCorrection(current, error);
+        if (correction === undefined) throw error;
+        corrected = true;
+        const outcome = await callCorrected(scope, request, currentName, current, correction, call, error);
+        value = outcome.value;
+        // The response side reads the corrected call's context (thinking shown, tool names).
+        current = {
+          value: outcome.sent.value,
+          context: { ...outcome.sent.context, requestedModel: request.model },
+        };
+      }
       const created = scope.record.cacheCreationTokens;
       return {
         value,
@@ -53,6 +82,7 @@ export async function runWithFallback<T>(
         fallbackModel: next,
         status,
       });
+      currentName = next;
       const converted = convertToGeminiRequest(
         { ...request, model: next },
         { models: settings.models, schemaCompiler: settings.schemaCompiler },
@@ -75,4 +105,56 @@ function readFallbackChain(fallbackModels: FetchHandlerOptions["fallbackModels"]
       ? fallbackModels[primary]!
       : (fallbackModels["*"] ?? []);
   return chain.filter((model, index) => model !== primary && chain.indexOf(model) === index);
+}
+
+type Converted = { value: GeminiGenerateContentParameters; context: ConversionContext };
+
+/** The correction a refused setting teaches, if the refusal is about what this call sent. */
+function findCorrection(current: Converted, error: unknown): CapabilityCorrection | undefined {
+  const rejection = readGeminiFailure(error)?.settingRejection;
+  if (rejection === undefined) return undefined;
+  return correctModelCapabilities(current.context.capabilities, rejection, current.value.config);
+}
+
+/**
+ * Converts the request again with `correction` applied to the model, sends it once, and keeps
+ * the lesson only when Gemini served it. Any failure of this call gives the client the
+ * original error: the correction was ours, the refusal is what the client needs to see.
+ */
+async function callCorrected<T>(
+  scope: RequestScope,
+  request: MessagesRequest,
+  modelName: string,
+  current: Converted,
+  correction: CapabilityCorrection,
+  call: (parameters: GeminiGenerateContentParameters) => Promise<T>,
+  original: unknown,
+): Promise<{ value: T; sent: Converted }> {
+  const { settings } = scope;
+  const model = current.context.geminiModel;
+  const learned = settings.models.learned;
+  const converted = convertToGeminiRequest(
+    { ...request, model: modelName },
+    {
+      models: {
+        ...settings.models,
+        learned: (name) =>
+          name === model ? { ...learned?.(name), ...correction.capabilities } : learned?.(name),
+      },
+      schemaCompiler: settings.schemaCompiler,
+    },
+  );
+  settings.logger.info("Gemini refused a setting for this model; retrying once corrected", {
+    requestId: scope.requestId,
+    geminiModel: model,
+    lesson: correction.lesson,
+  });
+  let value: T;
+  try {
+    value = await call(converted.value);
+  } catch {
+    throw original;
+  }
+  settings.knowledge.remember(model, correction);
+  return { value, sent: converted };
 }

@@ -2,6 +2,9 @@ import type {
   AnthropicStreamEvent,
   ConversionContext,
   GeminiGenerateContentResponse,
+  MessageEndAddition,
+  SafeguardResult,
+  ToolUseContent,
 } from "@claude-gemini/core";
 import {
   ClaudeGeminiError,
@@ -24,6 +27,15 @@ export interface OpenedUpstream {
   close(): void;
 }
 
+/** Options of {@link streamAnthropicEvents}. */
+export interface StreamAnthropicEventsOptions {
+  /**
+   * Judges the tool calls of a complete answer (the auto-mode check) before the final
+   * `message_delta`, which then carries the result as `safeguard_results`. It must not throw.
+   */
+  judgeToolUses?: (toolUses: readonly ToolUseContent[]) => Promise<SafeguardResult>;
+}
+
 /**
  * Serves an opened upstream as an Anthropic SSE response. It is pull-driven: the next Gemini
  * chunk is read only when the client has taken the previous events, so a slow client slows
@@ -31,12 +43,14 @@ export interface OpenedUpstream {
  * `error` event: a failure, an unparsable chunk, an upstream that ends without a finish
  * reason or stalls past `idleTimeoutMs` (cut with `overloaded_error`, which Claude Code
  * re-sends). `ping` events keep idle connections open; a cancelled response (the client went
- * away) cancels the upstream.
+ * away) cancels the upstream. With `judgeToolUses`, a complete answer's tool calls are judged
+ * after the upstream ends and before `message_delta` (pings go on meanwhile).
  */
 export function streamAnthropicEvents(
   scope: RequestScope,
   upstream: OpenedUpstream,
   context: ConversionContext,
+  options: StreamAnthropicEventsOptions = {},
 ): Response {
   const { settings } = scope;
   const translator = createStreamTranslator({
@@ -129,6 +143,13 @@ export function streamAnthropicEvents(
     }
   };
 
+  /** The verdicts for the final `message_delta`: only for an answer that will end with `message_stop`. */
+  const judgeBeforeEnd = async (): Promise<MessageEndAddition | undefined> => {
+    const judge = options.judgeToolUses;
+    if (judge === undefined || !translator.complete) return undefined;
+    return { safeguardResults: [await judge(translator.toolUses)] };
+  };
+
   const stream = new ReadableStream<Uint8Array>(
     {
       start(controller) {
@@ -161,9 +182,12 @@ export function streamAnthropicEvents(
           // The idle watchdog (or the client) ended the stream while the chunk was awaited.
           if (closed) return;
           if (result.done) {
+            const addition = await judgeBeforeEnd();
+            // The client may have gone away while the calls were judged.
+            if (closed) return;
             send(
               controller,
-              translate(() => translator.finish()),
+              translate(() => translator.finish(addition)),
             );
             return end(controller);
           }

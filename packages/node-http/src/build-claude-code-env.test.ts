@@ -6,21 +6,21 @@ describe("buildClaudeCodeEnv", () => {
     const env = buildClaudeCodeEnv({
       baseUrl: "http://127.0.0.1:9000",
       models: {
-        opusModel: "gemini-3-pro-preview",
+        opusModel: "gemini-3.1-pro-preview",
         haikuModel: "gemini-2.5-flash-lite",
-        defaultModel: "gemini-2.5-flash",
+        defaultModel: "gemini-3.5-flash-lite",
       },
     });
     expect(env).toEqual({
       ANTHROPIC_BASE_URL: "http://127.0.0.1:9000",
       ANTHROPIC_API_KEY: PLACEHOLDER_API_KEY,
-      ANTHROPIC_MODEL: "gemini-2.5-flash",
-      ANTHROPIC_DEFAULT_OPUS_MODEL: "gemini-3-pro-preview",
-      ANTHROPIC_DEFAULT_SONNET_MODEL: "gemini-2.5-flash",
+      ANTHROPIC_MODEL: "gemini-3.5-flash-lite",
+      ANTHROPIC_DEFAULT_OPUS_MODEL: "gemini-3.1-pro-preview",
+      ANTHROPIC_DEFAULT_SONNET_MODEL: "gemini-3.5-flash-lite",
       ANTHROPIC_DEFAULT_HAIKU_MODEL: "gemini-2.5-flash-lite",
-      ANTHROPIC_DEFAULT_FABLE_MODEL: "gemini-2.5-flash",
+      ANTHROPIC_DEFAULT_FABLE_MODEL: "gemini-3.5-flash-lite",
       ANTHROPIC_SMALL_FAST_MODEL: "gemini-2.5-flash-lite",
-      CLAUDE_CODE_SUBAGENT_MODEL: "gemini-2.5-flash",
+      CLAUDE_CODE_SUBAGENT_MODEL: "gemini-3.5-flash-lite",
       CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
     });
   });
@@ -36,6 +36,6 @@ describe("buildClaudeCodeEnv", () => {
     for (const [name, value] of Object.entries(env)) {
       if (name.endsWith("_MODEL")) expect(value).toMatch(/^gemini-/);
     }
-    expect(env.ANTHROPIC_DEFAULT_HAIKU_MODEL).toBe("gemini-2.5-flash");
+    expect(env.ANTHROPIC_DEFAULT_HAIKU_MODEL).toBe("gemini-3.5-flash-lite");
   });
 });

@@ -32,5 +32,6 @@ export function buildServerOptions(config: ProxyConfig): CreateServerOptions {
     fallbackModels: config.fallbackModels,
     contextCache: config.contextCache,
     requestLimits: config.requestLimits,
+    autoModeCheck: config.autoModeCheck,
   };
 }

@@ -131,7 +131,7 @@ describe("main", () => {
         GEMINI_API_KEY: API_KEY,
         GEMINI_BASE_URL: gemini.fake.url,
         PROXY_PORT: "0",
-        HAIKU_MODEL: "gemini-2.5-flash",
+        HAIKU_MODEL: "gemini-3.5-flash-lite",
       },
       io,
     );
@@ -140,7 +140,7 @@ describe("main", () => {
 
     const startup = JSON.parse(output.stdout.split("\n")[0]!);
     expect(startup.msg).toBe(
-      `claude-gemini-proxy listening on ${url} (models: opus→gemini-2.5-pro, sonnet→gemini-2.5-pro, haiku→gemini-2.5-flash)`,
+      `claude-gemini-proxy listening on ${url} (models: opus→gemini-3.8-flash, sonnet→gemini-3.8-flash, haiku→gemini-3.5-flash-lite)`,
     );
 
     const response = await streamRequest(url);
@@ -159,7 +159,7 @@ describe("main", () => {
       method: "POST",
       path: "/v1/messages",
       model: "claude-haiku-4-5",
-      geminiModel: "gemini-2.5-flash",
+      geminiModel: "gemini-3.5-flash-lite",
       status: 200,
       stream: true,
     });
@@ -197,7 +197,7 @@ describe("main", () => {
     expect(guarded.output.stderr).not.toContain("WARNING");
     // On a terminal the startup line is plain text rather than JSON.
     expect(guarded.output.stdout).toMatch(
-      /^claude-gemini-proxy listening on http:\/\/0\.0\.0\.0:\d+ \(models: opus→gemini-2\.5-pro, sonnet→gemini-2\.5-pro, haiku→gemini-2\.5-flash\)\n/,
+      /^claude-gemini-proxy listening on http:\/\/0\.0\.0\.0:\d+ \(models: opus→gemini-3\.8-flash, sonnet→gemini-3\.8-flash, haiku→gemini-3\.5-flash-lite\)\n/,
     );
   });
 });

@@ -74,10 +74,13 @@ Settings come from the environment, then from a .env file in the working directo
   ENABLE_METRICS             true to serve Prometheus metrics on GET /metrics
   CORS_ORIGINS               origins browsers may call from (comma-separated, or *); default off
   FALLBACK_MODELS            models tried when one is overloaded or missing, e.g.
-                             gemini-3-pro-preview:gemini-2.5-pro,gemini-2.5-flash (chains split by ;)
+                             gemini-3.1-pro-preview:gemini-3.8-flash,gemini-3.5-flash-lite (chains split by ;)
   ENABLE_CONTEXT_CACHE       true to cache long system prompts and tools with Gemini (default off)
   CONTEXT_CACHE_MIN_TOKENS   smallest prefix worth caching (default 4096)
   CONTEXT_CACHE_TTL_SECONDS  lifetime of a cache, extended while in use (default 3600)
+  ENABLE_AUTO_MODE_CHECK     false to stop judging Claude Code's auto-mode tool calls (default on)
+  AUTO_MODE_CHECK_MODEL      Gemini model that judges them (default gemini-3.5-flash-lite)
+  AUTO_MODE_CHECK_TIMEOUT_MS most time the check may add to an answer (default 15000)
 `;
 
 /**

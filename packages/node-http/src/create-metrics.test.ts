@@ -13,6 +13,7 @@ async function start(options: CreateServerOptions): Promise<string> {
       apiKey: API_KEY,
       baseUrl: gemini.fake.url,
       retry: { baseDelayMs: 1 },
+      modelMetadata: false,
       ...options,
     }),
   );
@@ -82,7 +83,7 @@ describe("GET /metrics", () => {
     expect(scrape.status).toBe(200);
     expect(scrape.headers.get("content-type")).toContain("text/plain");
     const page = await scrape.text();
-    const model = 'model="gemini-2.5-flash"';
+    const model = 'model="gemini-3.5-flash-lite"';
 
     expect(readSeries(page, `claude_gemini_requests_total{route="/v1/messages",status="200",${model}}`)).toBe(
       2,

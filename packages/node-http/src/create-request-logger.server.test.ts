@@ -80,7 +80,7 @@ describe("the request log line", () => {
         method: "POST",
         path: "/v1/messages",
         model: "claude-sonnet-4-5",
-        geminiModel: "gemini-2.5-pro",
+        geminiModel: "gemini-3.8-flash",
         status: 200,
         stream: true,
         retries: 1,

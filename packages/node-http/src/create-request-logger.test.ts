@@ -7,7 +7,7 @@ const record: RequestCompleteRecord = {
   method: "POST",
   path: "/v1/messages",
   model: "claude-opus-4-5",
-  geminiModel: "gemini-2.5-pro",
+  geminiModel: "gemini-3.8-flash",
   status: 200,
   latencyMs: 1234.4,
   inputTokens: 100,
@@ -32,7 +32,7 @@ describe("createRequestLogger", () => {
     const { lines, onRequestComplete } = capture("text");
     onRequestComplete(record);
     expect(lines).toEqual([
-      "POST /v1/messages claude-opus-4-5→gemini-2.5-pro 200 1234ms in=100 out=20 stream req_abc\n",
+      "POST /v1/messages claude-opus-4-5→gemini-3.8-flash 200 1234ms in=100 out=20 stream req_abc\n",
     ]);
   });
 
@@ -65,7 +65,7 @@ describe("createRequestLogger", () => {
     quiet.onRequestComplete(record);
     quiet.onRequestComplete({ ...record, status: 529, errorType: "overloaded_error" });
     expect(quiet.lines).toEqual([
-      "POST /v1/messages claude-opus-4-5→gemini-2.5-pro 529 1234ms in=100 out=20 stream error=overloaded_error req_abc\n",
+      "POST /v1/messages claude-opus-4-5→gemini-3.8-flash 529 1234ms in=100 out=20 stream error=overloaded_error req_abc\n",
     ]);
     const silent = capture("json", "silent");
     silent.logger.error("boom");

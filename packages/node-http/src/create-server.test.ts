@@ -15,6 +15,8 @@ async function start(options: CreateServerOptions = {}): Promise<{ server: Serve
     apiKey: API_KEY,
     baseUrl: gemini.fake.url,
     retry: { maxAttempts: 1 },
+    // These tests read the fake's first request; metadata calls are tested in fetch-handler.
+    modelMetadata: false,
     ...options,
   });
   return { server, url: await gemini.listen(server) };

@@ -37,7 +37,7 @@ describe("doctor checks", () => {
   it("tests the key and the model for real", async () => {
     const good = await checkConnection({ apiKey: "good-key", baseUrl: fake.url });
     expect(good.ok).toBe(true);
-    expect(good.label).toContain("gemini-2.5-pro");
+    expect(good.label).toContain("gemini-3.8-flash");
     const bad = await checkConnection({ apiKey: "wrong-key", baseUrl: fake.url, retry: { maxAttempts: 1 } });
     expect(bad).toMatchObject({ ok: false, fix: expect.stringMatching(/API_KEY_INVALID/) });
     expect((await checkConnection(undefined)).ok).toBe(false);

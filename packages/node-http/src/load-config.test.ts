@@ -44,9 +44,9 @@ describe("loadConfig", () => {
         PROXY_HOST: "0.0.0.0",
         PROXY_PORT: "9000",
         PROXY_API_KEY: "proxy-key",
-        DEFAULT_MODEL: "gemini-2.5-flash",
-        OPUS_MODEL: "models/gemini-3-pro-preview",
-        SONNET_MODEL: "gemini-2.5-pro",
+        DEFAULT_MODEL: "gemini-3.5-flash-lite",
+        OPUS_MODEL: "models/gemini-3.1-pro-preview",
+        SONNET_MODEL: "gemini-3.8-flash",
         HAIKU_MODEL: "gemini-2.5-flash-lite",
         ENABLE_STREAMING: "no",
         LOG_LEVEL: "DEBUG",
@@ -62,9 +62,9 @@ describe("loadConfig", () => {
       baseUrl: "http://127.0.0.1:9999",
       proxyApiKey: "proxy-key",
       models: {
-        defaultModel: "gemini-2.5-flash",
-        opusModel: "models/gemini-3-pro-preview",
-        sonnetModel: "gemini-2.5-pro",
+        defaultModel: "gemini-3.5-flash-lite",
+        opusModel: "models/gemini-3.1-pro-preview",
+        sonnetModel: "gemini-3.8-flash",
         haikuModel: "gemini-2.5-flash-lite",
       },
       enableStreaming: false,
@@ -175,7 +175,8 @@ describe("loadConfig", () => {
     const result = loadConfig({
       env: {
         GEMINI_API_KEYS: "key-a, key-b,,key-c",
-        FALLBACK_MODELS: "gemini-3-pro-preview:gemini-2.5-pro,gemini-2.5-flash; gemini-2.5-flash",
+        FALLBACK_MODELS:
+          "gemini-3.1-pro-preview:gemini-3.8-flash,gemini-3.5-flash-lite; gemini-3.5-flash-lite",
         ENABLE_CONTEXT_CACHE: "true",
         CONTEXT_CACHE_MIN_TOKENS: "2048",
         CONTEXT_CACHE_TTL_SECONDS: "600",
@@ -185,8 +186,8 @@ describe("loadConfig", () => {
     expect(result.success && result.config).toMatchObject({
       apiKeys: ["key-a", "key-b", "key-c"],
       fallbackModels: {
-        "gemini-3-pro-preview": ["gemini-2.5-pro", "gemini-2.5-flash"],
-        "*": ["gemini-2.5-flash"],
+        "gemini-3.1-pro-preview": ["gemini-3.8-flash", "gemini-3.5-flash-lite"],
+        "*": ["gemini-3.5-flash-lite"],
       },
       contextCache: { enabled: true, minTokens: 2048, ttlSeconds: 600 },
     });
@@ -198,7 +199,7 @@ describe("loadConfig", () => {
     const result = loadConfig({
       env: {
         GEMINI_API_KEY: "key",
-        FALLBACK_MODELS: "gemini-3-pro-preview:gpt-5",
+        FALLBACK_MODELS: "gemini-3.1-pro-preview:gpt-5",
         CONTEXT_CACHE_TTL_SECONDS: "5",
       },
       cwd: workingDirectory(),
@@ -207,7 +208,7 @@ describe("loadConfig", () => {
     if (result.success) return;
     expect(result.problems).toEqual([
       expect.stringContaining(
-        'FALLBACK_MODELS must be chains like gemini-3-pro-preview:gemini-2.5-pro,gemini-2.5-flash (separated by ;) of Gemini model names; not valid: "gpt-5"',
+        'FALLBACK_MODELS must be chains like gemini-3.1-pro-preview:gemini-3.8-flash,gemini-3.5-flash-lite (separated by ;) of Gemini model names; not valid: "gpt-5"',
       ),
       'CONTEXT_CACHE_TTL_SECONDS must be a number of seconds from 60 to 604800, got "5".',
     ]);
@@ -227,6 +228,39 @@ describe("loadConfig", () => {
     expect(one.success && one.config.requestLimits).toEqual({ maxTools: 100 });
     const none = loadConfig({ env: { GEMINI_API_KEY: "key", MAX_JSON_DEPTH: " " }, cwd: workingDirectory() });
     expect(none.success && "requestLimits" in none.config).toBe(false);
+  });
+
+  it("reads the auto-mode check settings, and leaves the check on by default", () => {
+    const all = loadConfig({
+      env: {
+        GEMINI_API_KEY: "key",
+        ENABLE_AUTO_MODE_CHECK: "no",
+        AUTO_MODE_CHECK_MODEL: "gemini-2.5-flash-lite",
+        AUTO_MODE_CHECK_TIMEOUT_MS: "8000",
+      },
+      cwd: workingDirectory(),
+    });
+    expect(all.success && all.config.autoModeCheck).toEqual({
+      enabled: false,
+      model: "gemini-2.5-flash-lite",
+      timeoutMs: 8000,
+    });
+    const none = loadConfig({ env: { GEMINI_API_KEY: "key" }, cwd: workingDirectory() });
+    expect(none.success && "autoModeCheck" in none.config).toBe(false);
+    const bad = loadConfig({
+      env: {
+        GEMINI_API_KEY: "key",
+        ENABLE_AUTO_MODE_CHECK: "maybe",
+        AUTO_MODE_CHECK_MODEL: "gpt-5-mini",
+        AUTO_MODE_CHECK_TIMEOUT_MS: "5",
+      },
+      cwd: workingDirectory(),
+    });
+    expect(!bad.success && bad.problems).toEqual([
+      'ENABLE_AUTO_MODE_CHECK must be true or false (also 1/0, yes/no), got "maybe".',
+      expect.stringContaining('AUTO_MODE_CHECK_MODEL "gpt-5-mini" is not a Gemini model'),
+      'AUTO_MODE_CHECK_TIMEOUT_MS must be a number of milliseconds from 100 to 600000, got "5".',
+    ]);
   });
 });
 

@@ -44,6 +44,8 @@ export interface ProxyConfig {
   contextCache?: { enabled: boolean; minTokens?: number; ttlSeconds?: number };
   /** `MAX_JSON_DEPTH`, `MAX_TOOLS`, `MAX_MEDIA_BYTES`; unset ones keep core's defaults. */
   requestLimits?: RequestLimits;
+  /** `ENABLE_AUTO_MODE_CHECK`, `AUTO_MODE_CHECK_MODEL`, `AUTO_MODE_CHECK_TIMEOUT_MS`; unset ones keep the defaults (on). */
+  autoModeCheck?: { enabled?: boolean; model?: string; timeoutMs?: number };
 }
 
 /** What {@link loadConfig} found: settings and warnings, or every problem at once. */
@@ -125,7 +127,7 @@ function modelVariable(name: string) {
 
 /**
  * `FALLBACK_MODELS`: chains separated by `;`, each `primary:fallback,fallback` or, without a
- * primary, a chain for every model. `gemini-3-pro-preview:gemini-2.5-pro,gemini-2.5-flash`
+ * primary, a chain for every model. `gemini-3.1-pro-preview:gemini-3.8-flash,gemini-3.5-flash-lite`
  * sends overloaded or missing 3 Pro requests to 2.5 Pro, then 2.5 Flash.
  */
 const fallbackModelsVariable = optionalText.transform((value, context) => {
@@ -150,7 +152,7 @@ const fallbackModelsVariable = optionalText.transform((value, context) => {
   if (invalid.length > 0) {
     context.addIssue({
       code: "custom",
-      message: `FALLBACK_MODELS must be chains like gemini-3-pro-preview:gemini-2.5-pro,gemini-2.5-flash (separated by ;) of Gemini model names; not valid: "${invalid.join(", ")}".`,
+      message: `FALLBACK_MODELS must be chains like gemini-3.1-pro-preview:gemini-3.8-flash,gemini-3.5-flash-lite (separated by ;) of Gemini model names; not valid: "${invalid.join(", ")}".`,
     });
     return z.NEVER;
   }
@@ -271,6 +273,14 @@ const environmentSchema = z.object({
   // Gemini takes at most 512 function declarations, so a higher limit would only move the 400 upstream.
   MAX_TOOLS: integerVariable("MAX_TOOLS", 0, 512, "a whole number from 0 to 512 (Gemini's limit)"),
   MAX_MEDIA_BYTES: integerVariable("MAX_MEDIA_BYTES", 1, 2 ** 40, "a number of bytes above 0"),
+  ENABLE_AUTO_MODE_CHECK: booleanVariable("ENABLE_AUTO_MODE_CHECK"),
+  AUTO_MODE_CHECK_MODEL: modelVariable("AUTO_MODE_CHECK_MODEL"),
+  AUTO_MODE_CHECK_TIMEOUT_MS: integerVariable(
+    "AUTO_MODE_CHECK_TIMEOUT_MS",
+    100,
+    600_000,
+    "a number of milliseconds from 100 to 600000",
+  ),
 });
 
 /** Every environment variable {@link loadConfig} reads, in the order it declares them; the docs must list each one. */
@@ -369,6 +379,12 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadConfigResult {
   if (data.MAX_TOOLS !== undefined) requestLimits.maxTools = data.MAX_TOOLS;
   if (data.MAX_MEDIA_BYTES !== undefined) requestLimits.maxMediaBytes = data.MAX_MEDIA_BYTES;
   if (Object.keys(requestLimits).length > 0) config.requestLimits = requestLimits;
+  const autoModeCheck: NonNullable<ProxyConfig["autoModeCheck"]> = {};
+  if (data.ENABLE_AUTO_MODE_CHECK !== undefined) autoModeCheck.enabled = data.ENABLE_AUTO_MODE_CHECK;
+  if (data.AUTO_MODE_CHECK_MODEL !== undefined) autoModeCheck.model = data.AUTO_MODE_CHECK_MODEL;
+  if (data.AUTO_MODE_CHECK_TIMEOUT_MS !== undefined)
+    autoModeCheck.timeoutMs = data.AUTO_MODE_CHECK_TIMEOUT_MS;
+  if (Object.keys(autoModeCheck).length > 0) config.autoModeCheck = autoModeCheck;
   return { success: true, config, warnings };
 }
 

@@ -21,7 +21,7 @@ describe("probeProxy", () => {
         "/health": { status: 200, body: { status: "ok" } },
         "/v1/models": {
           status: 200,
-          body: { data: [{ id: "claude-sonnet-4-5" }, { id: "gemini-2.5-pro" }] },
+          body: { data: [{ id: "claude-sonnet-4-5" }, { id: "gemini-3.8-flash" }] },
         },
       },
       seen,

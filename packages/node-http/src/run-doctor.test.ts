@@ -52,7 +52,7 @@ describe("runDoctor", () => {
     );
     const { code, stdout } = await doctor({ GEMINI_API_KEY: "good-key" });
     expect(stdout).not.toContain("✗");
-    expect(stdout).toContain("✓ Gemini answers: gemini-2.5-pro");
+    expect(stdout).toContain("✓ Gemini answers: gemini-3.8-flash");
     expect(stdout).toContain("All checks passed.");
     expect(code).toBe(0);
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { SIGNATURE_PLACEHOLDER } from "../create-signature-registry.js";
 import type { CheckContext, RequestCheck } from "../fake-rejection.js";
-import { KNOWN_MODELS } from "../known-models.js";
+import { type FakeModel, findKnownModel, KNOWN_MODELS } from "../known-models.js";
 import { checkContents } from "./check-contents.js";
 import { checkDeclaredFunctionCalls } from "./check-declared-function-calls.js";
 import { checkFirstTurn } from "./check-first-turn.js";
@@ -20,14 +20,28 @@ import { findSchemaViolation } from "./find-schema-violation.js";
 const ISSUED = "aXNzdWVkLWJ5LXRoZS1mYWtl";
 
 function contextFor(modelId: string): CheckContext {
+  const model = KNOWN_MODELS[modelId];
+  if (model === undefined) throw new Error(`The fake does not serve ${modelId}.`);
+  return contextWith(model);
+}
+
+function contextWith(model: FakeModel): CheckContext {
   return {
-    model: KNOWN_MODELS[modelId]!,
+    model,
     isKnownSignature: (signature) => signature === ISSUED || signature === SIGNATURE_PLACEHOLDER,
   };
 }
 
-const pro25 = contextFor("gemini-2.5-pro");
-const pro3 = contextFor("gemini-3-pro-preview");
+/** A 2.5 model: budgets, no signature validation, no media in function responses. */
+const lite25 = contextFor("gemini-2.5-flash-lite");
+/** A Gemini 3 model: levels (and a budget that cannot be 0), signatures, media in function responses. */
+const pro3 = contextFor("gemini-3.1-pro-preview");
+const GEMINI_4 = ["gemini-4-argon", "gemini-4-carbon", "gemini-4-hydrogen", "gemini-4-neon"] as const;
+const RETIRED = ["gemini-2.5-pro", "gemini-2.5-flash", "gemini-3-pro-preview", "gemini-2.0-flash"] as const;
+const BUDGET_REFUSED = "Thinking budget is not supported for this model. Use thinking level instead.";
+/** The service's message for a level outside the model's set; it lists the set in lower case. */
+const levelRefused = (level: string, allowed: string) =>
+  `'${level}' is not a supported thinking level for this model. Allowed values are: ${allowed}`;
 const user = (text = "hi") => ({ role: "user", parts: [{ text }] });
 const call = (name: string, extra: Record<string, unknown> = {}) => ({
   functionCall: { name, args: {} },
@@ -42,7 +56,7 @@ function expectRule(
   bad: Record<string, unknown>,
   good: Record<string, unknown>,
   message: string | RegExp,
-  context = pro25,
+  context = lite25,
 ) {
   const rejection = check(bad, context);
   expect(rejection?.status).toBe(400);
@@ -113,7 +127,7 @@ describe("checkParts", () => {
         },
       },
     ]) {
-      expect(checkParts(withPart(part), pro25)).toBeUndefined();
+      expect(checkParts(withPart(part), lite25)).toBeUndefined();
     }
   });
 
@@ -294,7 +308,7 @@ describe("checkToolDeclarations", () => {
     expectRule(checkToolDeclarations, many(513), many(512), /exceeds the maximum of 512/);
   });
 
-  it("refuses parameters and parametersJsonSchema together, and JSON Schema on 2.0", () => {
+  it("refuses parameters and parametersJsonSchema together, and JSON Schema on a model without it", () => {
     const declaration = (fields: Record<string, unknown>) => ({
       contents: [user()],
       tools: [{ functionDeclarations: [{ name: "f", ...fields }] }],
@@ -314,8 +328,15 @@ describe("checkToolDeclarations", () => {
       declaration({ parametersJsonSchema: jsonSchema }),
       declaration({ parameters: { type: "OBJECT", properties: { a: { type: "STRING" } } } }),
       /parameters_json_schema is not supported/,
-      contextFor("gemini-2.0-flash"),
+      // No model served today lacks JSON Schema (2.0 Flash, the last, is retired); the rule stays
+      // for one that does, so it is shown on a made-up model.
+      contextWith({ ...lite25.model, id: "gemini-without-json-schema", supportsJsonSchema: false }),
     );
+    for (const modelId of Object.keys(KNOWN_MODELS)) {
+      expect(
+        checkToolDeclarations(declaration({ parametersJsonSchema: jsonSchema }), contextFor(modelId)),
+      ).toBe(undefined);
+    }
   });
 });
 
@@ -378,13 +399,16 @@ describe("checkGenerationConfig", () => {
   ])("rejects %j", (bad, good, message) => {
     expectRule(checkGenerationConfig, config(bad), config(good), message);
   });
-  it("uses the 8192 limit of 2.0 Flash", () => {
+  it("uses the 32768 limit of 4 Xenon", () => {
     expectRule(
       checkGenerationConfig,
-      config({ maxOutputTokens: 8193 }),
-      config({ maxOutputTokens: 8192 }),
-      /maxOutputTokens/,
-      contextFor("gemini-2.0-flash"),
+      config({ maxOutputTokens: 32_769 }),
+      config({ maxOutputTokens: 32_768 }),
+      "Unable to submit request because it has a maxOutputTokens value of 32769 but the supported range is from 1 (inclusive) to 32769 (exclusive). Update the value and try again.",
+      contextFor("gemini-4-xenon"),
+    );
+    expect(checkGenerationConfig(config({ maxOutputTokens: 32_769 }), contextFor("gemini-3.8-flash"))).toBe(
+      undefined,
     );
   });
 });
@@ -396,25 +420,36 @@ describe("checkThinkingConfig", () => {
   });
   it.each([
     [
-      "gemini-2.5-pro",
+      "gemini-3.1-pro-preview",
       { thinkingBudget: 0 },
       { thinkingBudget: 128 },
       "Budget 0 is invalid. This model only works in thinking mode.",
     ],
-    ["gemini-2.5-pro", { thinkingBudget: 40_000 }, { thinkingBudget: -1 }, /between 128 and 32768/],
-    ["gemini-2.5-flash", { thinkingBudget: 30_000 }, { thinkingBudget: 0 }, /between 1 and 24576/],
+    [
+      "gemini-3.1-pro-preview",
+      { thinkingBudget: 40_000 },
+      { thinkingBudget: -1 },
+      "The thinking budget 40000 is invalid. Please choose a value of -1 or between 128 and 32768.",
+    ],
+    ["gemini-3-flash-preview", { thinkingBudget: 30_000 }, { thinkingBudget: 0 }, /between 1 and 24576/],
+    [
+      "gemini-2.5-flash-lite",
+      { thinkingBudget: 30_000 },
+      { thinkingBudget: 0 },
+      "The thinking budget 30000 is invalid. Please choose a value of 0, -1 or between 512 and 24576.",
+    ],
     ["gemini-2.5-flash-lite", { thinkingBudget: 100 }, { thinkingBudget: 512 }, /between 512 and 24576/],
     [
-      "gemini-2.5-flash",
+      "gemini-2.5-flash-lite",
       { thinkingLevel: "LOW" },
       { thinkingBudget: 1024 },
-      /Thinking level is not supported/,
+      "Thinking level is not supported for this model.",
     ],
     [
-      "gemini-3-pro-preview",
+      "gemini-3.1-pro-preview",
+      { thinkingLevel: "MINIMAL" },
       { thinkingLevel: "MEDIUM" },
-      { thinkingLevel: "HIGH" },
-      /not supported for models\/gemini-3-pro-preview/,
+      levelRefused("minimal", "low, medium, high"),
     ],
     [
       "gemini-3-flash-preview",
@@ -423,14 +458,99 @@ describe("checkThinkingConfig", () => {
       /only one of thinking budget and thinking level/,
     ],
     [
-      "gemini-3-pro-preview",
+      "gemini-3.1-pro-preview",
       { thinkingBudget: 0 },
       { thinkingBudget: 2048, includeThoughts: true },
       /Budget 0 is invalid/,
     ],
-    ["gemini-2.0-flash", { thinkingBudget: 1024 }, { thinkingBudget: 0 }, /Thinking is not supported/],
   ])("%s rejects %j", (modelId, bad, good, message) => {
     expectRule(checkThinkingConfig, thinking(bad), thinking(good), message, contextFor(modelId));
+  });
+
+  it("refuses any thinking on a model without it", () => {
+    // None is served today (2.0 Flash, the last, is retired); the rule stays for one that has none.
+    const none = contextWith({ ...lite25.model, id: "gemini-without-thinking", thinking: { style: "none" } });
+    expectRule(
+      checkThinkingConfig,
+      thinking({ thinkingBudget: 1024 }),
+      thinking({ thinkingBudget: 0 }),
+      "Thinking is not supported for models/gemini-without-thinking.",
+      none,
+    );
+  });
+
+  it("3.8 Flash refuses MINIMAL and takes LOW, MEDIUM and HIGH (and a budget)", () => {
+    expectRule(
+      checkThinkingConfig,
+      thinking({ thinkingLevel: "MINIMAL" }),
+      thinking({ thinkingLevel: "LOW" }),
+      "'minimal' is not a supported thinking level for this model. Allowed values are: low, medium, high",
+      contextFor("gemini-3.8-flash"),
+    );
+    for (const good of [{ thinkingLevel: "MEDIUM" }, { thinkingLevel: "high" }, { thinkingBudget: 4096 }]) {
+      expect(checkThinkingConfig(thinking(good), contextFor("gemini-3.8-flash"))).toBeUndefined();
+    }
+  });
+
+  it.each(GEMINI_4)("%s refuses every thinkingBudget and takes its levels", (modelId) => {
+    const context = contextFor(modelId);
+    for (const budget of [-1, 0, 128, 1024, 32_768]) {
+      expectRule(
+        checkThinkingConfig,
+        thinking({ thinkingBudget: budget }),
+        thinking({ thinkingLevel: "HIGH" }),
+        BUDGET_REFUSED,
+        context,
+      );
+    }
+    for (const level of ["LOW", "MEDIUM", "HIGH"]) {
+      expect(checkThinkingConfig(thinking({ thinkingLevel: level }), context)).toBeUndefined();
+    }
+    expect(checkThinkingConfig(thinking({ thinkingLevel: "MINIMAL" }), context)?.message).toMatch(
+      /^'minimal' is not a supported thinking level for this model\./,
+    );
+  });
+
+  it("takes XHIGH on 4 Hydrogen and 4 Neon only", () => {
+    for (const modelId of ["gemini-4-hydrogen", "gemini-4-neon"]) {
+      expect(checkThinkingConfig(thinking({ thinkingLevel: "XHIGH" }), contextFor(modelId))).toBeUndefined();
+    }
+    for (const modelId of ["gemini-4-argon", "gemini-4-carbon"]) {
+      expectRule(
+        checkThinkingConfig,
+        thinking({ thinkingLevel: "XHIGH" }),
+        thinking({ thinkingLevel: "HIGH" }),
+        levelRefused("xhigh", "low, medium, high"),
+        contextFor(modelId),
+      );
+    }
+  });
+
+  it("4 Xenon refuses LOW and any budget, and takes MEDIUM, HIGH and XHIGH", () => {
+    const xenon = contextFor("gemini-4-xenon");
+    expectRule(
+      checkThinkingConfig,
+      thinking({ thinkingLevel: "LOW" }),
+      thinking({ thinkingLevel: "MEDIUM" }),
+      levelRefused("low", "medium, high, xhigh"),
+      xenon,
+    );
+    expectRule(
+      checkThinkingConfig,
+      thinking({ thinkingBudget: 1024 }),
+      thinking({ thinkingLevel: "XHIGH" }),
+      BUDGET_REFUSED,
+      xenon,
+    );
+    expect(checkThinkingConfig(thinking({ thinkingLevel: "HIGH" }), xenon)).toBeUndefined();
+  });
+});
+
+describe("the model table", () => {
+  it.each(RETIRED)("no longer serves the retired %s", (modelId) => {
+    expect(Object.hasOwn(KNOWN_MODELS, modelId)).toBe(false);
+    expect(findKnownModel(modelId)).toBeUndefined();
+    expect(findKnownModel(`models/${modelId}`)).toBeUndefined();
   });
 });
 
@@ -456,7 +576,7 @@ describe("checkThoughtSignatures", () => {
   it("does not require signatures before the current turn, nor on 2.5", () => {
     const history = { contents: [user(), step(), replies, user("next question")] };
     expect(checkThoughtSignatures(history, pro3)).toBeUndefined();
-    expect(checkThoughtSignatures({ contents: [user(), step(), replies] }, pro25)).toBeUndefined();
+    expect(checkThoughtSignatures({ contents: [user(), step(), replies] }, lite25)).toBeUndefined();
     expect(checkThoughtSignatures({ contents: [user(), step(), replies] }, pro3)?.message).toMatch(
       /missing a thought_signature/,
     );
@@ -465,11 +585,11 @@ describe("checkThoughtSignatures", () => {
     const made = {
       contents: [user(), { role: "model", parts: [{ text: "x", thoughtSignature: "bWFkZS11cA==" }] }, user()],
     };
-    expect(checkThoughtSignatures(made, pro25)?.message).toBe("Corrupted thought signature.");
+    expect(checkThoughtSignatures(made, lite25)?.message).toBe("Corrupted thought signature.");
     const issued = {
       contents: [user(), { role: "model", parts: [{ text: "x", thoughtSignature: ISSUED }] }, user()],
     };
-    expect(checkThoughtSignatures(issued, pro25)).toBeUndefined();
+    expect(checkThoughtSignatures(issued, lite25)).toBeUndefined();
   });
 });
 
@@ -493,7 +613,7 @@ describe("checkFunctionResponseParts", () => {
         },
       ],
     };
-    expect(checkFunctionResponseParts(body, pro25)?.message).toMatch(
+    expect(checkFunctionResponseParts(body, lite25)?.message).toMatch(
       /multimodal function responses are not supported/,
     );
     expect(checkFunctionResponseParts(body, pro3)).toBeUndefined();

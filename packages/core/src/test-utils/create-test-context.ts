@@ -4,7 +4,7 @@ import type { ConversionContext } from "../conversion-context.js";
 export function createTestContext(overrides: Partial<ConversionContext> = {}): ConversionContext {
   return {
     requestedModel: "claude-sonnet-4-5",
-    geminiModel: "gemini-2.5-pro",
+    geminiModel: "gemini-3.8-flash",
     capabilities: {
       maxInputTokens: 1_048_576,
       maxOutputTokens: 65_536,
