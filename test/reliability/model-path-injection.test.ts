@@ -116,10 +116,12 @@ describe("model names through the Gemini API (API key)", () => {
         await expectRefused(response, `${label} ${JSON.stringify(model)}`);
       }
     }
-    expect(gemini.fake.requests).toEqual([]);
+    // Only the handler's own background reads of configured models' metadata, on their paths.
+    expect(gemini.fake.requests.filter((request) => request.action !== "get")).toEqual([]);
+    for (const request of gemini.fake.requests) expect(request.path).toMatch(GEMINI_MODEL_PATH);
 
     // The same routes with a valid name do reach Gemini, on the model's own path only.
-    for (const { request } of attacks("gemini-2.5-flash")) {
+    for (const { request } of attacks("gemini-3.6-flash")) {
       const target = new URL(request.url);
       const response = await fetch(`${url}${target.pathname}${target.search}`, {
         method: request.method,
@@ -130,10 +132,10 @@ describe("model names through the Gemini API (API key)", () => {
       await response.arrayBuffer();
     }
     const paths = gemini.fake.requests.map((request) => request.path);
-    expect(paths).toContain("/v1beta/models/gemini-2.5-flash:generateContent");
-    expect(paths).toContain("/v1beta/models/gemini-2.5-flash:streamGenerateContent");
-    expect(paths).toContain("/v1beta/models/gemini-2.5-flash:countTokens");
-    expect(paths).toContain("/v1beta/models/gemini-2.5-flash");
+    expect(paths).toContain("/v1beta/models/gemini-3.6-flash:generateContent");
+    expect(paths).toContain("/v1beta/models/gemini-3.6-flash:streamGenerateContent");
+    expect(paths).toContain("/v1beta/models/gemini-3.6-flash:countTokens");
+    expect(paths).toContain("/v1beta/models/gemini-3.6-flash");
     for (const path of paths) expect(path).toMatch(GEMINI_MODEL_PATH);
   });
 
@@ -145,11 +147,14 @@ describe("model names through the Gemini API (API key)", () => {
     expect(() =>
       createFetchHandler({ apiKey: KEY, models: { haikuModel: "gemini-2.5-flash\n" } }),
     ).not.toThrow();
-    expect(() => createFetchHandler({ apiKey: KEY, fallbackModels: ["gemini-2.5-flash", hostile] })).toThrow(
+    expect(() => createFetchHandler({ apiKey: KEY, fallbackModels: ["gemini-3.6-flash", hostile] })).toThrow(
       /fallbackModels\.1 is not a model name/,
     );
+    expect(() => createFetchHandler({ apiKey: KEY, autoModeCheck: { model: hostile } })).toThrow(
+      /autoModeCheck\.model is not a model name/,
+    );
     expect(() =>
-      createFetchHandler({ apiKey: KEY, fallbackModels: { [hostile]: ["gemini-2.5-flash"] } }),
+      createFetchHandler({ apiKey: KEY, fallbackModels: { [hostile]: ["gemini-3.6-flash"] } }),
     ).toThrow(/fallbackModels key .* is not a model name/);
     for (const variable of [
       "DEFAULT_MODEL",
@@ -157,6 +162,7 @@ describe("model names through the Gemini API (API key)", () => {
       "SONNET_MODEL",
       "HAIKU_MODEL",
       "FALLBACK_MODELS",
+      "AUTO_MODE_CHECK_MODEL",
     ]) {
       const loaded = loadConfig({ env: { GEMINI_API_KEY: KEY, [variable]: hostile }, cwd: "/nonexistent" });
       expect(loaded.success, variable).toBe(false);
@@ -212,16 +218,17 @@ describe("model names through Vertex AI (service-account token)", () => {
         await expectRefused(await handler(request), `${label} ${JSON.stringify(model)}`);
       }
     }
-    expect(fake.requests).toEqual([]);
+    expect(fake.requests.filter((request) => request.action !== "get")).toEqual([]);
+    for (const request of fake.requests) expect(request.path).toMatch(VERTEX_MODEL_PATH);
 
-    for (const { request } of attacks("gemini-2.5-flash")) {
+    for (const { request } of attacks("gemini-3.6-flash")) {
       const response = await handler(request);
       expect(response.status).toBe(200);
       await response.arrayBuffer();
     }
     const paths = fake.requests.map((request) => request.path);
     expect(paths).toContain(
-      `/v1beta1/projects/${PROJECT}/locations/${LOCATION}/publishers/google/models/gemini-2.5-flash:generateContent`,
+      `/v1beta1/projects/${PROJECT}/locations/${LOCATION}/publishers/google/models/gemini-3.6-flash:generateContent`,
     );
     for (const path of paths) expect(path).toMatch(VERTEX_MODEL_PATH);
     for (const request of fake.requests) expect(request.rejection).toBeUndefined();

@@ -53,7 +53,7 @@ describe("metrics labels (item 6)", () => {
     const scrape = async () => (await fetch(`${proxy.url}/metrics`)).text();
     // Warm up: one request per route the attack uses, so every series it touches exists.
     for (const path of ["/v1/messages", "/v1/messages/count_tokens"]) {
-      await (await post(proxy.url, { model: "gemini-2.5-flash" }, path)).arrayBuffer();
+      await (await post(proxy.url, { model: "gemini-3.6-flash" }, path)).arrayBuffer();
       await (await post(proxy.url, { model: "gemini-invented-0" }, path)).arrayBuffer();
     }
     await (await post(proxy.url, { model: "not/a model" })).arrayBuffer();
@@ -82,10 +82,12 @@ describe("metrics labels (item 6)", () => {
 
   it("keep a label for configured models, and for a model Gemini actually answered with", async () => {
     await (await post(proxy.url, { model: "claude-haiku-4-5" })).arrayBuffer();
-    await (await post(proxy.url, { model: "gemini-3-pro-preview" })).arrayBuffer();
+    const unconfigured = await post(proxy.url, { model: "gemini-4-argon" });
+    expect(unconfigured.status).toBe(200);
+    await unconfigured.arrayBuffer();
     const page = await (await fetch(`${proxy.url}/metrics`)).text();
     expect(page).toMatch(/claude_gemini_requests_total\{[^}]*model="gemini-2\.5-flash-lite"/);
-    expect(page).toMatch(/claude_gemini_requests_total\{[^}]*model="gemini-3-pro-preview"/);
+    expect(page).toMatch(/claude_gemini_requests_total\{[^}]*model="gemini-4-argon"/);
   });
 });
 
@@ -108,14 +110,14 @@ describe("log lines (item 7)", () => {
     try {
       const url = await listen(server);
       const forged = "\n\u001b[2J\u001b[32mINFO all good\u001b[0m\r\u009b31m\u202e";
-      await (await post(url, { model: `gemini-2.5-pro${forged}` })).arrayBuffer();
+      await (await post(url, { model: `gemini-3.8-flash${forged}` })).arrayBuffer();
       proxy.fake.enqueue({
         kind: "error",
         status: 400,
         geminiStatus: "INVALID_ARGUMENT",
         message: `Bad request.${forged}`,
       });
-      await (await post(url, { model: "gemini-2.5-pro" })).arrayBuffer();
+      await (await post(url, { model: "gemini-3.8-flash" })).arrayBuffer();
       expect(lines.length).toBeGreaterThan(3);
       const text = lines.join("");
       expect(text).toContain("Bad request.");
@@ -141,7 +143,8 @@ describe("keys in upstream answers (item 8) and malformed answers (item 10)", ()
 
   beforeAll(async () => {
     upstream = createHttpServer((request, response) => {
-      hits++;
+      // Calls, not the handler's background reads of model metadata (GET).
+      if (request.method === "POST") hits++;
       request.resume();
       request.on("end", () => answer(response));
     });
@@ -178,7 +181,7 @@ describe("keys in upstream answers (item 8) and malformed answers (item 10)", ()
             ? response.writeHead(200, { "content-type": "text/event-stream" }).end(`data: ${text}\r\n\r\n`)
             : response.writeHead(200, { "content-type": "application/json" }).end(text);
         hits = 0;
-        const response = await post(proxy.url, { model: "gemini-2.5-pro", stream });
+        const response = await post(proxy.url, { model: "gemini-3.8-flash", stream });
         const checked = await checkAnthropicAnswer(response);
         // A stream is held back until Gemini's first chunk, so it fails as JSON too.
         expect(checked.status).toBe(500);
@@ -208,7 +211,7 @@ describe("keys in upstream answers (item 8) and malformed answers (item 10)", ()
               },
             }),
           );
-        const response = await post(proxy.url, { model: "gemini-2.5-pro" });
+        const response = await post(proxy.url, { model: "gemini-3.8-flash" });
         const body = await response.text();
         expect(response.status).toBeGreaterThanOrEqual(400);
         const seen = `${body}\n${proxy.lines.join("")}`;

@@ -138,6 +138,7 @@ function checkConfiguredModels(options: FetchHandlerOptions): void {
     ["models.opusModel", options.models?.opusModel],
     ["models.sonnetModel", options.models?.sonnetModel],
     ["models.haikuModel", options.models?.haikuModel],
+    ["autoModeCheck.model", options.autoModeCheck?.model],
   ];
   const fallback = options.fallbackModels;
   if (Array.isArray(fallback)) {
