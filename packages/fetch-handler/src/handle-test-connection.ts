@@ -1,4 +1,4 @@
-import { checkModelName, mapUpstreamError, resolveModel } from "@claude-gemini/core";
+import { checkModelName, mapUpstreamError, readGeminiFailure, resolveModel } from "@claude-gemini/core";
 import type { GoogleGenAI } from "@google/genai";
 import { linkAbortSignal } from "./link-abort-signal.js";
 import type { RequestScope } from "./request-scope.js";
@@ -114,29 +114,36 @@ async function mapWithConcurrency<Input, Output>(
   return results;
 }
 
-/** Plain words for the usual ways a first connection fails; never the key itself. */
+/**
+ * Plain words for the usual ways a first connection fails; never the key itself. Gemini's
+ * answers are read from their structured fields (`readGeminiFailure`), never from message text.
+ */
 function describeProblem(error: unknown, model: string, keyVariable = "GEMINI_API_KEY"): string {
-  const text = error instanceof Error ? error.message : String(error);
-  const status =
-    typeof (error as { status?: unknown })?.status === "number" ? (error as { status: number }).status : 0;
-  if (/API_KEY_INVALID|API key not valid/i.test(text)) {
-    return `The Gemini API key was rejected (API_KEY_INVALID). Check ${keyVariable}.`;
+  const failure = readGeminiFailure(error);
+  if (failure === undefined) {
+    // Not an answer from Gemini: the SDK's own complaint, an abort, or the network.
+    if (error instanceof Error && error.name === "AbortError") return "Gemini did not answer in time.";
+    if (error instanceof Error && /API key|apiKey/i.test(error.message)) {
+      return "No Gemini API key is configured. Set GEMINI_API_KEY.";
+    }
+    return `Could not reach Gemini (${error instanceof Error ? error.name : "error"}). Check the network and the base URL.`;
   }
-  if (/API key|apiKey/i.test(text) && status === 0) {
-    return "No Gemini API key is configured. Set GEMINI_API_KEY.";
+  const status = failure.httpStatus ?? 0;
+  if (failure.keyRejected) {
+    const reason = failure.reasons[0] ?? failure.status ?? "API_KEY_INVALID";
+    return `The Gemini API key was rejected (${reason}). Check ${keyVariable}.`;
   }
-  if (status === 401 || status === 403 || /PERMISSION_DENIED/.test(text)) {
+  if (status === 401 || status === 403 || failure.status === "PERMISSION_DENIED") {
     return `Gemini refused access (PERMISSION_DENIED): the key or project may not have the Generative Language API enabled, or may not use ${model}.`;
   }
-  if (status === 404 || /NOT_FOUND/.test(text)) {
+  if (status === 404 || failure.status === "NOT_FOUND") {
     return `Gemini does not know the model ${model} (NOT_FOUND). Check the model mapping.`;
   }
-  if (status === 429 || /RESOURCE_EXHAUSTED/.test(text)) {
+  if (status === 429 || failure.status === "RESOURCE_EXHAUSTED") {
     return "Gemini answered RESOURCE_EXHAUSTED: the rate limit or quota of this key is used up; wait or check its quota.";
   }
   if (status >= 500) return `Gemini had a server error (${status}); try again shortly.`;
-  if (error instanceof Error && error.name === "AbortError") return "Gemini did not answer in time.";
-  return `Could not reach Gemini (${error instanceof Error ? error.name : "error"}). Check the network and the base URL.`;
+  return `Gemini refused the test call (${failure.status ?? status}).`;
 }
 
 function respond(scope: RequestScope, status: number, body: unknown): Response {
