@@ -5,6 +5,12 @@ const handler = createFetchHandler({
   apiKey: Bun.env.GEMINI_API_KEY,
   baseUrl: Bun.env.GEMINI_BASE_URL || undefined,
   proxyApiKey: Bun.env.PROXY_API_KEY || undefined,
+  models: {
+    defaultModel: Bun.env.DEFAULT_MODEL || undefined,
+    opusModel: Bun.env.OPUS_MODEL || undefined,
+    sonnetModel: Bun.env.SONNET_MODEL || undefined,
+    haikuModel: Bun.env.HAIKU_MODEL || undefined,
+  },
   retry: {
     maxAttempts: optionalNumber(Bun.env.RETRY_MAX_ATTEMPTS),
     baseDelayMs: optionalNumber(Bun.env.RETRY_BASE_DELAY_MS),

@@ -7,6 +7,12 @@ const handler = createFetchHandler({
   apiKey: environment.GEMINI_API_KEY,
   baseUrl: environment.GEMINI_BASE_URL || undefined,
   proxyApiKey: environment.PROXY_API_KEY || undefined,
+  models: {
+    defaultModel: environment.DEFAULT_MODEL || undefined,
+    opusModel: environment.OPUS_MODEL || undefined,
+    sonnetModel: environment.SONNET_MODEL || undefined,
+    haikuModel: environment.HAIKU_MODEL || undefined,
+  },
   retry: {
     maxAttempts: optionalNumber(environment.RETRY_MAX_ATTEMPTS),
     baseDelayMs: optionalNumber(environment.RETRY_BASE_DELAY_MS),

@@ -30,5 +30,11 @@ defineConformanceCases("cloudflare worker (examples/cloudflare-worker in workerd
     port: 0,
   });
   const url = await miniflare.ready;
-  return { baseUrl: url.origin, close: () => miniflare.dispose() };
+  return {
+    baseUrl: url.origin,
+    // Measured: workerd (through Miniflare) cancels the response stream of a client that went
+    // away only when the next ping is written, 15 s later; the Gemini call runs until then.
+    clientAbortNoticed: "next-write",
+    close: () => miniflare.dispose(),
+  };
 });

@@ -18,6 +18,10 @@ export const CONFORMANCE_GEMINI_API_KEY = "conformance-gemini-key";
 // Two attempts with a tiny backoff: the 503 case proves a retry happens without costing seconds.
 const RETRY_MAX_ATTEMPTS = 2;
 const RETRY_BASE_DELAY_MS = 5;
+// Haiku names go to the one budget model left, which cannot mix JSON output with tools: clients
+// that send Claude names (the AI SDK picks its structured-output path by the model name) can
+// then be tested on such a model. Sonnet names keep the built-in Gemini 3.8 Flash.
+const HAIKU_MODEL = "gemini-2.5-flash-lite";
 
 /**
  * One configuration for all six hosts, so a case that passes on one and fails on another points
@@ -34,6 +38,7 @@ export function createConformanceSettings(geminiBaseUrl: string): ConformanceSet
       baseUrl: geminiBaseUrl,
       proxyApiKey,
       retry: { maxAttempts: RETRY_MAX_ATTEMPTS, baseDelayMs: RETRY_BASE_DELAY_MS },
+      models: { haikuModel: HAIKU_MODEL },
     },
     environment: {
       GEMINI_API_KEY: geminiApiKey,
@@ -41,6 +46,7 @@ export function createConformanceSettings(geminiBaseUrl: string): ConformanceSet
       PROXY_API_KEY: proxyApiKey,
       RETRY_MAX_ATTEMPTS: String(RETRY_MAX_ATTEMPTS),
       RETRY_BASE_DELAY_MS: String(RETRY_BASE_DELAY_MS),
+      HAIKU_MODEL,
     },
   };
 }

@@ -1,11 +1,14 @@
 import Anthropic, { type APIError, type InternalServerError, type RateLimitError } from "@anthropic-ai/sdk";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type GeminiFake, SIGNATURE_PLACEHOLDER, startGeminiFake } from "../gemini-fake/index.js";
+import type { ConformanceTarget } from "./conformance-target.js";
 import {
   CONFORMANCE_GEMINI_API_KEY,
   type ConformanceSettings,
   createConformanceSettings,
 } from "./create-conformance-settings.js";
+import { defineAiSdkCases } from "./define-ai-sdk-cases.js";
+import { defineLangChainCases } from "./define-langchain-cases.js";
 
 /** A running host under test, as the cases see it. */
 export interface ConformanceHost {
@@ -16,13 +19,21 @@ export interface ConformanceHost {
   fake: GeminiFake;
   /** A fetch that reaches the host without a socket (the bare fetch handler); default: the global one. */
   fetch?: typeof fetch;
+  /**
+   * `"next-write"`: the host learns that a client went away only when it next writes to it (the
+   * next ping), so a client's abort reaches Gemini late. Default: at once.
+   */
+  clientAbortNoticed?: "at-once" | "next-write";
   close(): Promise<void>;
 }
 
 /** What a host file starts: everything but the fake, which the suite owns. */
-export type StartHost = (
-  settings: ConformanceSettings,
-) => Promise<{ baseUrl: string; fetch?: typeof fetch; close(): Promise<void> }>;
+export type StartHost = (settings: ConformanceSettings) => Promise<{
+  baseUrl: string;
+  fetch?: typeof fetch;
+  clientAbortNoticed?: ConformanceHost["clientAbortNoticed"];
+  close(): Promise<void>;
+}>;
 
 type Fetch = NonNullable<ConstructorParameters<typeof Anthropic>[0]>["fetch"];
 
@@ -59,6 +70,8 @@ export function defineConformanceCases(name: string, startHost: StartHost): void
     let settings: ConformanceSettings;
     /** URLs the client requested, in order, whatever fetch carried them. */
     const requestedUrls: string[] = [];
+    /** Response headers of every call through the target's fetch, in order. */
+    const responseHeaders: Headers[] = [];
 
     beforeAll(async () => {
       const fake = await startGeminiFake({ apiKey: CONFORMANCE_GEMINI_API_KEY });
@@ -80,6 +93,7 @@ export function defineConformanceCases(name: string, startHost: StartHost): void
     beforeEach(() => {
       host.fake.reset();
       requestedUrls.length = 0;
+      responseHeaders.length = 0;
     });
 
     function createClient(apiKey = settings.proxyApiKey): Anthropic {
@@ -105,6 +119,23 @@ export function defineConformanceCases(name: string, startHost: StartHost): void
     function expectNoRejection() {
       for (const request of host.fake.requests) expect(request.rejection, request.path).toBeUndefined();
     }
+
+    // The other clients run the same host and fake: they get them through this target.
+    const recordingFetch: typeof fetch = async (input, init) => {
+      const response = await (host.fetch ?? globalThis.fetch)(input, init);
+      responseHeaders.push(response.headers);
+      return response;
+    };
+    const target = (): ConformanceTarget => ({
+      host,
+      settings,
+      fetch: recordingFetch,
+      responseHeaders: () => responseHeaders,
+      generateRequests,
+      expectNoRejection,
+    });
+    defineAiSdkCases(target);
+    defineLangChainCases(target);
 
     it("answers messages.create with text and sends the prompt and key to Gemini", async () => {
       host.fake.enqueue({ kind: "text", text: "Hello from the conformance suite." });

@@ -50,6 +50,12 @@ export function replayRecordedRequests(requests: readonly ProxiedRequest[]): Rep
       }
       report.messagesRequests++;
       const converted = convertToGeminiRequest(validateMessagesRequest(body, { betas }));
+      // A dropped feature reaches the client as a warnings header: an ordinary CLI request has
+      // none. A retired model the session asked for by name is served by its successor, which
+      // is reported the same way on purpose.
+      for (const entry of converted.dropped) {
+        if (!entry.feature.startsWith("model:")) report.problems.push(`${label}: ${entry.message}`);
+      }
       for (const warning of converted.warnings) {
         if (UNKNOWN_CONTENT.test(warning) && !EXPECTED_DROPS.test(warning))
           report.problems.push(`${label}: ${warning}`);

@@ -13,6 +13,10 @@ export interface CheckContext {
   model: FakeModel;
   /** Whether a signature was issued by the fake (or is the documented placeholder). */
   isKnownSignature(signature: string): boolean;
+  /** Whether a `toolCall` / `toolResponse` part is exactly one the fake sent. Absent: any passes. */
+  isIssuedServerPart?(part: unknown): boolean;
+  /** The request came on a Vertex AI path. */
+  vertex?: boolean;
 }
 
 /** One named rule of the real service. Returns the rejection, or `undefined` when the body passes. */

@@ -7,6 +7,7 @@ export type {
   FakeCachedContent,
   FakeCall,
   FakeFinishReason,
+  FakeServerTool,
   FakeUsage,
   GeminiFake,
   RecordedRequest,

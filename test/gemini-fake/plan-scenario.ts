@@ -1,10 +1,11 @@
 import { buildErrorBody, codeForGeminiStatus } from "./build-error-body.js";
 import { buildResponseChunks, type FakePart } from "./build-response-chunks.js";
+import type { ServerPartRegistry } from "./create-server-part-registry.js";
 import type { SignatureRegistry } from "./create-signature-registry.js";
 import { estimateFakeTokens } from "./estimate-fake-tokens.js";
 import type { FakeModel } from "./known-models.js";
 import { splitText } from "./split-text.js";
-import type { RecordedRequest, ReviewedAction, Scenario } from "./types.js";
+import type { FakeServerTool, RecordedRequest, ReviewedAction, Scenario } from "./types.js";
 
 /** How a planned answer ends after its chunks. */
 export type PlanEnding =
@@ -28,6 +29,8 @@ export interface PlanContext {
   request: RecordedRequest;
   model: FakeModel;
   signatures: SignatureRegistry;
+  /** Where sent `toolCall` / `toolResponse` parts are remembered. Absent: not remembered. */
+  serverParts?: ServerPartRegistry;
   responseId: string;
 }
 
@@ -56,11 +59,14 @@ export function planScenario(scenario: Scenario, context: PlanContext): Response
       { ...chunkOptions, finishReason: null },
     );
 
+  const combined = readServerToolInvocations(body);
+
   switch (scenario.kind) {
     case "text": {
       const signing = wantsSignatures(scenario.signatures, context.model);
       const steps: FakePart[][] = [];
       if (scenario.thoughts && includeThoughts) steps.push([{ text: scenario.thoughts, thought: true }]);
+      if (combined) steps.push(...planServerTools(scenario.serverTools, body, context, signing));
       for (const piece of splitText(scenario.text, scenario.chunks ?? 1)) steps.push([{ text: piece }]);
       // Gemini 3 closes a text answer with an empty part that only carries the signature.
       if (signing) steps[steps.length - 1]!.push({ text: "", thoughtSignature: context.signatures.issue() });
@@ -77,10 +83,13 @@ export function planScenario(scenario: Scenario, context: PlanContext): Response
       const signing = wantsSignatures(scenario.signatures, context.model);
       const steps: FakePart[][] = [];
       if (scenario.thoughts && includeThoughts) steps.push([{ text: scenario.thoughts, thought: true }]);
+      if (combined) steps.push(...planServerTools(scenario.serverTools, body, context, signing));
       if (scenario.text) steps.push([{ text: scenario.text }]);
       const callParts = scenario.calls.map((call, index): FakePart => {
         const functionCall: Record<string, unknown> = { name: call.name, args: call.args };
-        if (call.id !== undefined) functionCall.id = call.id;
+        // With server-side tool invocations the service names every call, and wants the id back.
+        const id = call.id ?? (combined ? `fc_${context.responseId}_${index}` : undefined);
+        if (id !== undefined) functionCall.id = id;
         // Only the first call of a step carries the signature, also for parallel calls.
         return signing && index === 0
           ? { functionCall, thoughtSignature: context.signatures.issue() }
@@ -247,6 +256,44 @@ export function readReviewedActions(body: Record<string, unknown>): ReviewedActi
   } catch {
     return undefined;
   }
+}
+
+/** The request asked for server-side tool invocations (built-in tools next to functions). */
+function readServerToolInvocations(body: Record<string, unknown>): boolean {
+  const toolConfig = body.toolConfig as { includeServerSideToolInvocations?: unknown } | undefined;
+  return toolConfig?.includeServerSideToolInvocations === true;
+}
+
+/** The built-in tool each server-side tool type needs in the request. */
+const BUILT_IN_TOOL_BY_TYPE = {
+  GOOGLE_SEARCH_WEB: "googleSearch",
+  URL_CONTEXT: "urlContext",
+} as const satisfies Record<FakeServerTool["toolType"], string>;
+
+/**
+ * The `toolCall` / `toolResponse` steps of the server-side tools the request enabled, each part
+ * signed on Gemini 3 (every part carries one, as documented) and remembered for the echo check.
+ */
+function planServerTools(
+  serverTools: readonly FakeServerTool[] | undefined,
+  body: Record<string, unknown>,
+  context: PlanContext,
+  signing: boolean,
+): FakePart[][] {
+  const tools = Array.isArray(body.tools) ? (body.tools as Record<string, unknown>[]) : [];
+  const steps: FakePart[][] = [];
+  for (const [index, tool] of (serverTools ?? []).entries()) {
+    if (!tools.some((declared) => declared[BUILT_IN_TOOL_BY_TYPE[tool.toolType]] !== undefined)) continue;
+    const id = `${context.responseId.slice(0, 6)}${index}`;
+    const call: FakePart = { toolCall: { toolType: tool.toolType, args: tool.args, id } };
+    const response: FakePart = { toolResponse: { toolType: tool.toolType, response: tool.response, id } };
+    for (const part of [call, response]) {
+      if (signing) part.thoughtSignature = context.signatures.issue();
+      context.serverParts?.issue(part);
+    }
+    steps.push([call], [response]);
+  }
+  return steps;
 }
 
 function wantsSignatures(setting: boolean | "gemini3" | undefined, model: FakeModel): boolean {

@@ -120,14 +120,20 @@ describe("web search through the fake", () => {
     expect(message.content.map((block) => block.type)).toEqual(["text"]);
   });
 
-  it.each(["gemini-2.5-flash-lite", "gemini-3.1-pro-preview"])(
+  it.each([
+    ["gemini-2.5-flash-lite", true],
+    // A backend without the combined mode (Vertex AI) on a model that has it.
+    ["gemini-3.1-pro-preview", false],
+  ] as const)(
     "%s: search next to functions is dropped by core, so the fake accepts it",
-    async (model) => {
+    async (model, backendCombines) => {
       fake.enqueue({ kind: "text", text: "ok" });
       const request = webSearchRequest(model, {
         tools: [bash, { type: "web_search_20250305", name: "web_search" }],
       });
-      const { value } = convertToGeminiRequest(request);
+      const { value } = convertToGeminiRequest(request, {
+        supportsServerSideToolInvocations: backendCombines,
+      });
       await client.models.generateContent(value);
       expectAccepted();
       expect(fake.requests[0]?.body.tools).toEqual([{ functionDeclarations: [expect.any(Object)] }]);
@@ -289,19 +295,58 @@ describe("structured output through the fake", () => {
     expect(JSON.parse(textOf(message.content))).toEqual(weather);
   });
 
-  it.each(["gemini-2.5-flash-lite", "gemini-3.1-pro-preview"])(
-    "%s: JSON mode with tools is accepted",
-    async (model) => {
-      fake.enqueue({ kind: "json", value: weather });
+  it("gemini-3.1-pro-preview: JSON mode with tools is accepted", async () => {
+    fake.enqueue({ kind: "json", value: weather });
+    const request = validateMessagesRequest({
+      model: "gemini-3.1-pro-preview",
+      max_tokens: 1000,
+      messages: [{ role: "user", content: "Weather in Bern?" }],
+      tools: [bash],
+      output_config: { format: { type: "json_schema", schema } },
+    });
+    await client.models.generateContent(convertToGeminiRequest(request).value);
+    expectAccepted();
+    expect(fake.requests[0]?.body.generationConfig.responseMimeType).toBe("application/json");
+  });
+
+  it.each([false, true])(
+    "gemini-2.5-flash-lite: format and tools go as final_answer, whose call comes back as the JSON text (stream: %s)",
+    async (stream) => {
+      fake.enqueue({ kind: "tool_calls", calls: [{ name: "final_answer", args: weather }] });
       const request = validateMessagesRequest({
-        model,
+        model: "gemini-2.5-flash-lite",
         max_tokens: 1000,
         messages: [{ role: "user", content: "Weather in Bern?" }],
         tools: [bash],
         output_config: { format: { type: "json_schema", schema } },
       });
-      await client.models.generateContent(convertToGeminiRequest(request).value);
+      const { value, context } = convertToGeminiRequest(request);
+      let content: ContentBlock[];
+      if (stream) {
+        const translator = createStreamTranslator({ context, generateId });
+        const events: AnthropicStreamEvent[] = [];
+        for await (const chunk of await client.models.generateContentStream(value))
+          events.push(...translator.push(chunk));
+        events.push(...translator.finish());
+        content = [];
+        for (const event of events) {
+          if (event.type === "content_block_start") content.push({ ...event.content_block } as ContentBlock);
+          if (event.type === "content_block_delta" && event.delta.type === "text_delta") {
+            const block = content[event.index];
+            if (block?.type === "text") block.text += event.delta.text;
+          }
+        }
+      } else {
+        content = convertToAnthropicMessage(await client.models.generateContent(value), {
+          context,
+          generateId,
+        }).value.content;
+      }
       expectAccepted();
+      expect(fake.requests[0]?.body.generationConfig?.responseMimeType).toBeUndefined();
+      expect(fake.requests[0]?.body.toolConfig).toEqual({ functionCallingConfig: { mode: "ANY" } });
+      expect(content.map((block) => block.type)).toEqual(["text"]);
+      expect(JSON.parse(textOf(content))).toEqual(weather);
     },
   );
 });
@@ -355,5 +400,152 @@ describe("the auto-mode classifier through the fake", () => {
     await expect(
       client.models.generateContent({ model: "gemini-2.5-flash-lite", contents: "Hello" }),
     ).rejects.toThrow(/auto-mode classifier request/);
+  });
+});
+
+describe("built-in tools next to functions (includeServerSideToolInvocations)", () => {
+  const models = { capabilities: { "gemini-3-flash": { supportsServerSideToolInvocations: true } } };
+  const serverTools = [
+    {
+      toolType: "GOOGLE_SEARCH_WEB",
+      args: { queries: ["northernmost city in the United States"] },
+      response: { search_suggestions: "<div>Utqiagvik</div>" },
+    },
+  ] as const;
+  const question = { role: "user", content: "Northernmost US city, and its weather today?" } as const;
+  const weatherTool = {
+    name: "get_weather",
+    input_schema: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
+  };
+  const tools = [weatherTool, { type: "web_search_20250305", name: "web_search" }];
+
+  async function send(messages: unknown[]) {
+    const request = validateMessagesRequest({
+      model: "gemini-3-flash-preview",
+      max_tokens: 1000,
+      messages,
+      tools,
+    });
+    const { value, context } = convertToGeminiRequest(request, { models });
+    const response = await client.models.generateContent(value);
+    return convertToAnthropicMessage(response, { context, generateId }).value;
+  }
+
+  it("round-trips the server-side tool parts and the call id through Anthropic history", async () => {
+    fake.enqueue({
+      kind: "tool_calls",
+      serverTools: [...serverTools],
+      calls: [{ name: "get_weather", args: { city: "Utqiagvik" } }],
+    });
+    const first = await send([question]);
+    expectAccepted();
+    expect(fake.requests[0]?.body.toolConfig).toEqual({ includeServerSideToolInvocations: true });
+    expect(first.content.map((block) => block.type)).toEqual(["thinking", "thinking", "tool_use"]);
+    const toolUse = first.content.find((block) => block.type === "tool_use")!;
+
+    fake.enqueue({ kind: "text", text: "Utqiagvik: -30 °C." });
+    const second = await send([
+      question,
+      { role: "assistant", content: first.content },
+      { role: "user", content: [{ type: "tool_result", tool_use_id: toolUse.id, content: "-30 °C" }] },
+    ]);
+    // The fake accepts the echo only with every part exactly as sent, signatures included.
+    expectAccepted();
+    const modelTurn = fake.requests[1]?.body.contents[1];
+    expect(
+      modelTurn.parts.map((part: Record<string, unknown>) => Object.keys(part).sort().join("+")),
+    ).toEqual([
+      "thoughtSignature+toolCall",
+      "thoughtSignature+toolResponse",
+      "functionCall+thoughtSignature",
+    ]);
+    expect(fake.requests[1]?.body.contents[2].parts[0].functionResponse.id).toBe(
+      modelTurn.parts[2].functionCall.id,
+    );
+    expect(textOf(second.content)).toBe("Utqiagvik: -30 °C.");
+  });
+
+  const base = (extra: Record<string, unknown>) => ({
+    contents: [{ role: "user", parts: [{ text: "hi" }] }],
+    tools: [{ googleSearch: {} }, { functionDeclarations: [{ name: "get_weather" }] }],
+    toolConfig: { includeServerSideToolInvocations: true },
+    ...extra,
+  });
+  const context = (overrides: Record<string, unknown> = {}) => ({
+    model: KNOWN_MODELS["gemini-3-flash-preview"]!,
+    isKnownSignature: () => true,
+    isIssuedServerPart: () => true,
+    ...overrides,
+  });
+  const call = { toolCall: { toolType: "GOOGLE_SEARCH_WEB", args: { queries: ["q"] }, id: "s1" } };
+  const reply = { toolResponse: { toolType: "GOOGLE_SEARCH_WEB", response: {}, id: "s1" } };
+  const history = (parts: unknown[]) => [
+    { role: "user", parts: [{ text: "hi" }] },
+    { role: "model", parts },
+    { role: "user", parts: [{ text: "and now?" }] },
+  ];
+
+  it.each<[string, Record<string, unknown>, Record<string, unknown>, RegExp | undefined]>([
+    ["the combination with the flag", {}, {}, undefined],
+    [
+      "AUTO mode with the flag",
+      { toolConfig: { includeServerSideToolInvocations: true, functionCallingConfig: { mode: "AUTO" } } },
+      {},
+      /AUTO is not supported/,
+    ],
+    [
+      "VALIDATED mode with the flag",
+      {
+        toolConfig: { includeServerSideToolInvocations: true, functionCallingConfig: { mode: "VALIDATED" } },
+      },
+      {},
+      undefined,
+    ],
+    ["the flag on Vertex AI", {}, { vertex: true }, /Unknown name "includeServerSideToolInvocations"/],
+    ["echoed parts", { contents: history([call, reply, { text: "ok" }]) }, {}, undefined],
+    [
+      "echoed parts without the flag",
+      { contents: history([call, reply]), tools: [{ googleSearch: {} }], toolConfig: undefined },
+      {},
+      /need tool_config.include_server_side_tool_invocations/,
+    ],
+    [
+      "a changed echoed part",
+      { contents: history([call, reply]) },
+      { isIssuedServerPart: () => false },
+      /exactly as received/,
+    ],
+    [
+      "a call without its response",
+      { contents: history([call, { text: "ok" }]) },
+      {},
+      /has no tool_response/,
+    ],
+    [
+      "a server part in a user turn",
+      { contents: [{ role: "user", parts: [call, reply] }] },
+      {},
+      /belong to model turns/,
+    ],
+    [
+      "a function response without the call's id",
+      {
+        contents: [
+          { role: "user", parts: [{ text: "hi" }] },
+          {
+            role: "model",
+            parts: [{ functionCall: { name: "get_weather", args: {}, id: "fc1" }, thoughtSignature: "c2ln" }],
+          },
+          { role: "user", parts: [{ functionResponse: { name: "get_weather", response: { output: "x" } } }] },
+        ],
+      },
+      {},
+      /function_response.id: required/,
+    ],
+  ])("raw body: %s", (_label, extra, overrides, rejection) => {
+    const body = JSON.parse(JSON.stringify(base(extra)));
+    const result = validateGenerateRequest(body, context(overrides));
+    if (rejection === undefined) expect(result).toBeUndefined();
+    else expect(result?.message).toMatch(rejection);
   });
 });

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo, Socket } from "node:net";
 import { buildErrorBody } from "./build-error-body.js";
 import { type CacheCaller, type CacheStore, createCacheStore } from "./create-cache-store.js";
+import { createServerPartRegistry } from "./create-server-part-registry.js";
 import { createSignatureRegistry } from "./create-signature-registry.js";
 import { estimateFakeTokens } from "./estimate-fake-tokens.js";
 import type { FakeRejection } from "./fake-rejection.js";
@@ -15,8 +16,10 @@ import { validateGenerateRequest } from "./validate-generate-request.js";
 
 const DEFAULT_SCENARIO: Scenario = { kind: "text", text: "Hello from the Gemini fake." };
 
-// Signatures stay valid across fake instances in one process, like the real service's.
+// Signatures stay valid across fake instances in one process, like the real service's; so do
+// the server-side tool parts a client must echo.
 const signatures = createSignatureRegistry();
+const serverParts = createServerPartRegistry();
 
 interface Route {
   apiVersion: "v1" | "v1beta" | "v1beta1";
@@ -140,7 +143,12 @@ export async function startGeminiFake(options: StartGeminiFakeOptions = {}): Pro
         message: `Invalid JSON payload received. Unexpected token.\n${rawBody.slice(0, 40)}\n^`,
       });
     }
-    const checkContext = { model, isKnownSignature: (value: string) => signatures.isKnown(value) };
+    const checkContext = {
+      model,
+      isKnownSignature: (value: string) => signatures.isKnown(value),
+      isIssuedServerPart: (part: unknown) => serverParts.isIssued(part),
+      vertex: route.vertex !== undefined,
+    };
     if (route.action === "countTokens") {
       const rejection = strict ? validateCountTokensRequest(record.body, checkContext) : undefined;
       if (rejection) return reject(rejection);
@@ -165,6 +173,7 @@ export async function startGeminiFake(options: StartGeminiFakeOptions = {}): Pro
         request: checkedRecord,
         model,
         signatures,
+        serverParts,
         responseId: randomBytes(9).toString("base64url"),
       }),
       cachedTokens,

@@ -73,6 +73,18 @@ export interface FakeUsage {
   totalTokenCount?: number;
 }
 
+/**
+ * A built-in tool the model runs on the server when the request sets
+ * `toolConfig.includeServerSideToolInvocations` and enables the tool: it answers with a
+ * `toolCall` and a `toolResponse` part (https://ai.google.dev/gemini-api/docs/tool-combination;
+ * Google Search args `queries`, response `search_suggestions`; URL context args `urls`).
+ */
+export interface FakeServerTool {
+  toolType: "GOOGLE_SEARCH_WEB" | "URL_CONTEXT";
+  args: Record<string, unknown>;
+  response: Record<string, unknown>;
+}
+
 /** A function call the model "makes". */
 export interface FakeCall {
   name: string;
@@ -100,6 +112,8 @@ export type Scenario =
        * model, `false` never, `"gemini3"` is the default behaviour spelled out.
        */
       signatures?: boolean | "gemini3";
+      /** Server-side tool parts sent first, when the request combines built-in tools with functions. */
+      serverTools?: FakeServerTool[];
     }
   | {
       kind: "tool_calls";
@@ -111,6 +125,8 @@ export type Scenario =
       splitAcrossChunks?: boolean;
       usage?: FakeUsage;
       signatures?: boolean | "gemini3";
+      /** Server-side tool parts sent first, when the request combines built-in tools with functions. */
+      serverTools?: FakeServerTool[];
     }
   | {
       kind: "error";

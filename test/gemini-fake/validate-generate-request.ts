@@ -7,6 +7,7 @@ import { checkFunctionResponsePairing } from "./checks/check-function-response-p
 import { checkFunctionResponseParts } from "./checks/check-function-response-parts.js";
 import { checkGenerationConfig } from "./checks/check-generation-config.js";
 import { checkParts } from "./checks/check-parts.js";
+import { checkServerToolInvocations } from "./checks/check-server-tool-invocations.js";
 import { checkStructuredOutput } from "./checks/check-structured-output.js";
 import { checkThinkingConfig } from "./checks/check-thinking-config.js";
 import { checkThoughtSignatures } from "./checks/check-thought-signatures.js";
@@ -46,6 +47,7 @@ export const GENERATE_CHECKS: readonly RequestCheck[] = [
   checkDeclaredFunctionCalls,
   checkFunctionResponseParts,
   checkThoughtSignatures,
+  checkServerToolInvocations,
 ];
 
 /** Runs `checks` over a generate body; the first violation wins, as with the real service. */

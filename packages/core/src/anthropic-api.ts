@@ -200,7 +200,18 @@ export const messageParamSchema = z.object({
   output_config: z.lazy(() => outputConfigSchema).nullish(),
 });
 
-export const toolSchema = z.object({
+/**
+ * Versioned toolsets (`computer_toolset_20260801`…) carry no `name`; they are named after their
+ * type here so the request validates and the converter can report the toolset as not served.
+ */
+function nameToolset(value: unknown): unknown {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return value;
+  const tool = value as { type?: unknown; name?: unknown };
+  if (tool.name != null || typeof tool.type !== "string" || !/_toolset_\d+$/.test(tool.type)) return value;
+  return { ...tool, name: tool.type };
+}
+
+const toolObjectSchema = z.object({
   type: z.string().nullish(),
   name: z.string().min(1),
   description: z.string().nullish(),
@@ -217,7 +228,15 @@ export const toolSchema = z.object({
   blocked_domains: z.array(z.string()).nullish(),
   user_location: z.unknown().optional(),
   max_content_tokens: z.number().nullish(),
+  // Anthropic-defined client tools (computer_20250124, text_editor_20250728…).
+  display_width_px: z.number().nullish(),
+  display_height_px: z.number().nullish(),
+  display_number: z.number().nullish(),
+  enable_zoom: z.boolean().nullish(),
+  max_characters: z.number().nullish(),
 });
+
+export const toolSchema = z.preprocess(nameToolset, toolObjectSchema);
 
 export const toolChoiceSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("auto"), disable_parallel_tool_use: z.boolean().nullish() }),
@@ -295,7 +314,7 @@ export type ToolUseBlock = z.infer<typeof toolUseBlockSchema>;
 export type ToolResultBlock = z.infer<typeof toolResultBlockSchema>;
 export type ContentBlockParam = z.infer<typeof contentBlockSchema>;
 export type MessageParam = z.infer<typeof messageParamSchema>;
-export type ToolParam = z.infer<typeof toolSchema>;
+export type ToolParam = z.infer<typeof toolObjectSchema>;
 export type ToolChoice = z.infer<typeof toolChoiceSchema>;
 export type ThinkingConfigParam = z.infer<typeof thinkingConfigSchema>;
 export type OutputConfig = z.infer<typeof outputConfigSchema>;

@@ -151,13 +151,14 @@ describe("buildCountTokensRequest", () => {
     expect(value.model).toBe("gemini-3.1-pro-preview");
   });
 
-  it("passes conversion warnings on", () => {
-    const { warnings } = buildCountTokensRequest(
+  it("passes conversion warnings and dropped features on", () => {
+    const { warnings, dropped } = buildCountTokensRequest(
       countRequest({
         tools: [readTool, { type: "web_search_20250305", name: "web_search", max_uses: 5 }],
       }),
     );
-    expect(warnings.some((warning) => warning.includes("web_search"))).toBe(true);
+    expect(warnings.some((warning) => warning.includes("max_uses"))).toBe(true);
+    expect(dropped.map((entry) => entry.feature)).toEqual(["web_search"]);
   });
 });
 

@@ -1,5 +1,6 @@
 import type { CountTokensRequest } from "./anthropic-api.js";
 import { type ConvertToGeminiRequestOptions, convertToGeminiRequest } from "./convert-to-gemini-request.js";
+import type { DroppedFeature } from "./dropped-feature.js";
 import type { GeminiContent, GeminiCountTokensParameters, GeminiPart, GeminiTool } from "./gemini-api.js";
 
 /**
@@ -22,7 +23,7 @@ import type { GeminiContent, GeminiCountTokensParameters, GeminiPart, GeminiTool
 export function buildCountTokensRequest(
   request: CountTokensRequest,
   options: ConvertToGeminiRequestOptions = {},
-): { value: GeminiCountTokensParameters; warnings: string[] } {
+): { value: GeminiCountTokensParameters; warnings: string[]; dropped: DroppedFeature[] } {
   const converted = convertToGeminiRequest(
     { ...request, max_tokens: request.max_tokens ?? 1, thinking: null, tool_choice: null },
     options,
@@ -39,6 +40,7 @@ export function buildCountTokensRequest(
   return {
     value: { model, contents: prependToFirstUserTurn(toContentList(contents), leadingParts) },
     warnings: converted.warnings,
+    dropped: converted.dropped,
   };
 }
 

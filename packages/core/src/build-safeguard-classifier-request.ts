@@ -149,11 +149,19 @@ export function buildSafeguardClassifierRequest(
     actions_to_review: actions,
   };
 
-  const jsonMode = convertOutputFormat(
+  const format = convertOutputFormat(
     { format: { type: "json_schema", schema: VERDICT_SCHEMA as unknown as Record<string, unknown> } },
-    { capabilities, schemaCompiler: { convert: convertJsonSchema }, hasTools: false },
+    {
+      capabilities,
+      schemaCompiler: { convert: convertJsonSchema },
+      hasFunctions: false,
+      hasBuiltInTools: false,
+      isFunctionNameTaken: () => false,
+    },
   );
-  warnings.push(...jsonMode.warnings);
+  warnings.push(...format.warnings);
+  // Without tools the format is always Gemini's JSON mode.
+  const jsonMode = { value: format.value.mode === "json" ? format.value.config : {} };
   const thinkingConfig = chooseLightThinking(capabilities.thinking);
   return {
     value: {

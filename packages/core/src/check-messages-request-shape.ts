@@ -282,6 +282,11 @@ function isTool(value: unknown): boolean {
   if (examples != null && !Array.isArray(examples)) return false;
   if (!isNullishFiniteNumber(value.max_uses) || !isNullishFiniteNumber(value.max_content_tokens))
     return false;
+  if (!isNullishFiniteNumber(value.display_width_px) || !isNullishFiniteNumber(value.display_height_px))
+    return false;
+  if (!isNullishFiniteNumber(value.display_number) || !isNullishFiniteNumber(value.max_characters))
+    return false;
+  if (!isNullishBoolean(value.enable_zoom)) return false;
   return isNullishStringList(value.allowed_domains) && isNullishStringList(value.blocked_domains);
 }
 

@@ -18,6 +18,12 @@ export interface ConversionContext {
   showThinking: boolean;
   /** The client's `stop_sequences`, to tell `stop_sequence` from `end_turn`. */
   stopSequences: readonly string[];
+  /**
+   * The function that carries `output_config.format` on a model that cannot mix JSON output with
+   * tools (`convert-output-format.ts`); a call of it is the JSON answer, returned as text.
+   * `wrapped` means the schema was not an object and sits under the argument `value`.
+   */
+  structuredOutput?: { functionName: string; wrapped: boolean };
   /** Domain filters of the request's web search tool, applied to grounding results (see `convert-server-tools-to-gemini.ts`). */
   webSearchDomainFilter?: WebSearchDomainFilter;
   /**

@@ -86,21 +86,43 @@ describe("convertContentBlockToGemini", () => {
     expect(warnings).toEqual([]);
   });
 
-  it.each<[string, ConvertibleContentBlock, RegExp]>([
-    ["file image", { type: "image", source: { type: "file", file_id: "file_1" } }, /Files API \(file_1\)/],
+  it.each<[string, ConvertibleContentBlock, string, RegExp]>([
+    [
+      "file image",
+      { type: "image", source: { type: "file", file_id: "file_1" } },
+      "block:image_file",
+      /Files API \(file_1\)/,
+    ],
     [
       "file document",
       { type: "document", source: { type: "file", file_id: "file_2" } },
+      "block:document_file",
       /Files API \(file_2\)/,
     ],
-    ["redacted thinking", { type: "redacted_thinking", data: "xyz" }, /redacted_thinking/],
-    ["unknown block", { type: "unknown_block", original_type: "container_upload" }, /"container_upload"/],
-  ])("drops a %s with a warning naming it", (_label, block, pattern) => {
-    const { value, warnings } = convertContentBlockToGemini(block, { path });
+    [
+      "unknown block",
+      { type: "unknown_block", original_type: "container_upload" },
+      "block:container_upload",
+      /"container_upload"/,
+    ],
+  ])("drops a %s and reports it as a dropped feature naming it", (_label, block, feature, pattern) => {
+    const { value, warnings, dropped } = convertContentBlockToGemini(block, { path });
     expect(value).toEqual([]);
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(pattern);
-    expect(warnings[0]).toMatch(/^messages\.0\.content\.0/);
+    expect(warnings).toEqual([]);
+    expect(dropped).toHaveLength(1);
+    expect(dropped[0]!.feature).toBe(feature);
+    expect(dropped[0]!.message).toMatch(pattern);
+    expect(dropped[0]!.message).toMatch(/^messages\.0\.content\.0/);
+  });
+
+  it("drops redacted thinking with a note only: it is another model's thinking, nothing the client asked for", () => {
+    const { value, warnings, dropped } = convertContentBlockToGemini(
+      { type: "redacted_thinking", data: "xyz" },
+      { path },
+    );
+    expect(value).toEqual([]);
+    expect(dropped).toEqual([]);
+    expect(warnings).toEqual([expect.stringMatching(/^messages\.0\.content\.0: a redacted_thinking block/)]);
   });
 
   it("names the Gemini function in a tool reference", () => {

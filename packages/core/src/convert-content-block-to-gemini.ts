@@ -7,7 +7,23 @@ import type {
   ToolUseBlock,
 } from "./anthropic-api.js";
 import { describeServerToolBlock } from "./describe-server-tool-block.js";
+import type { DroppedFeature } from "./dropped-feature.js";
 import type { GeminiPart } from "./gemini-api.js";
+
+/** What {@link convertContentBlockToGemini} returns: parts, notes, and what could not be sent. */
+export interface ConvertedContentBlock {
+  value: GeminiPart[];
+  warnings: string[];
+  dropped: DroppedFeature[];
+}
+
+function converted(value: GeminiPart[], warnings: string[] = []): ConvertedContentBlock {
+  return { value, warnings, dropped: [] };
+}
+
+function droppedBlock(feature: string, message: string): ConvertedContentBlock {
+  return { value: [], warnings: [], dropped: [{ feature, message }] };
+}
 
 /** The blocks that become plain Gemini parts; thinking, tool use and tool results need their turn around them. */
 export type ConvertibleContentBlock = Exclude<
@@ -42,27 +58,24 @@ function guessImageType(url: string): string | undefined {
   return IMAGE_TYPES_BY_EXTENSION[extension];
 }
 
-function convertImage(block: ImageBlock, path: string): { value: GeminiPart[]; warnings: string[] } {
+function convertImage(block: ImageBlock, path: string): ConvertedContentBlock {
   const source = block.source;
   switch (source.type) {
     case "base64":
-      return { value: [{ inlineData: { mimeType: source.media_type, data: source.data } }], warnings: [] };
+      return converted([{ inlineData: { mimeType: source.media_type, data: source.data } }]);
     case "url": {
       // Gemini fetches public URLs given as fileData on current models; the alternative (a text
       // note with the URL) would silently hide the image from the model.
       const mimeType = guessImageType(source.url);
-      return {
-        value: [{ fileData: mimeType ? { fileUri: source.url, mimeType } : { fileUri: source.url } }],
-        warnings: [],
-      };
+      return converted([
+        { fileData: mimeType ? { fileUri: source.url, mimeType } : { fileUri: source.url } },
+      ]);
     }
     case "file":
-      return {
-        value: [],
-        warnings: [
-          `${path}: an image from the Anthropic Files API (${source.file_id}) was dropped; Gemini cannot read Anthropic file ids.`,
-        ],
-      };
+      return droppedBlock(
+        "block:image_file",
+        `${path}: an image from the Anthropic Files API (${source.file_id}) was dropped; Gemini cannot read Anthropic file ids.`,
+      );
     default:
       return assertNever(source);
   }
@@ -76,53 +89,44 @@ function describeDocument(block: DocumentBlock): string | undefined {
   return lines.length > 0 ? lines.join("\n") : undefined;
 }
 
-function convertDocument(
-  block: DocumentBlock,
-  options: ConvertContentBlockOptions,
-): { value: GeminiPart[]; warnings: string[] } {
+function convertDocument(block: DocumentBlock, options: ConvertContentBlockOptions): ConvertedContentBlock {
   const header = describeDocument(block);
   const source = block.source;
   const withHeader = (parts: GeminiPart[]): GeminiPart[] => (header ? [{ text: header }, ...parts] : parts);
   switch (source.type) {
     case "base64":
-      return {
-        value: withHeader([{ inlineData: { mimeType: source.media_type, data: source.data } }]),
-        warnings: [],
-      };
+      return converted(withHeader([{ inlineData: { mimeType: source.media_type, data: source.data } }]));
     case "url":
       // Anthropic URL documents are PDFs.
-      return {
-        value: withHeader([{ fileData: { fileUri: source.url, mimeType: "application/pdf" } }]),
-        warnings: [],
-      };
+      return converted(withHeader([{ fileData: { fileUri: source.url, mimeType: "application/pdf" } }]));
     case "text": {
       const text = header ? `${header}\n\n${source.data}` : source.data;
-      return { value: text ? [{ text }] : [], warnings: [] };
+      return converted(text ? [{ text }] : []);
     }
     case "content": {
       if (typeof source.content === "string") {
         const text = header ? `${header}\n\n${source.content}` : source.content;
-        return { value: text ? [{ text }] : [], warnings: [] };
+        return converted(text ? [{ text }] : []);
       }
       const parts: GeminiPart[] = [];
       const warnings: string[] = [];
+      const dropped: DroppedFeature[] = [];
       source.content.forEach((inner, index) => {
-        const converted = convertContentBlockToGemini(inner, {
+        const result = convertContentBlockToGemini(inner, {
           ...options,
           path: `${options.path}.source.content.${index}`,
         });
-        parts.push(...converted.value);
-        warnings.push(...converted.warnings);
+        parts.push(...result.value);
+        warnings.push(...result.warnings);
+        dropped.push(...result.dropped);
       });
-      return { value: parts.length > 0 ? withHeader(parts) : [], warnings };
+      return { value: parts.length > 0 ? withHeader(parts) : [], warnings, dropped };
     }
     case "file":
-      return {
-        value: [],
-        warnings: [
-          `${options.path}: a document from the Anthropic Files API (${source.file_id}) was dropped; Gemini cannot read Anthropic file ids.`,
-        ],
-      };
+      return droppedBlock(
+        "block:document_file",
+        `${options.path}: a document from the Anthropic Files API (${source.file_id}) was dropped; Gemini cannot read Anthropic file ids.`,
+      );
     default:
       return assertNever(source);
   }
@@ -140,11 +144,11 @@ function assertNever(value: never): never {
 export function convertContentBlockToGemini(
   block: ConvertibleContentBlock,
   options: ConvertContentBlockOptions,
-): { value: GeminiPart[]; warnings: string[] } {
+): ConvertedContentBlock {
   switch (block.type) {
     case "text":
       // Gemini rejects empty text parts; cache_control and citations have no Gemini twin and need none.
-      return { value: block.text ? [{ text: block.text }] : [], warnings: [] };
+      return converted(block.text ? [{ text: block.text }] : []);
     case "image":
       return convertImage(block, options.path);
     case "document":
@@ -155,28 +159,29 @@ export function convertContentBlockToGemini(
         .filter(Boolean)
         .join("\n");
       const text = `Search result: ${block.title}\nSource: ${block.source}${body ? `\n\n${body}` : ""}`;
-      return { value: [{ text }], warnings: [] };
+      return converted([{ text }]);
     }
     case "tool_reference": {
       const name = options.toolName ? options.toolName(block.tool_name) : block.tool_name;
-      return { value: [{ text: `Tool reference: ${name} (now available as a function).` }], warnings: [] };
+      return converted([{ text: `Tool reference: ${name} (now available as a function).` }]);
     }
     case "redacted_thinking":
-      return {
-        value: [],
-        warnings: [
+      // Thinking of an Anthropic model in history: nothing the client needs is lost.
+      return converted(
+        [],
+        [
           `${options.path}: a redacted_thinking block was dropped; Gemini cannot read Anthropic's encrypted thinking.`,
         ],
-      };
+      );
     case "server_tool_use":
     case "web_search_tool_result":
       // Kept as compact text so the model remembers what it searched for and found.
-      return { value: [{ text: describeServerToolBlock(block) }], warnings: [] };
+      return converted([{ text: describeServerToolBlock(block) }]);
     case "unknown_block":
-      return {
-        value: [],
-        warnings: [`${options.path}: a block of unknown type "${block.original_type}" was dropped.`],
-      };
+      return droppedBlock(
+        `block:${block.original_type}`,
+        `${options.path}: a block of unknown type "${block.original_type}" was dropped.`,
+      );
     default:
       return assertNever(block);
   }

@@ -7,20 +7,26 @@ import type { GeminiGenerateContentParameters } from "./gemini-api.js";
 import type { ModelCapabilities } from "./model-capabilities.js";
 import { resolveModel } from "./resolve-model.js";
 import { assertGeminiRequest } from "./test-utils/assert-gemini-request.js";
-import { encodeThinkingSignature, encodeToolUseId } from "./thought-signature.js";
+import { encodeServerToolPart, encodeThinkingSignature, encodeToolUseId } from "./thought-signature.js";
 
 const GEMINI_2_5 = resolveModel("gemini-2.5-flash-lite").capabilities;
 const GEMINI_3 = resolveModel("gemini-3.1-pro-preview").capabilities;
 
 function convert(
   messages: MessageParam[],
-  options: { capabilities?: ModelCapabilities; declared?: string[]; toolNames?: string[] } = {},
+  options: {
+    capabilities?: ModelCapabilities;
+    declared?: string[];
+    toolNames?: string[];
+    serverSideToolInvocations?: boolean;
+  } = {},
 ) {
   const names = options.toolNames ?? ["Bash", "Read", "Grep"];
   return convertMessagesToGemini(messages, {
     toolNames: createToolNameMap(names),
     capabilities: options.capabilities ?? GEMINI_2_5,
     declaredToolNames: new Set(options.declared ?? names),
+    serverSideToolInvocations: options.serverSideToolInvocations,
   });
 }
 
@@ -618,13 +624,15 @@ describe("convertMessagesToGemini: tool calls and results", () => {
   it.each([
     ["tool_use in a user message", "user", toolUse("toolu_x")],
     ["tool_result in an assistant message", "assistant", toolResult("toolu_x", "x")],
-  ] as const)("drops a %s with a warning", (_label, role, block) => {
-    const { warnings } = convert([
+  ] as const)("drops a %s and reports it", (_label, role, block) => {
+    const { warnings, dropped } = convert([
       { role: "user", content: "go" },
       { role, content: [{ type: "text", text: "kept" }, block] },
     ]);
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/^messages\.1\.content\.1: /);
+    expect(warnings).toEqual([]);
+    expect(dropped).toHaveLength(1);
+    expect(dropped[0]!.feature).toBe(`block:${block.type}`);
+    expect(dropped[0]!.message).toMatch(/^messages\.1\.content\.1: /);
   });
 });
 
@@ -863,5 +871,92 @@ describe("convertMessagesToGemini: property", () => {
         expect(parts.some((part) => part.functionCall || part.functionResponse)).toBe(false);
       }),
     );
+  });
+});
+
+describe("convertMessagesToGemini: server-side tool parts and call ids", () => {
+  const toolCallPart = {
+    toolCall: { toolType: "GOOGLE_SEARCH_WEB", args: { queries: ["weather Utqiagvik"] }, id: "s1" },
+    thoughtSignature: "c2lnLWNhbGw=",
+  } as const;
+  const toolResponsePart = {
+    toolResponse: {
+      toolType: "GOOGLE_SEARCH_WEB",
+      response: { search_suggestions: "<div>…</div>" },
+      id: "s1",
+    },
+    thoughtSignature: "c2lnLXJlc3BvbnNl",
+  } as const;
+  const callId = encodeToolUseId("abc", "c2lnLWZu", "fc-7");
+  const history: MessageParam[] = [
+    { role: "user", content: "Northernmost US city, and its weather?" },
+    {
+      role: "assistant",
+      content: [
+        { type: "thinking", thinking: "", signature: encodeServerToolPart(toolCallPart as never) },
+        { type: "thinking", thinking: "", signature: encodeServerToolPart(toolResponsePart as never) },
+        {
+          type: "server_tool_use",
+          id: "srvtoolu_1",
+          name: "web_search",
+          input: { query: "weather Utqiagvik" },
+        },
+        { type: "web_search_tool_result", tool_use_id: "srvtoolu_1", content: [] },
+        toolUse(callId, "Bash", { command: "weather Utqiagvik" }),
+      ],
+    },
+    { role: "user", content: [toolResult(callId, "-30 °C")] },
+  ];
+
+  it("sends the carried parts back exactly as Gemini sent them, ids and signatures included", () => {
+    const { value, warnings, dropped } = convert(history, {
+      capabilities: GEMINI_3,
+      serverSideToolInvocations: true,
+    });
+    expect(dropped).toEqual([]);
+    expect(warnings).toEqual([]);
+    expect(value[1]).toEqual({
+      role: "model",
+      parts: [
+        toolCallPart,
+        toolResponsePart,
+        {
+          functionCall: { name: "Bash", args: { command: "weather Utqiagvik" }, id: "fc-7" },
+          thoughtSignature: "c2lnLWZu",
+        },
+      ],
+    });
+    // The id Gemini gave the call goes back on its response.
+    expect(value[2]?.parts?.[0]?.functionResponse).toMatchObject({ name: "Bash", id: "fc-7" });
+    assertGeminiRequest(asRequest(value));
+  });
+
+  it("leaves the parts out, and keeps the search as text, when the request does not combine tools", () => {
+    const { value, warnings } = convert(history, { capabilities: GEMINI_3 });
+    const parts = value[1]?.parts ?? [];
+    expect(parts.some((part) => part.toolCall || part.toolResponse)).toBe(false);
+    expect(parts[0]?.text).toContain("weather Utqiagvik");
+    expect(warnings).toEqual([
+      expect.stringMatching(/^messages\.1\.content\.0: a server-side tool part was left out/),
+      expect.stringMatching(/^messages\.1\.content\.1: a server-side tool part was left out/),
+    ]);
+  });
+
+  it("drops a damaged carrier with a note", () => {
+    const { value, warnings } = convert(
+      [
+        { role: "user", content: "hi" },
+        {
+          role: "assistant",
+          content: [
+            { type: "thinking", thinking: "", signature: encodeThinkingSignature("server", "not*base64") },
+            { type: "text", text: "hello" },
+          ],
+        },
+      ],
+      { serverSideToolInvocations: true },
+    );
+    expect(value[1]?.parts).toEqual([{ text: "hello" }]);
+    expect(warnings).toEqual([expect.stringContaining("damaged server-side tool carrier")]);
   });
 });

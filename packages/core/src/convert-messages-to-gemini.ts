@@ -17,10 +17,13 @@ import {
 } from "./convert-content-block-to-gemini.js";
 import type { ToolNameMap } from "./convert-tool-name.js";
 import { convertToolResultToGemini } from "./convert-tool-result-to-gemini.js";
+import type { DroppedFeature } from "./dropped-feature.js";
 import type { GeminiContent, GeminiPart } from "./gemini-api.js";
 import type { ModelCapabilities } from "./model-capabilities.js";
 import {
+  decodeServerToolPart,
   decodeThinkingSignature,
+  decodeToolUseIdCallId,
   decodeToolUseIdSignature,
   SKIP_THOUGHT_SIGNATURE_VALIDATOR,
 } from "./thought-signature.js";
@@ -34,6 +37,18 @@ export interface ConvertMessagesOptions {
    * as text: a `functionCall` naming an undeclared function is not something to bet a request on.
    */
   declaredToolNames: ReadonlySet<string>;
+  /**
+   * The request sets `toolConfig.includeServerSideToolInvocations`, so server-side tool parts
+   * carried in history (`thought-signature.ts`) go back to Gemini as they came; without it they
+   * cannot be sent and are left out.
+   */
+  serverSideToolInvocations?: boolean;
+}
+
+/** Where converted parts, notes and dropped features of one conversion collect. */
+interface Collected {
+  warnings: string[];
+  dropped: DroppedFeature[];
 }
 
 /** The text a first turn gets when history starts with the assistant: Gemini wants a user turn first. */
@@ -48,6 +63,8 @@ interface ToolCall {
   name: string;
   args: Record<string, unknown>;
   signature: string | undefined;
+  /** Gemini's own `functionCall.id`, carried in the `tool_use` id. */
+  callId: string | undefined;
 }
 
 type DraftItem =
@@ -73,14 +90,19 @@ function toArgs(input: unknown): Record<string, unknown> {
  * instruction is one per request, so the text stays where the client put it and is marked
  * as coming from the system rather than from the person typing.
  */
-function convertSystemMessage(message: MessageParam, path: string, warnings: string[]): DraftItem[] {
+function convertSystemMessage(message: MessageParam, path: string, collected: Collected): DraftItem[] {
   const texts: string[] = [];
   if (typeof message.content === "string") {
     texts.push(message.content);
   } else {
     message.content.forEach((block, index) => {
       if (block.type === "text") texts.push(block.text);
-      else warnings.push(`${path}.content.${index}: a ${block.type} block in a system message was dropped.`);
+      else {
+        collected.dropped.push({
+          feature: `block:${block.type}`,
+          message: `${path}.content.${index}: a ${block.type} block in a system message was dropped.`,
+        });
+      }
     });
   }
   const text = texts.filter((value) => value.trim()).join("\n\n");
@@ -97,21 +119,29 @@ function convertPlainBlock(
   block: ConvertibleContentBlock,
   blockPath: string,
   options: ConvertMessagesOptions,
-  warnings: string[],
+  collected: Collected,
 ): DraftItem[] {
   const converted = convertContentBlockToGemini(block, {
     path: blockPath,
     toolName: options.toolNames.toGemini,
   });
-  warnings.push(...converted.warnings);
+  collected.warnings.push(...converted.warnings);
+  collected.dropped.push(...converted.dropped);
   return converted.value.map((part) => ({ kind: "part", part }));
+}
+
+function dropMisplacedBlock(collected: Collected, type: string, blockPath: string, role: string): void {
+  collected.dropped.push({
+    feature: `block:${type}`,
+    message: `${blockPath}: a ${type} block in ${role} message was dropped.`,
+  });
 }
 
 function convertUserMessage(
   message: MessageParam,
   path: string,
   options: ConvertMessagesOptions,
-  warnings: string[],
+  collected: Collected,
 ): DraftItem[] {
   if (typeof message.content === "string") return convertStringContent(message.content);
   const items: DraftItem[] = [];
@@ -123,23 +153,36 @@ function convertUserMessage(
         return;
       case "tool_use":
       case "thinking":
-        warnings.push(`${blockPath}: a ${block.type} block in a user message was dropped.`);
+        dropMisplacedBlock(collected, block.type, blockPath, "a user");
         return;
       default:
-        items.push(...convertPlainBlock(block, blockPath, options, warnings));
+        items.push(...convertPlainBlock(block, blockPath, options, collected));
     }
   });
   return items;
+}
+
+/** Whether an assistant message carries server-side tool parts (`kind: "server"` thinking carriers). */
+function carriesServerToolParts(content: MessageParam["content"]): boolean {
+  if (typeof content === "string") return false;
+  return content.some(
+    (block) => block.type === "thinking" && decodeThinkingSignature(block.signature)?.kind === "server",
+  );
 }
 
 function convertAssistantMessage(
   message: MessageParam,
   path: string,
   options: ConvertMessagesOptions,
-  warnings: string[],
+  collected: Collected,
 ): DraftItem[] {
   if (typeof message.content === "string") return convertStringContent(message.content);
   const items: DraftItem[] = [];
+  const { warnings } = collected;
+  // With the raw server-side tool parts going back, the web search blocks shown to the client
+  // would tell the model twice what it searched.
+  const sendsServerToolParts =
+    options.serverSideToolInvocations === true && carriesServerToolParts(message.content);
   // The text part a `cgm1.p.` signature belongs to: only the block right before it counts.
   let previousTextPart: GeminiPart | undefined;
   message.content.forEach((block, index) => {
@@ -162,7 +205,18 @@ function convertAssistantMessage(
           );
           return;
         }
-        if (decoded.kind === "thought") {
+        if (decoded.kind === "server") {
+          const part = decodeServerToolPart(decoded.signature);
+          if (part === undefined) {
+            warnings.push(`${blockPath}: a damaged server-side tool carrier was dropped.`);
+          } else if (options.serverSideToolInvocations === true) {
+            items.push({ kind: "part", part });
+          } else {
+            warnings.push(
+              `${blockPath}: a server-side tool part was left out; this request does not combine built-in tools with functions.`,
+            );
+          }
+        } else if (decoded.kind === "thought") {
           items.push({
             kind: "part",
             part: { text: block.thinking, thought: true, thoughtSignature: decoded.signature },
@@ -186,14 +240,20 @@ function convertAssistantMessage(
             name: block.name,
             args: toArgs(block.input),
             signature: decodeToolUseIdSignature(block.id),
+            callId: decodeToolUseIdCallId(block.id),
           },
         });
         return;
       case "tool_result":
-        warnings.push(`${blockPath}: a tool_result block in an assistant message was dropped.`);
+        dropMisplacedBlock(collected, block.type, blockPath, "an assistant");
+        return;
+      case "server_tool_use":
+      case "web_search_tool_result":
+        if (sendsServerToolParts) return;
+        items.push(...convertPlainBlock(block, blockPath, options, collected));
         return;
       default:
-        items.push(...convertPlainBlock(block, blockPath, options, warnings));
+        items.push(...convertPlainBlock(block, blockPath, options, collected));
     }
   });
   return items;
@@ -203,7 +263,7 @@ function convertAssistantMessage(
 function buildTurns(
   messages: readonly MessageParam[],
   options: ConvertMessagesOptions,
-  warnings: string[],
+  collected: Collected,
 ): DraftTurn[] {
   const turns: DraftTurn[] = [];
   messages.forEach((message, index) => {
@@ -211,10 +271,10 @@ function buildTurns(
     const role = message.role === "assistant" ? "model" : "user";
     const items =
       message.role === "system"
-        ? convertSystemMessage(message, path, warnings)
+        ? convertSystemMessage(message, path, collected)
         : message.role === "user"
-          ? convertUserMessage(message, path, options, warnings)
-          : convertAssistantMessage(message, path, options, warnings);
+          ? convertUserMessage(message, path, options, collected)
+          : convertAssistantMessage(message, path, options, collected);
     if (items.length === 0) return;
     const last = turns.at(-1);
     if (last?.role === role) last.items.push(...items);
@@ -239,8 +299,9 @@ function buildUserParts(
   calls: readonly ToolCall[],
   history: CallHistory,
   options: ConvertMessagesOptions,
-  warnings: string[],
+  collected: Collected,
 ): GeminiPart[] {
+  const { warnings } = collected;
   const responses: GeminiPart[] = [];
   const attachments: GeminiPart[] = [];
   const consumed = new Set<DraftItem>();
@@ -256,17 +317,24 @@ function buildUserParts(
       warnings.push(
         `The tool call ${call.id} (${call.name}) has no tool_result; a placeholder error response was sent.`,
       );
-      responses.push({ functionResponse: { name: functionName, response: { ...MISSING_RESULT_RESPONSE } } });
+      const functionResponse: GeminiPart["functionResponse"] = {
+        name: functionName,
+        response: { ...MISSING_RESULT_RESPONSE },
+      };
+      if (call.callId !== undefined) functionResponse.id = call.callId;
+      responses.push({ functionResponse });
       continue;
     }
     consumed.add(match);
     const converted = convertToolResultToGemini(match.block, {
       functionName,
+      callId: call.callId,
       supportsFunctionResponseParts,
       path: match.path,
       toolName: options.toolNames.toGemini,
     });
     warnings.push(...converted.warnings);
+    collected.dropped.push(...converted.dropped);
     responses.push({ functionResponse: converted.value.functionResponse });
     attachments.push(...converted.value.attachments);
   }
@@ -295,6 +363,7 @@ function buildUserParts(
         toolName: options.toolNames.toGemini,
       });
       warnings.push(...converted.warnings);
+      collected.dropped.push(...converted.dropped);
       const kind = item.block.is_error ? "Error from tool call" : "Result of tool call";
       const response = converted.value.functionResponse.response ?? {};
       const text = String(item.block.is_error ? response.error : response.output);
@@ -325,9 +394,10 @@ function buildUserParts(
 export function convertMessagesToGemini(
   messages: readonly MessageParam[],
   options: ConvertMessagesOptions,
-): { value: GeminiContent[]; warnings: string[] } {
-  const warnings: string[] = [];
-  const turns = buildTurns(messages, options, warnings);
+): { value: GeminiContent[]; warnings: string[]; dropped: DroppedFeature[] } {
+  const collected: Collected = { warnings: [], dropped: [] };
+  const { warnings } = collected;
+  const turns = buildTurns(messages, options, collected);
   if (turns.length === 0) {
     throw new InvalidRequestError("messages: at least one message must have non-empty content.", {
       path: "messages",
@@ -352,7 +422,7 @@ export function convertMessagesToGemini(
     if (turn.role === "user") {
       contents.push({
         role: "user",
-        parts: buildUserParts(turn.items, pendingCalls, history, options, warnings),
+        parts: buildUserParts(turn.items, pendingCalls, history, options, collected),
       });
       pendingCalls = [];
       continue;
@@ -370,9 +440,12 @@ export function convertMessagesToGemini(
         });
       } else if (item.kind === "call") {
         calls.push(item.call);
-        const part: GeminiPart = {
-          functionCall: { name: options.toolNames.toGemini(item.call.name), args: item.call.args },
+        const functionCall: GeminiPart["functionCall"] = {
+          name: options.toolNames.toGemini(item.call.name),
+          args: item.call.args,
         };
+        if (item.call.callId !== undefined) functionCall.id = item.call.callId;
+        const part: GeminiPart = { functionCall };
         if (item.call.signature) part.thoughtSignature = item.call.signature;
         parts.push(part);
       }
@@ -386,7 +459,7 @@ export function convertMessagesToGemini(
     pendingCalls = calls;
     // Calls at the very end of history still need their responses.
     if (calls.length > 0 && turns[index + 1] === undefined) {
-      contents.push({ role: "user", parts: buildUserParts([], calls, history, options, warnings) });
+      contents.push({ role: "user", parts: buildUserParts([], calls, history, options, collected) });
       pendingCalls = [];
     }
   }
@@ -396,5 +469,5 @@ export function convertMessagesToGemini(
       `The tool "${name}" is called in history but not declared; its calls and results were sent as text.`,
     );
   }
-  return { value: contents, warnings };
+  return { value: contents, warnings, dropped: collected.dropped };
 }

@@ -73,12 +73,14 @@ describe("convertServerToolsToGemini", () => {
 
 describe("convertToGeminiRequest with server tools", () => {
   it("sends Claude Code's web search request as a Google Search request", () => {
-    const { value, context, warnings } = convertToGeminiRequest(
+    const { value, context, warnings, dropped } = convertToGeminiRequest(
       request({
         tools: [{ ...webSearch, max_uses: 8, blocked_domains: ["srf.ch"] }],
         tool_choice: { type: "tool", name: "web_search" },
       }),
     );
+    // Nothing Claude Code asks for is lost: no dropped feature, so no warnings header.
+    expect(dropped).toEqual([]);
     assertGeminiRequest(value);
     expect(value.config?.tools).toEqual([{ googleSearch: {} }]);
     expect(value.config?.toolConfig).toBeUndefined();
@@ -91,22 +93,82 @@ describe("convertToGeminiRequest with server tools", () => {
     );
   });
 
-  it.each(["gemini-2.5-flash-lite", "gemini-3.1-pro-preview"])(
-    "keeps the functions and drops search when both are declared (%s)",
+  it.each(["gemini-2.5-flash-lite", "gemini-flash-latest"])(
+    "keeps the functions and drops search when the model cannot combine them (%s)",
     (model) => {
-      const { value, context, warnings } = convertToGeminiRequest(
+      const { value, context, warnings, dropped } = convertToGeminiRequest(
         request({ model, tools: [bashTool, { ...webSearch, allowed_domains: ["nzz.ch"] }] }),
       );
       expect(value.config?.tools).toEqual([
         { functionDeclarations: [expect.objectContaining({ name: "Bash" })] },
       ]);
+      expect(value.config?.toolConfig).toBeUndefined();
       expect(context.webSearchDomainFilter).toBeUndefined();
-      expect(warnings).toContainEqual(
-        expect.stringMatching(/web_search dropped: Gemini does not take built-in tools/),
-      );
-      expect(warnings.join("\n")).not.toMatch(
-        /server tool "web_search".*was dropped; Gemini has no equivalent/,
-      );
+      expect(dropped).toEqual([
+        {
+          feature: "web_search",
+          message: expect.stringMatching(/web_search was dropped: .*built-in tools together with function/),
+        },
+      ]);
+      expect(warnings.join("\n")).not.toMatch(/web_search/);
     },
   );
+
+  describe("on a model that runs built-in tools and functions together", () => {
+    const models = { capabilities: { "gemini-3-flash": { supportsServerSideToolInvocations: true } } };
+
+    it("sends both with includeServerSideToolInvocations, and drops nothing", () => {
+      const { value, context, dropped } = convertToGeminiRequest(
+        request({ model: "gemini-3-flash-preview", tools: [bashTool, webSearch, webFetch] }),
+        { models },
+      );
+      assertGeminiRequest(value);
+      expect(value.config?.tools).toEqual([
+        { functionDeclarations: [expect.objectContaining({ name: "Bash" })] },
+        { googleSearch: {} },
+        { urlContext: {} },
+      ]);
+      expect(value.config?.toolConfig).toEqual({ includeServerSideToolInvocations: true });
+      expect(context.capabilities.supportsServerSideToolInvocations).toBe(true);
+      expect(dropped).toEqual([]);
+    });
+
+    it.each<[Record<string, unknown>, unknown]>([
+      [{ type: "auto" }, { mode: "VALIDATED" }],
+      [{ type: "any" }, { mode: "ANY" }],
+      [{ type: "none" }, { mode: "NONE" }],
+      [
+        { type: "tool", name: "Bash" },
+        { mode: "ANY", allowedFunctionNames: ["Bash"] },
+      ],
+    ])("sends tool_choice %j as %j, never AUTO, which Gemini refuses in this mode", (toolChoice, calling) => {
+      const { value } = convertToGeminiRequest(
+        request({ model: "gemini-3-flash-preview", tools: [bashTool, webSearch], tool_choice: toolChoice }),
+        { models },
+      );
+      expect(value.config?.toolConfig).toEqual({
+        functionCallingConfig: calling,
+        includeServerSideToolInvocations: true,
+      });
+    });
+
+    it("keeps them apart on a backend without the flag (Vertex AI)", () => {
+      const { value, dropped } = convertToGeminiRequest(
+        request({ model: "gemini-3-flash-preview", tools: [bashTool, webSearch] }),
+        { models, supportsServerSideToolInvocations: false },
+      );
+      expect(value.config?.tools).toHaveLength(1);
+      expect(value.config?.toolConfig).toBeUndefined();
+      expect(dropped.map((entry) => entry.feature)).toEqual(["web_search"]);
+    });
+
+    it("does not set the flag for built-in tools alone, so Claude Code's WebSearch request stays as it was", () => {
+      const { value } = convertToGeminiRequest(
+        request({ model: "gemini-3-flash-preview", tools: [webSearch] }),
+        { models },
+      );
+      expect(value.config?.tools).toEqual([{ googleSearch: {} }]);
+      expect(value.config?.toolConfig).toBeUndefined();
+    });
+  });
 });

@@ -274,8 +274,8 @@ describe("convertToAnthropicMessage part rules", () => {
     ]);
   });
 
-  it("drops parts Anthropic cannot carry, with a warning, and keeps neighbours merged", () => {
-    const { value, warnings } = convert(
+  it("drops parts Anthropic cannot carry, reports them, and keeps neighbours merged", () => {
+    const { value, warnings, dropped } = convert(
       fromParts([
         { text: "a" },
         { executableCode: { code: "print(1)", language: "PYTHON" } as never },
@@ -283,7 +283,10 @@ describe("convertToAnthropicMessage part rules", () => {
       ]),
     );
     expect(value.content).toEqual([{ type: "text", text: "ab" }]);
-    expect(warnings).toEqual([expect.stringContaining("executableCode")]);
+    expect(warnings).toEqual([]);
+    expect(dropped).toEqual([
+      { feature: "part:executableCode", message: expect.stringContaining("executableCode") },
+    ]);
   });
 
   it("uses only the first candidate and warns about the others", () => {
@@ -404,5 +407,80 @@ describe("convertToAnthropicMessage text-part signature carriers", () => {
     expect(value.content.map((block) => block.type)).toEqual(["text", "text"]);
     expect(value.content[0]).toEqual({ type: "text", text: "Partial" });
     expect(warnings).toContain(TRAILING_TEXT_SIGNATURE_WARNING);
+  });
+});
+
+describe("convertToAnthropicMessage: server-side tool parts, call ids and structured output", () => {
+  const searchCall = {
+    toolCall: { toolType: "GOOGLE_SEARCH_WEB", args: { queries: ["Utqiagvik weather"] }, id: "s1" },
+    thoughtSignature: "c2VhcmNoLWNhbGw=",
+  } as GeminiPart;
+  const searchResponse = {
+    toolResponse: { toolType: "GOOGLE_SEARCH_WEB", response: { search_suggestions: "<p>x</p>" }, id: "s1" },
+    thoughtSignature: "c2VhcmNoLXJlc3BvbnNl",
+  } as GeminiPart;
+  const weatherCall = {
+    functionCall: { name: "get_weather", args: { city: "Utqiagvik" }, id: "fc-1" },
+    thoughtSignature: "ZnVuY3Rpb24tY2FsbA==",
+  } as GeminiPart;
+
+  it("carries each server-side tool part in an empty thinking block, and the call id in the tool_use id", () => {
+    const { value, warnings, dropped } = convert(fromParts([searchCall, searchResponse, weatherCall]));
+    expect(warnings).toEqual([]);
+    expect(dropped).toEqual([]);
+    expect(value.content.map((block) => block.type)).toEqual(["thinking", "thinking", "tool_use"]);
+    expect(value.stop_reason).toBe("tool_use");
+
+    // Echoed back in a request that combines the tools, every part returns exactly as it came.
+    const toolUse = value.content[2] as { id: string };
+    const contents = convertMessagesToGemini(
+      [
+        { role: "user", content: "Weather in the northernmost US city?" },
+        { role: "assistant", content: value.content },
+        { role: "user", content: [{ type: "tool_result", tool_use_id: toolUse.id, content: "-30 °C" }] },
+      ],
+      {
+        toolNames: createToolNameMap(["get_weather"]),
+        capabilities: resolveModel("gemini-3-flash-preview").capabilities,
+        declaredToolNames: new Set(["get_weather"]),
+        serverSideToolInvocations: true,
+      },
+    ).value;
+    expect(contents[1]?.parts).toEqual([searchCall, searchResponse, weatherCall]);
+    expect(contents[2]?.parts?.[0]?.functionResponse).toEqual({
+      name: "get_weather",
+      id: "fc-1",
+      response: { output: "-30 °C" },
+    });
+  });
+
+  it.each([
+    [false, { city: "Bern", temperature: 21 }, '{"city":"Bern","temperature":21}'],
+    [true, { value: ["a", "b"] }, '["a","b"]'],
+  ])(
+    "turns a call of the structured-output function into the JSON text answer (wrapped: %s)",
+    (wrapped, args, json) => {
+      const { value } = convert(
+        fromParts([
+          { text: "Here you go." },
+          { functionCall: { name: "final_answer", args }, thoughtSignature: "c2ln" },
+        ]),
+        { structuredOutput: { functionName: "final_answer", wrapped } },
+      );
+      // Its own block, so the JSON parses even when the model wrote prose before it.
+      expect(value.content).toEqual([
+        { type: "text", text: "Here you go." },
+        { type: "text", text: json },
+      ]);
+      expect(value.stop_reason).toBe("end_turn");
+    },
+  );
+
+  it("keeps a client tool call next to the structured-output function as a tool_use", () => {
+    const { value } = convert(fromParts([weatherCall]), {
+      structuredOutput: { functionName: "final_answer", wrapped: false },
+    });
+    expect(value.content).toEqual([expect.objectContaining({ type: "tool_use", name: "get_weather" })]);
+    expect(value.stop_reason).toBe("tool_use");
   });
 });

@@ -4,10 +4,12 @@ import type { ConversionContext } from "./conversion-context.js";
 import { convertGroundingToAnthropic } from "./convert-grounding-to-anthropic.js";
 import { convertUsage } from "./convert-usage.js";
 import type { IdGenerator } from "./create-id-generator.js";
+import type { DroppedFeature } from "./dropped-feature.js";
 import type { GeminiGenerateContentResponse } from "./gemini-api.js";
 import { readResponsePart } from "./read-response-part.js";
 import { resolveResponseOutcome } from "./resolve-response-outcome.js";
 import {
+  encodeServerToolPart,
   encodeThinkingSignature,
   encodeToolUseId,
   TRAILING_TEXT_SIGNATURE_WARNING,
@@ -28,9 +30,12 @@ export interface ConvertResponseOptions {
  * signature stays on its `thinking` block, a text part's signature goes in an empty `thinking`
  * block placed before the next block (dropped with a warning when nothing follows, so the
  * answer text stays the last block), and a call's signature rides in the `tool_use` id (see
- * `thought-signature.ts`). Parts Anthropic cannot carry (code execution, images) are dropped
- * with a warning. Grounding metadata (web search) adds `server_tool_use` / `web_search_tool_result`
- * blocks before the answer and `citations` on the text (see `convert-grounding-to-anthropic.ts`).
+ * `thought-signature.ts`). A call of the structured-output function becomes a text block of its
+ * own holding the JSON answer. Server-side tool parts (`toolCall` / `toolResponse`) ride in
+ * empty `thinking` blocks at their place. Parts Anthropic cannot carry (code execution, images)
+ * are dropped and reported in `dropped`. Grounding metadata (web search) adds `server_tool_use` /
+ * `web_search_tool_result` blocks before the answer and `citations` on the text (see
+ * `convert-grounding-to-anthropic.ts`).
  * A response that stopped for a reason the client should hear about (refusal,
  * invalid tool call, nothing produced) ends with a text block saying so.
  *
@@ -41,10 +46,12 @@ export interface ConvertResponseOptions {
 export function convertToAnthropicMessage(
   response: GeminiGenerateContentResponse,
   options: ConvertResponseOptions,
-): { value: AnthropicMessage; warnings: string[] } {
+): { value: AnthropicMessage; warnings: string[]; dropped: DroppedFeature[] } {
   const { context, generateId } = options;
   const id = `msg_${generateId()}`;
   const warnings: string[] = [];
+  const dropped: DroppedFeature[] = [];
+  const partOptions = { toolNames: context.toolNames, structuredOutput: context.structuredOutput };
   const candidates = response.candidates ?? [];
   if (candidates.length > 1)
     warnings.push(`Gemini returned ${candidates.length} candidates; only the first is used.`);
@@ -66,7 +73,7 @@ export function convertToAnthropicMessage(
   }
 
   for (const part of candidate?.content?.parts ?? []) {
-    const item = readResponsePart(part, context.toolNames);
+    const item = readResponsePart(part, partOptions);
     switch (item.kind) {
       case "thought": {
         if (open?.type !== "thinking") {
@@ -108,14 +115,32 @@ export function convertToAnthropicMessage(
         open = undefined;
         pushBlock({
           type: "tool_use",
-          id: encodeToolUseId(generateId(), item.signature),
+          id: encodeToolUseId(generateId(), item.signature, item.callId),
           name: item.name,
           input: item.input,
         });
         break;
       }
+      case "structured_output": {
+        // Its own block: prose the model wrote around the call must not break the JSON.
+        hasVisibleOutput = true;
+        open = undefined;
+        pushBlock({ type: "text", text: item.json });
+        if (item.signature !== undefined) {
+          pendingCarrier = {
+            type: "thinking",
+            thinking: "",
+            signature: encodeThinkingSignature("text", item.signature),
+          };
+        }
+        break;
+      }
+      case "server_tool_part":
+        open = undefined;
+        pushBlock({ type: "thinking", thinking: "", signature: encodeServerToolPart(item.part) });
+        break;
       case "unsupported":
-        warnings.push(item.warning);
+        dropped.push({ feature: `part:${item.field}`, message: item.warning });
         break;
       case "skip":
         break;
@@ -164,5 +189,6 @@ export function convertToAnthropicMessage(
       usage: convertUsage(response.usageMetadata, context.cacheCreationInputTokens),
     },
     warnings,
+    dropped,
   };
 }

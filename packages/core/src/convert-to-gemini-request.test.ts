@@ -283,3 +283,33 @@ describe.each(models)("convertToGeminiRequest: Claude Code session on %s", (mode
     ]);
   });
 });
+
+describe("convertToGeminiRequest: dropped features", () => {
+  it("reports stop sequences beyond what Gemini takes", () => {
+    const { value, dropped } = convertToGeminiRequest(
+      validateMessagesRequest({
+        model: "gemini-2.5-flash-lite",
+        max_tokens: 100,
+        messages: [{ role: "user", content: "Count." }],
+        stop_sequences: ["a", "b", "c", "d", "e", "f", ""],
+      }),
+    );
+    expect(value.config?.stopSequences).toEqual(["a", "b", "c", "d", "e"]);
+    expect(dropped).toEqual([
+      { feature: "stop_sequences", message: expect.stringContaining("the other 1 were dropped") },
+    ]);
+  });
+
+  it("reports nothing for what it serves", () => {
+    const { dropped } = convertToGeminiRequest(
+      validateMessagesRequest({
+        model: "gemini-2.5-flash-lite",
+        max_tokens: 100,
+        messages: [{ role: "user", content: "Count." }],
+        stop_sequences: ["a", ""],
+        tools: [{ type: "bash_20250124", name: "bash" }],
+      }),
+    );
+    expect(dropped).toEqual([]);
+  });
+});

@@ -1,10 +1,13 @@
 import type { ToolResultBlock } from "./anthropic-api.js";
 import { convertContentBlockToGemini } from "./convert-content-block-to-gemini.js";
+import type { DroppedFeature } from "./dropped-feature.js";
 import type { GeminiFunctionResponse, GeminiPart } from "./gemini-api.js";
 
 export interface ConvertToolResultOptions {
   /** The Gemini function name of the call this result answers. */
   functionName: string;
+  /** The `functionCall.id` Gemini gave the call, sent back as `functionResponse.id`. */
+  callId?: string;
   /** Whether media may ride inside `functionResponse.parts` (Gemini 3); otherwise it becomes sibling parts. */
   supportsFunctionResponseParts: boolean;
   /** Where the block sits in the request, for warnings. */
@@ -22,10 +25,15 @@ export interface ConvertToolResultOptions {
 export function convertToolResultToGemini(
   block: ToolResultBlock,
   options: ConvertToolResultOptions,
-): { value: { functionResponse: GeminiFunctionResponse; attachments: GeminiPart[] }; warnings: string[] } {
+): {
+  value: { functionResponse: GeminiFunctionResponse; attachments: GeminiPart[] };
+  warnings: string[];
+  dropped: DroppedFeature[];
+} {
   const texts: string[] = [];
   const media: GeminiPart[] = [];
   const warnings: string[] = [];
+  const dropped: DroppedFeature[] = [];
 
   if (typeof block.content === "string") {
     texts.push(block.content);
@@ -36,6 +44,7 @@ export function convertToolResultToGemini(
         toolName: options.toolName,
       });
       warnings.push(...converted.warnings);
+      dropped.push(...converted.dropped);
       for (const part of converted.value) {
         if (part.text !== undefined) texts.push(part.text);
         else media.push(part);
@@ -48,17 +57,18 @@ export function convertToolResultToGemini(
     name: options.functionName,
     response: block.is_error ? { error: output } : { output },
   };
+  if (options.callId !== undefined) functionResponse.id = options.callId;
 
-  if (media.length === 0) return { value: { functionResponse, attachments: [] }, warnings };
+  if (media.length === 0) return { value: { functionResponse, attachments: [] }, warnings, dropped };
 
   if (options.supportsFunctionResponseParts) {
     functionResponse.parts = media.map((part) =>
       part.inlineData ? { inlineData: part.inlineData } : { fileData: part.fileData },
     );
-    return { value: { functionResponse, attachments: [] }, warnings };
+    return { value: { functionResponse, attachments: [] }, warnings, dropped };
   }
 
   // A label keeps the model from mistaking a tool's screenshot for something the user sent.
   const label: GeminiPart = { text: `Attachments returned by the ${options.functionName} tool call:` };
-  return { value: { functionResponse, attachments: [label, ...media] }, warnings };
+  return { value: { functionResponse, attachments: [label, ...media] }, warnings, dropped };
 }

@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { ToolChoice, ToolParam } from "./anthropic-api.js";
+import { convertToGeminiRequest } from "./convert-to-gemini-request.js";
 import { createToolNameMap } from "./convert-tool-name.js";
 import { convertToolsToGemini, type SchemaConverter } from "./convert-tools-to-gemini.js";
 import type { ModelCapabilities } from "./model-capabilities.js";
 import { resolveModel } from "./resolve-model.js";
+import { validateMessagesRequest } from "./validate-messages-request.js";
 
 const GEMINI_2_5 = resolveModel("gemini-2.5-flash-lite").capabilities;
 const LEGACY: ModelCapabilities = { ...GEMINI_2_5, supportsJsonSchema: false };
@@ -102,21 +104,61 @@ describe("convertToolsToGemini", () => {
     expect(declaration).toEqual({ name: "DeferredToolPlaceholder" });
   });
 
-  it("drops server tools and duplicate names with warnings", () => {
-    const { value, warnings } = convert([
+  it("drops server tools it cannot serve and duplicate names, and reports them", () => {
+    const { value, warnings, dropped } = convert([
       { name: "web_search", type: "web_search_20250305", max_uses: 5 },
-      { name: "str_replace_based_edit_tool", type: "text_editor_20250728" },
+      { name: "code_execution", type: "code_execution_20250825" },
       bash,
       { ...bash, description: "again" },
     ]);
     expect(value.tools?.[0]?.functionDeclarations?.map((declaration) => declaration.name)).toEqual(["Bash"]);
-    expect(warnings).toMatchInlineSnapshot(`
+    expect(warnings).toEqual(["tools.2 (Bash): note"]);
+    expect(dropped).toMatchInlineSnapshot(`
       [
-        "tools.1: the server tool "str_replace_based_edit_tool" (text_editor_20250728) was dropped; Gemini has no equivalent here.",
-        "tools.2 (Bash): note",
-        "tools.3: a second tool named "Bash" was dropped.",
+        {
+          "feature": "tool:code_execution_20250825",
+          "message": "tools.1: the tool "code_execution" (code_execution_20250825) was dropped; the proxy cannot serve it on Gemini.",
+        },
+        {
+          "feature": "tool:duplicate_name",
+          "message": "tools.3: a second tool named "Bash" was dropped.",
+        },
       ]
     `);
+  });
+
+  it("declares Anthropic-defined client tools as functions under the name the request gave", () => {
+    const { compiler, targets } = createRecordingCompiler();
+    const { value, dropped } = convert(
+      [
+        { name: "bash", type: "bash_20250124" },
+        { name: "str_replace_based_edit_tool", type: "text_editor_20250728", max_characters: 1000 },
+        { name: "memory", type: "memory_20250818" },
+        { name: "computer", type: "computer_20250124", display_width_px: 1280, display_height_px: 800 },
+      ],
+      { type: "tool", name: "str_replace_based_edit_tool" },
+      GEMINI_2_5,
+      compiler,
+    );
+    expect(dropped).toEqual([]);
+    const declarations = value.tools?.[0]?.functionDeclarations ?? [];
+    expect(declarations.map((declaration) => declaration.name)).toEqual([
+      "bash",
+      "str_replace_based_edit_tool",
+      "memory",
+      "computer",
+    ]);
+    // Each goes through the schema compiler like any client schema.
+    expect(targets).toEqual(Array(4).fill("parametersJsonSchema"));
+    expect(declarations[1]?.parametersJsonSchema).toMatchObject({
+      required: ["command", "path"],
+      properties: { command: { enum: ["view", "create", "str_replace", "insert"] } },
+    });
+    expect(declarations[3]?.description).toContain("1280x800 pixels");
+    expect(value.toolConfig?.functionCallingConfig).toEqual({
+      mode: "ANY",
+      allowedFunctionNames: ["str_replace_based_edit_tool"],
+    });
   });
 
   it.each<[ToolChoice, unknown]>([
@@ -138,11 +180,13 @@ describe("convertToolsToGemini", () => {
     expect(convert([bash]).value.toolConfig).toBeUndefined();
   });
 
-  it("warns that disable_parallel_tool_use cannot be enforced", () => {
-    const { warnings } = convert([bash], { type: "auto", disable_parallel_tool_use: true });
-    expect(warnings).toContain(
-      "tool_choice.disable_parallel_tool_use cannot be enforced by Gemini; the model may still call tools in parallel.",
-    );
+  it("reports that disable_parallel_tool_use cannot be enforced", () => {
+    const { dropped } = convert([bash], { type: "auto", disable_parallel_tool_use: true });
+    expect(dropped).toContainEqual({
+      feature: "tool_choice.disable_parallel_tool_use",
+      message:
+        "tool_choice.disable_parallel_tool_use cannot be enforced by Gemini; the model may still call tools in parallel.",
+    });
   });
 
   it("rejects a tool_choice naming an undeclared tool", () => {
@@ -165,5 +209,41 @@ describe("convertToolsToGemini", () => {
     expect(() => convert(tools(513))).toThrowError(
       expect.objectContaining({ name: "InvalidRequestError", path: "tools" }),
     );
+  });
+});
+
+describe("versioned toolsets", () => {
+  it("validate without a name and are reported as not served", () => {
+    const request = validateMessagesRequest({
+      model: "gemini-2.5-flash-lite",
+      max_tokens: 100,
+      messages: [{ role: "user", content: "Open the settings." }],
+      tools: [{ type: "computer_toolset_20260801", configs: { zoom: { enabled: false } } }, bash],
+    });
+    expect(request.tools?.[0]).toMatchObject({
+      type: "computer_toolset_20260801",
+      name: "computer_toolset_20260801",
+    });
+    const { value, dropped } = convertToGeminiRequest(request);
+    expect(value.config?.tools).toEqual([
+      { functionDeclarations: [expect.objectContaining({ name: "Bash" })] },
+    ]);
+    expect(dropped).toEqual([
+      {
+        feature: "tool:computer_toolset_20260801",
+        message: expect.stringContaining("(computer_toolset_20260801) was dropped"),
+      },
+    ]);
+  });
+
+  it("still needs a name when the type is not a toolset", () => {
+    expect(() =>
+      validateMessagesRequest({
+        model: "gemini-2.5-flash-lite",
+        max_tokens: 100,
+        messages: [{ role: "user", content: "Hi" }],
+        tools: [{ type: "bash_20250124" }],
+      }),
+    ).toThrow(/tools\.0\.name/);
   });
 });

@@ -8,9 +8,11 @@ import type { ToolChoice, ToolParam } from "./anthropic-api.js";
 import { InvalidRequestError } from "./claude-gemini-error.js";
 import { isGeminiServerTool } from "./convert-server-tools-to-gemini.js";
 import type { ToolNameMap } from "./convert-tool-name.js";
+import type { DroppedFeature } from "./dropped-feature.js";
 import type { GeminiFunctionDeclaration, GeminiTool, GeminiToolConfig } from "./gemini-api.js";
 import type { SchemaCompiler } from "./json-schema-compiler.js";
 import type { ModelCapabilities } from "./model-capabilities.js";
+import { resolveAnthropicClientTool } from "./resolve-anthropic-client-tool.js";
 
 /** Gemini rejects requests with more function declarations than this. */
 const MAX_FUNCTION_DECLARATIONS = 512;
@@ -50,12 +52,21 @@ function hasNoProperties(schema: Record<string, unknown>): boolean {
   return type === "object" && empty && schema.anyOf === undefined;
 }
 
+/** What {@link convertToolsToGemini} returns. */
+export interface ConvertedTools {
+  value: { tools?: GeminiTool[]; toolConfig?: GeminiToolConfig };
+  warnings: string[];
+  dropped: DroppedFeature[];
+}
+
 /**
  * Converts the declared tools into ONE Gemini tool holding every function declaration, and
  * `tool_choice` into `functionCallingConfig`. Anthropic-only knobs (`cache_control`,
- * `defer_loading`, `strict`, `input_examples`, `eager_input_streaming`) are stripped; server
- * tools are dropped with a warning. `tool_choice: none` keeps the declarations with mode NONE,
- * so history with calls stays valid. `disable_parallel_tool_use` cannot be enforced by Gemini.
+ * `defer_loading`, `strict`, `input_examples`, `eager_input_streaming`) are stripped.
+ * Anthropic-defined client tools (bash, text editor, memory, computer use) become functions
+ * with the schema Anthropic documents (`resolve-anthropic-client-tool.ts`); other server tools
+ * are dropped and reported. `tool_choice: none` keeps the declarations with mode NONE, so
+ * history with calls stays valid. `disable_parallel_tool_use` cannot be enforced by Gemini.
  *
  * @throws InvalidRequestError with more than 512 functions, or a `tool_choice` naming an undeclared tool.
  */
@@ -63,8 +74,9 @@ export function convertToolsToGemini(
   tools: readonly ToolParam[] | null | undefined,
   toolChoice: ToolChoice | null | undefined,
   options: ConvertToolsOptions,
-): { value: { tools?: GeminiTool[]; toolConfig?: GeminiToolConfig }; warnings: string[] } {
+): ConvertedTools {
   const warnings: string[] = [];
+  const dropped: DroppedFeature[] = [];
   const declarations: GeminiFunctionDeclaration[] = [];
   const seen = new Set<string>();
   const target = options.capabilities.supportsJsonSchema ? "parametersJsonSchema" : "parameters";
@@ -72,21 +84,28 @@ export function convertToolsToGemini(
   (tools ?? []).forEach((tool, index) => {
     // Web search and web fetch become Gemini built-in tools in `convertServerToolsToGemini`.
     if (isGeminiServerTool(tool)) return;
-    if (!isCustomTool(tool)) {
-      warnings.push(
-        `tools.${index}: the server tool "${tool.name}" (${tool.type}) was dropped; Gemini has no equivalent here.`,
-      );
+    const clientTool = resolveAnthropicClientTool(tool);
+    if (clientTool === undefined && !isCustomTool(tool)) {
+      dropped.push({
+        feature: `tool:${tool.type}`,
+        message: `tools.${index}: the tool "${tool.name}" (${tool.type}) was dropped; the proxy cannot serve it on Gemini.`,
+      });
       return;
     }
     if (seen.has(tool.name)) {
-      warnings.push(`tools.${index}: a second tool named "${tool.name}" was dropped.`);
+      dropped.push({
+        feature: "tool:duplicate_name",
+        message: `tools.${index}: a second tool named "${tool.name}" was dropped.`,
+      });
       return;
     }
     seen.add(tool.name);
     const declaration: GeminiFunctionDeclaration = { name: options.toolNames.toGemini(tool.name) };
-    if (tool.description) declaration.description = tool.description;
-    if (tool.input_schema) {
-      const compiled = options.schemaCompiler.convert(tool.input_schema, { target });
+    const description = clientTool?.description ?? tool.description;
+    if (description) declaration.description = description;
+    const inputSchema = clientTool?.inputSchema ?? tool.input_schema;
+    if (inputSchema) {
+      const compiled = options.schemaCompiler.convert(inputSchema, { target });
       for (const warning of compiled.warnings) warnings.push(`tools.${index} (${tool.name}): ${warning}`);
       // The `parameters` form rejects an OBJECT without properties; a function without parameters says the same.
       if (target === "parametersJsonSchema") declaration.parametersJsonSchema = compiled.value;
@@ -111,13 +130,13 @@ export function convertToolsToGemini(
       }
       warnings.push(`tool_choice "${toolChoice.type}" was ignored: no functions are declared.`);
     }
-    return { value: {}, warnings };
+    return { value: {}, warnings, dropped };
   }
 
   const value: { tools: GeminiTool[]; toolConfig?: GeminiToolConfig } = {
     tools: [{ functionDeclarations: declarations }],
   };
-  if (!toolChoice) return { value, warnings };
+  if (!toolChoice) return { value, warnings, dropped };
 
   // The SDK types `mode` as a TypeScript enum; core imports SDK types only, so the string goes in by cast.
   const functionCallingConfig = {
@@ -132,10 +151,12 @@ export function convertToolsToGemini(
     functionCallingConfig.allowedFunctionNames = [options.toolNames.toGemini(toolChoice.name)];
   }
   if (toolChoice.type !== "none" && toolChoice.disable_parallel_tool_use) {
-    warnings.push(
-      "tool_choice.disable_parallel_tool_use cannot be enforced by Gemini; the model may still call tools in parallel.",
-    );
+    dropped.push({
+      feature: "tool_choice.disable_parallel_tool_use",
+      message:
+        "tool_choice.disable_parallel_tool_use cannot be enforced by Gemini; the model may still call tools in parallel.",
+    });
   }
   value.toolConfig = { functionCallingConfig };
-  return { value, warnings };
+  return { value, warnings, dropped };
 }

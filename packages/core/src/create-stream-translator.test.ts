@@ -387,11 +387,14 @@ describe("createStreamTranslator failures", () => {
     ]);
   });
 
-  it("collects warnings for dropped parts", () => {
+  it("reports dropped parts", () => {
     const translator = createStreamTranslator(options());
     translator.push(chunk([{ inlineData: { mimeType: "image/png", data: "AAAA" } }, { text: "done" }]));
     translator.push(chunk([], { finishReason: "STOP" as never }));
-    expect(translator.warnings).toEqual([expect.stringContaining("inlineData")]);
+    expect(translator.warnings).toEqual([]);
+    expect(translator.dropped).toEqual([
+      { feature: "part:inlineData", message: expect.stringContaining("inlineData") },
+    ]);
   });
 });
 
@@ -488,11 +491,12 @@ describe("createStreamTranslator properties", () => {
       {
         functionCall: fc.record(
           {
-            name: fc.constantFrom("Bash", "Read", "mcp__fs__read_multiple"),
+            name: fc.constantFrom("Bash", "Read", "mcp__fs__read_multiple", "final_answer"),
             args: fc.dictionary(
-              fc.constantFrom("command", "path", "limit", "flags"),
+              fc.constantFrom("command", "path", "limit", "flags", "value"),
               fc.jsonValue({ maxDepth: 2 }),
             ),
+            id: fc.constantFrom("fc1", "a-b_c"),
           },
           { requiredKeys: ["name"] },
         ),
@@ -500,7 +504,33 @@ describe("createStreamTranslator properties", () => {
       },
       { requiredKeys: ["functionCall"] },
     ),
+    fc.record(
+      {
+        toolCall: fc.record({
+          toolType: fc.constantFrom("GOOGLE_SEARCH_WEB", "URL_CONTEXT"),
+          args: fc.record({ queries: fc.array(textArbitrary, { maxLength: 2 }) }),
+          id: fc.constantFrom("t1", "t2"),
+        }),
+        thoughtSignature: signatureArbitrary,
+      },
+      { requiredKeys: ["toolCall"] },
+    ),
+    fc.record(
+      {
+        toolResponse: fc.record({
+          toolType: fc.constant("GOOGLE_SEARCH_WEB"),
+          response: fc.record({ search_suggestions: textArbitrary }),
+          id: fc.constantFrom("t1", "t2"),
+        }),
+        thoughtSignature: signatureArbitrary,
+      },
+      { requiredKeys: ["toolResponse"] },
+    ),
     fc.constant<GeminiPart>({ executableCode: { code: "print(1)" } as never }),
+  ) as fc.Arbitrary<GeminiPart>;
+  const structuredOutputArbitrary = fc.option(
+    fc.record({ functionName: fc.constant("final_answer"), wrapped: fc.boolean() }),
+    { nil: undefined },
   );
   const finishReasonArbitrary = fc.constantFrom<GeminiFinishReason | "SOMETHING_NEW">(
     "STOP",
@@ -518,12 +548,16 @@ describe("createStreamTranslator properties", () => {
         finishReasonArbitrary,
         tapeArbitrary,
         fc.boolean(),
-        (parts, finishReason, tape, showThinking) => {
+        structuredOutputArbitrary,
+        (parts, finishReason, tape, showThinking, structuredOutput) => {
           const response = {
             candidates: [{ content: { role: "model", parts }, finishReason, index: 0 }],
             usageMetadata: { promptTokenCount: 10, candidatesTokenCount: 3 },
           } as GeminiGenerateContentResponse;
-          expectStreamMatches(response, chunkResponse(response, tape), { showThinking });
+          expectStreamMatches(response, chunkResponse(response, tape), {
+            showThinking,
+            ...(structuredOutput ? { structuredOutput } : {}),
+          });
         },
       ),
       { numRuns: 400 },

@@ -11,6 +11,7 @@ import type {
 import { convertGroundingToAnthropic } from "./convert-grounding-to-anthropic.js";
 import type { ConvertResponseOptions } from "./convert-to-anthropic-message.js";
 import { convertUsage } from "./convert-usage.js";
+import type { DroppedFeature } from "./dropped-feature.js";
 import type {
   GeminiGenerateContentResponse,
   GeminiGroundingMetadata,
@@ -19,6 +20,7 @@ import type {
 import { readResponsePart } from "./read-response-part.js";
 import { resolveResponseOutcome } from "./resolve-response-outcome.js";
 import {
+  encodeServerToolPart,
   encodeThinkingSignature,
   encodeToolUseId,
   TRAILING_TEXT_SIGNATURE_WARNING,
@@ -53,8 +55,10 @@ export interface StreamTranslator {
   readonly complete: boolean;
   /** The `tool_use` blocks sent so far, in order: what a host judges before `finish()`. */
   readonly toolUses: readonly ToolUseContent[];
-  /** Lossy-but-safe drops so far, for the caller to log. */
+  /** Lossy-but-safe notes so far, for the caller to log. */
   readonly warnings: readonly string[];
+  /** Parts of the answer the client could not be given (code execution, generated images), for the caller to report. */
+  readonly dropped: readonly DroppedFeature[];
 }
 
 /** A Gemini mid-stream error arrives as a chunk `{ error: { code, message, status } }`. */
@@ -87,6 +91,8 @@ export function createStreamTranslator(options: StreamTranslatorOptions): Stream
   const { context, generateId } = options;
   const mapError = options.mapError ?? defaultMapError;
   const warnings: string[] = [];
+  const dropped: DroppedFeature[] = [];
+  const partOptions = { toolNames: context.toolNames, structuredOutput: context.structuredOutput };
   let started = false;
   let finished = false;
   let nextIndex = 0;
@@ -190,7 +196,7 @@ export function createStreamTranslator(options: StreamTranslatorOptions): Stream
     const candidate = chunk.candidates?.[0];
     if (candidate === undefined) return;
     for (const part of candidate.content?.parts ?? []) {
-      const item = readResponsePart(part, context.toolNames);
+      const item = readResponsePart(part, partOptions);
       switch (item.kind) {
         case "thought": {
           if (open?.kind !== "thinking") {
@@ -229,7 +235,7 @@ export function createStreamTranslator(options: StreamTranslatorOptions): Stream
           hasToolCalls = true;
           hasVisibleOutput = true;
           closeOpen(events);
-          const id = encodeToolUseId(generateId(), item.signature);
+          const id = encodeToolUseId(generateId(), item.signature, item.callId);
           toolUses.push({ type: "tool_use", id, name: item.name, input: item.input });
           const index = startBlock(events, { type: "tool_use", id, name: item.name, input: {} });
           // Gemini sends calls whole, so the arguments go out as one JSON delta.
@@ -237,8 +243,23 @@ export function createStreamTranslator(options: StreamTranslatorOptions): Stream
           events.push({ type: "content_block_stop", index });
           break;
         }
+        case "structured_output": {
+          // Its own block: prose the model wrote around the call must not break the JSON.
+          hasVisibleOutput = true;
+          closeOpen(events);
+          emitTextBlock(events, item.json);
+          if (item.signature !== undefined) pendingCarrier = encodeThinkingSignature("text", item.signature);
+          break;
+        }
+        case "server_tool_part": {
+          closeOpen(events);
+          const index = startBlock(events, { type: "thinking", thinking: "", signature: "" });
+          delta(events, index, { type: "signature_delta", signature: encodeServerToolPart(item.part) });
+          events.push({ type: "content_block_stop", index });
+          break;
+        }
         case "unsupported":
-          warnings.push(item.warning);
+          dropped.push({ feature: `part:${item.field}`, message: item.warning });
           break;
         case "skip":
           break;
@@ -277,6 +298,9 @@ export function createStreamTranslator(options: StreamTranslatorOptions): Stream
     },
     get toolUses() {
       return toolUses;
+    },
+    get dropped() {
+      return dropped;
     },
     push(chunk) {
       if (finished) return [];

@@ -65,7 +65,11 @@ export type {
 export { convertGroundingToAnthropic } from "./convert-grounding-to-anthropic.js";
 export type { ConvertJsonSchemaOptions, JsonSchemaTarget } from "./convert-json-schema.js";
 export { convertJsonSchema } from "./convert-json-schema.js";
-export type { ConvertOutputFormatOptions, OutputFormatConfig } from "./convert-output-format.js";
+export type {
+  ConvertOutputFormatOptions,
+  OutputFormatConfig,
+  OutputFormatPlan,
+} from "./convert-output-format.js";
 export { convertOutputFormat } from "./convert-output-format.js";
 export type {
   ConvertedServerTools,
@@ -75,7 +79,7 @@ export type {
 export { convertServerToolsToGemini } from "./convert-server-tools-to-gemini.js";
 export type { ConvertResponseOptions } from "./convert-to-anthropic-message.js";
 export { convertToAnthropicMessage } from "./convert-to-anthropic-message.js";
-export type { ConvertToGeminiRequestOptions } from "./convert-to-gemini-request.js";
+export type { ConvertedGeminiRequest, ConvertToGeminiRequestOptions } from "./convert-to-gemini-request.js";
 export { convertToGeminiRequest } from "./convert-to-gemini-request.js";
 export type { ToolNameMap } from "./convert-tool-name.js";
 export { createToolNameMap } from "./convert-tool-name.js";
@@ -93,6 +97,7 @@ export type {
   StreamTranslatorOptions,
 } from "./create-stream-translator.js";
 export { createStreamTranslator } from "./create-stream-translator.js";
+export type { DroppedFeature } from "./dropped-feature.js";
 export { encodeSseEvent } from "./encode-sse-event.js";
 export { estimateTokens } from "./estimate-tokens.js";
 export { findToolUseSafeguard } from "./find-tool-use-safeguard.js";
@@ -129,6 +134,11 @@ export type { ModelCapabilities, ThinkingStyle } from "./model-capabilities.js";
 export type { GeminiFailure, SettingRejection } from "./read-gemini-failure.js";
 export { readGeminiFailure } from "./read-gemini-failure.js";
 export { readSafeguardVerdicts } from "./read-safeguard-verdicts.js";
+export type {
+  AnthropicClientToolDefinition,
+  AnthropicClientToolType,
+} from "./resolve-anthropic-client-tool.js";
+export { resolveAnthropicClientTool } from "./resolve-anthropic-client-tool.js";
 export type { ModelMappingOptions, RetiredModelSubstitution } from "./resolve-model.js";
 export {
   DEFAULT_MODEL_CAPABILITIES,
@@ -139,8 +149,11 @@ export {
 } from "./resolve-model.js";
 export type { SignatureCarrierKind } from "./thought-signature.js";
 export {
+  decodeServerToolPart,
   decodeThinkingSignature,
+  decodeToolUseIdCallId,
   decodeToolUseIdSignature,
+  encodeServerToolPart,
   encodeThinkingSignature,
   encodeToolUseId,
   SKIP_THOUGHT_SIGNATURE_VALIDATOR,

@@ -2,8 +2,11 @@ import type { GeminiGenerateContentResponse } from "./gemini-api.js";
 import { readResponsePart } from "./read-response-part.js";
 import { resolveResponseOutcome } from "./resolve-response-outcome.js";
 
-/** Tool names do not matter for the decision; an empty map keeps this independent of the request. */
-const NO_TOOL_NAMES: ReadonlyMap<string, string> = new Map();
+/**
+ * Tool names do not matter for the decision (a call of the structured-output function counts as
+ * a call, which it is); an empty map keeps this independent of the request.
+ */
+const PART_OPTIONS = { toolNames: new Map<string, string>() } as const;
 
 /**
  * Tells the fetch handler whether a whole Gemini response is worth re-sending the request for:
@@ -16,7 +19,7 @@ export function isRetryableGeminiResponse(response: GeminiGenerateContentRespons
   let hasToolCalls = false;
   let hasVisibleOutput = false;
   for (const part of candidate?.content?.parts ?? []) {
-    const item = readResponsePart(part, NO_TOOL_NAMES);
+    const item = readResponsePart(part, PART_OPTIONS);
     if (item.kind === "tool_call") hasToolCalls = true;
     if (item.kind === "tool_call" || (item.kind === "text" && item.text !== "")) hasVisibleOutput = true;
   }

@@ -4,11 +4,25 @@ import type { GeminiPart } from "./gemini-api.js";
 export type ResponsePartItem =
   | { kind: "thought"; text: string; signature: string | undefined }
   | { kind: "text"; text: string; signature: string | undefined }
-  | { kind: "tool_call"; name: string; input: Record<string, unknown>; signature: string | undefined }
+  | {
+      kind: "tool_call";
+      name: string;
+      input: Record<string, unknown>;
+      signature: string | undefined;
+      /** `functionCall.id`, when Gemini gave one. */
+      callId: string | undefined;
+    }
+  /**
+   * A call of the function that carries structured output (`convert-output-format.ts`): its
+   * arguments are the JSON answer, returned to the client as text.
+   */
+  | { kind: "structured_output"; json: string; signature: string | undefined }
+  /** A server-side tool part (`toolCall` / `toolResponse`) that must go back to Gemini exactly as received. */
+  | { kind: "server_tool_part"; part: GeminiPart }
   /** Nothing to say: an empty text part without a signature. */
   | { kind: "skip" }
   /** A part Anthropic cannot carry (code execution, generated images…): dropped with this warning. */
-  | { kind: "unsupported"; warning: string };
+  | { kind: "unsupported"; field: string; warning: string };
 
 /** Part fields we cannot express, in the order we name them in a warning. */
 const UNSUPPORTED_FIELDS = [
@@ -17,17 +31,27 @@ const UNSUPPORTED_FIELDS = [
   "inlineData",
   "fileData",
   "functionResponse",
-  "toolCall",
-  "toolResponse",
   "audioTranscription",
 ] as const satisfies readonly (keyof GeminiPart)[];
+
+/** What {@link readResponsePart} needs from the request's conversion. */
+export interface ReadResponsePartOptions {
+  /** Gemini function name → the client's tool name. */
+  toolNames: ReadonlyMap<string, string>;
+  /** The function that carries structured output, when the request declared one. */
+  structuredOutput?: { functionName: string; wrapped: boolean };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
 
 /**
  * Classifies one Gemini part for the response converters. The message converter and the
  * stream translator share it so a streamed response always rebuilds to the same message as
- * the non-streaming one. `toolNames` maps Gemini function names back to the client's tool names.
+ * the non-streaming one.
  */
-export function readResponsePart(part: GeminiPart, toolNames: ReadonlyMap<string, string>): ResponsePartItem {
+export function readResponsePart(part: GeminiPart, options: ReadResponsePartOptions): ResponsePartItem {
   const signature =
     typeof part.thoughtSignature === "string" && part.thoughtSignature !== ""
       ? part.thoughtSignature
@@ -35,20 +59,34 @@ export function readResponsePart(part: GeminiPart, toolNames: ReadonlyMap<string
   const call = part.functionCall;
   if (call) {
     if (typeof call.name !== "string" || call.name === "") {
-      return { kind: "unsupported", warning: "Dropped a Gemini functionCall part without a name." };
+      return {
+        kind: "unsupported",
+        field: "functionCall",
+        warning: "Dropped a Gemini functionCall part without a name.",
+      };
     }
-    const args = call.args;
-    const input =
-      typeof args === "object" && args !== null && !Array.isArray(args)
-        ? (args as Record<string, unknown>)
-        : {};
-    return { kind: "tool_call", name: toolNames.get(call.name) ?? call.name, input, signature };
+    const input = isRecord(call.args) ? call.args : {};
+    const structured = options.structuredOutput;
+    if (structured !== undefined && call.name === structured.functionName) {
+      const value = structured.wrapped ? input.value : input;
+      return { kind: "structured_output", json: JSON.stringify(value ?? null), signature };
+    }
+    const callId = typeof call.id === "string" && call.id !== "" ? call.id : undefined;
+    return {
+      kind: "tool_call",
+      name: options.toolNames.get(call.name) ?? call.name,
+      input,
+      signature,
+      callId,
+    };
   }
+  if (isRecord(part.toolCall) || isRecord(part.toolResponse)) return { kind: "server_tool_part", part };
   const unsupported = UNSUPPORTED_FIELDS.find((field) => part[field] !== undefined && part[field] !== null);
   if (unsupported) {
     const lost = signature ? " (its thought signature is lost)" : "";
     return {
       kind: "unsupported",
+      field: unsupported,
       warning: `Dropped a Gemini ${unsupported} part: an Anthropic message cannot carry it${lost}.`,
     };
   }

@@ -19,9 +19,20 @@
  *   block, and clients that take the last block as the answer (Claude Code's `result`) would
  *   show an empty answer.
  *
+ * - The id Gemini gave a `functionCall` (Gemini 3 does, and with server-side tool invocations
+ *   the `functionResponse` must repeat it) rides in the `tool_use` id too:
+ *   `toolu_<random>__gi1_<base64url(id)>__gs1_…`.
+ * - A server-side tool part (`toolCall` / `toolResponse`, when Gemini ran Google Search or URL
+ *   context next to functions) must go back exactly as received, signature included. The whole
+ *   part rides as base64url JSON in an empty `thinking` block (`kind: "server"`) at its place
+ *   among the blocks; the search itself is shown to the client by the usual web search blocks
+ *   made from the grounding metadata.
+ *
  * Thinking signatures are `cgm1.<kind>.<signature>`; anything else (a signature made by
  * Anthropic, or edited history) is not ours and is not sent to Gemini.
  */
+import { decodeBase64Url, encodeBase64Url } from "./encode-base64-url.js";
+import type { GeminiPart } from "./gemini-api.js";
 
 /** Gemini's documented placeholder for calls that never had a signature. */
 export const SKIP_THOUGHT_SIGNATURE_VALIDATOR = "skip_thought_signature_validator";
@@ -35,12 +46,13 @@ export const TRAILING_TEXT_SIGNATURE_WARNING =
 
 const TOOL_USE_PREFIX = "toolu_";
 const TOOL_USE_SIGNATURE_MARK = "__gs1_";
+const TOOL_USE_CALL_ID_MARK = "__gi1_";
 const THINKING_PREFIX = "cgm1.";
 
-/** Which Gemini part a thinking-block signature belongs to. */
-export type SignatureCarrierKind = "thought" | "text" | "empty";
+/** Which Gemini part a thinking-block signature belongs to; `server` carries a whole server-side tool part. */
+export type SignatureCarrierKind = "thought" | "text" | "empty" | "server";
 
-const KIND_CODES = { thought: "t", text: "p", empty: "e" } as const satisfies Record<
+const KIND_CODES = { thought: "t", text: "p", empty: "e", server: "s" } as const satisfies Record<
   SignatureCarrierKind,
   string
 >;
@@ -63,10 +75,19 @@ function fromBase64Url(value: string): string {
   return out;
 }
 
-/** Builds a `tool_use` id from a random part and, when Gemini sent one, the call's signature. */
-export function encodeToolUseId(randomPart: string, signature?: string | null): string {
-  const base = `${TOOL_USE_PREFIX}${randomPart}`;
-  return signature ? `${base}${TOOL_USE_SIGNATURE_MARK}${toBase64Url(signature)}` : base;
+/**
+ * Builds a `tool_use` id from a random part and, when Gemini sent them, the call's signature
+ * and the call's own id.
+ */
+export function encodeToolUseId(
+  randomPart: string,
+  signature?: string | null,
+  callId?: string | null,
+): string {
+  let id = `${TOOL_USE_PREFIX}${randomPart}`;
+  if (callId) id += `${TOOL_USE_CALL_ID_MARK}${encodeBase64Url(callId)}`;
+  if (signature) id += `${TOOL_USE_SIGNATURE_MARK}${toBase64Url(signature)}`;
+  return id;
 }
 
 /** Recovers the signature a `tool_use` id carries, if it was made by {@link encodeToolUseId}. */
@@ -75,6 +96,41 @@ export function decodeToolUseIdSignature(id: string): string | undefined {
   if (!id.startsWith(TOOL_USE_PREFIX) || mark < 0) return undefined;
   const encoded = id.slice(mark + TOOL_USE_SIGNATURE_MARK.length);
   return encoded.length > 0 && /^[A-Za-z0-9_-]+$/.test(encoded) ? fromBase64Url(encoded) : undefined;
+}
+
+/** Recovers the Gemini `functionCall.id` a `tool_use` id carries, if it was made by {@link encodeToolUseId}. */
+export function decodeToolUseIdCallId(id: string): string | undefined {
+  const mark = id.indexOf(TOOL_USE_CALL_ID_MARK);
+  if (!id.startsWith(TOOL_USE_PREFIX) || mark < 0) return undefined;
+  const start = mark + TOOL_USE_CALL_ID_MARK.length;
+  const end = id.indexOf(TOOL_USE_SIGNATURE_MARK, start);
+  const encoded = id.slice(start, end < 0 ? undefined : end);
+  const decoded = encoded.length > 0 ? decodeBase64Url(encoded) : undefined;
+  return decoded === "" ? undefined : decoded;
+}
+
+/** Wraps a server-side tool part (`toolCall` / `toolResponse`, signature included) for a `thinking` block's `signature`. */
+export function encodeServerToolPart(part: GeminiPart): string {
+  return encodeThinkingSignature("server", encodeBase64Url(JSON.stringify(part)));
+}
+
+/**
+ * Unwraps the payload of a `server` carrier (what {@link decodeThinkingSignature} returns as
+ * `signature`) into the part it carries; `undefined` unless it is a `toolCall` or `toolResponse` part.
+ */
+export function decodeServerToolPart(payload: string): GeminiPart | undefined {
+  const json = decodeBase64Url(payload);
+  if (json === undefined) return undefined;
+  let part: unknown;
+  try {
+    part = JSON.parse(json);
+  } catch {
+    return undefined;
+  }
+  if (typeof part !== "object" || part === null || Array.isArray(part)) return undefined;
+  const { toolCall, toolResponse } = part as GeminiPart;
+  const isObject = (value: unknown) => typeof value === "object" && value !== null && !Array.isArray(value);
+  return isObject(toolCall) !== isObject(toolResponse) ? (part as GeminiPart) : undefined;
 }
 
 /** Wraps a Gemini signature for a `thinking` block's `signature` field. */

@@ -61,6 +61,7 @@ describe("applyCors", () => {
     expect(allowed.headers.get("request-id")).toBe("req_1");
     expect(allowed.headers.get("access-control-allow-origin")).toBe("https://app.example");
     expect(allowed.headers.get("access-control-expose-headers")).toContain("retry-after");
+    expect(allowed.headers.get("access-control-expose-headers")).toContain("x-claude-gemini-warnings");
     expect(allowed.headers.get("vary")).toBe("origin");
     const stranger = await applyCors(
       new Request("http://localhost/v1/models", { headers: { origin: "https://evil.example" } }),

@@ -12,8 +12,11 @@ export interface CorsOptions {
 }
 
 const ALLOWED_METHODS = "GET, HEAD, POST, OPTIONS";
-/** What the Anthropic SDK reads from a response besides the body. */
-const EXPOSED_HEADERS = "request-id, retry-after, retry-after-ms, x-should-retry";
+/**
+ * What the Anthropic SDK reads from a response besides the body, and what the proxy could not
+ * serve (`x-claude-gemini-warnings`), so a browser client can see it too.
+ */
+const EXPOSED_HEADERS = "request-id, retry-after, retry-after-ms, x-should-retry, x-claude-gemini-warnings";
 
 /**
  * Serves one request under a CORS policy. A preflight (`OPTIONS` with an `Origin` and

@@ -1,5 +1,6 @@
 import type {
   ConversionContext,
+  DroppedFeature,
   GeminiGenerateContentParameters,
   GeminiGenerateContentResponse,
   MessagesRequest,
@@ -15,6 +16,7 @@ import {
   validateMessagesRequest,
 } from "@claude-gemini/core";
 import { describeFailure } from "./describe-failure.js";
+import { formatWarningsHeader, WARNINGS_HEADER } from "./format-warnings-header.js";
 import { judgeToolUses } from "./judge-tool-uses.js";
 import { linkAbortSignal } from "./link-abort-signal.js";
 import { observeUpstreamAttempt } from "./observe-upstream-attempt.js";
@@ -52,6 +54,7 @@ export async function handleMessages(scope: RequestScope): Promise<Response> {
   const conversion = convertToGeminiRequest(request, {
     models: settings.models,
     schemaCompiler: settings.schemaCompiler,
+    supportsServerSideToolInvocations: settings.supportsServerSideToolInvocations,
   });
   scope.record.geminiModel = conversion.context.geminiModel;
   if (conversion.warnings.length > 0) {
@@ -68,9 +71,11 @@ export async function handleMessages(scope: RequestScope): Promise<Response> {
     const opened = await runWithFallback(scope, request, conversion, (parameters) =>
       openUpstreamStream(scope, parameters),
     );
+    reportDropped(scope, opened.dropped);
     return nameGeminiModel(
       streamAnthropicEvents(scope, opened.value, opened.context, { judgeToolUses: judge }),
       opened.context,
+      opened.dropped,
     );
   }
 
@@ -78,16 +83,18 @@ export async function handleMessages(scope: RequestScope): Promise<Response> {
     generateWithRetries(scope, parameters),
   );
   const response = generated.value;
+  reportDropped(scope, generated.dropped);
   if (request.stream === true) {
     return nameGeminiModel(
       streamAnthropicEvents(scope, createReplayedUpstream(response), generated.context, {
         judgeToolUses: judge,
       }),
       generated.context,
+      generated.dropped,
     );
   }
   return nameGeminiModel(
-    await createMessageResponse(scope, response, generated.context, judge),
+    await createMessageResponse(scope, response, generated.context, judge, generated.dropped),
     generated.context,
   );
 }
@@ -109,17 +116,40 @@ function createJudge(scope: RequestScope, request: MessagesRequest): ToolUseJudg
   return (toolUses) => judgeToolUses(scope, { request, safeguard, toolUses });
 }
 
-/** Says which Gemini model answered: `message.model` keeps the client's name, fallbacks included. */
-function nameGeminiModel(response: Response, context: ConversionContext): Response {
+/**
+ * Says which Gemini model answered (`message.model` keeps the client's name, fallbacks
+ * included) and, in {@link WARNINGS_HEADER}, what of the request could not be served. A
+ * stream's header is sent before the answer exists, so it names what the request lost; parts
+ * of a streamed answer that could not be delivered are logged when the stream ends.
+ */
+function nameGeminiModel(
+  response: Response,
+  context: ConversionContext,
+  dropped: readonly DroppedFeature[] = [],
+): Response {
   response.headers.set(GEMINI_MODEL_HEADER, context.geminiModel);
+  const warnings = formatWarningsHeader(dropped);
+  if (warnings !== undefined) response.headers.set(WARNINGS_HEADER, warnings);
   return response;
 }
 
+/** One warn-level line (seen at the default log level) for what the request asked and did not get. */
+function reportDropped(scope: RequestScope, dropped: readonly DroppedFeature[]): void {
+  if (dropped.length === 0) return;
+  scope.settings.logger.warn("request features not served", {
+    requestId: scope.requestId,
+    model: scope.record.model,
+    dropped: dropped.map((entry) => entry.message),
+  });
+}
+
+/** The JSON answer, with its auto-mode verdicts; its warnings header names what the request and the answer lost. */
 async function createMessageResponse(
   scope: RequestScope,
   response: GeminiGenerateContentResponse,
   context: ConversionContext,
   judge: ToolUseJudge | undefined,
+  requestDropped: readonly DroppedFeature[],
 ): Promise<Response> {
   const message = convertToAnthropicMessage(response, { context, generateId: scope.settings.generateId });
   if (judge !== undefined) {
@@ -132,20 +162,26 @@ async function createMessageResponse(
       warnings: message.warnings,
     });
   }
+  if (message.dropped.length > 0) {
+    scope.settings.logger.warn("answer parts not delivered", {
+      requestId: scope.requestId,
+      dropped: message.dropped.map((entry) => entry.message),
+    });
+  }
   scope.record.inputTokens = message.value.usage.input_tokens;
   scope.record.outputTokens = message.value.usage.output_tokens;
   scope.record.thinkingTokens = response.usageMetadata?.thoughtsTokenCount;
   scope.record.cachedTokens = response.usageMetadata?.cachedContentTokenCount;
   // Encoded here, once, so the length is known: hosts can send it without chunked framing.
   const bytes = encoder.encode(JSON.stringify(message.value));
-  return new Response(bytes, {
-    status: 200,
-    headers: {
-      "content-type": "application/json",
-      "content-length": String(bytes.byteLength),
-      "request-id": scope.requestId,
-    },
-  });
+  const headers: Record<string, string> = {
+    "content-type": "application/json",
+    "content-length": String(bytes.byteLength),
+    "request-id": scope.requestId,
+  };
+  const warnings = formatWarningsHeader([...requestDropped, ...message.dropped]);
+  if (warnings !== undefined) headers[WARNINGS_HEADER] = warnings;
+  return new Response(bytes, { status: 200, headers });
 }
 
 /** One non-streaming call, retried, bounded by `requestTimeoutMs` in all. */

@@ -33,6 +33,11 @@ export interface HandlerSettings {
   models: ModelMappingOptions;
   /** Model metadata and proven capability corrections (`create-model-knowledge.ts`). */
   knowledge: ModelKnowledge;
+  /**
+   * The backend takes `toolConfig.includeServerSideToolInvocations` (the Gemini API; Vertex AI
+   * does not), so built-in tools may go next to functions on models that support it.
+   */
+  supportsServerSideToolInvocations: boolean;
   proxyApiKey: string | undefined;
   allowUnauthenticatedRemote: boolean;
   cors: FetchHandlerOptions["cors"];
@@ -99,6 +104,7 @@ export function resolveHandlerSettings(options: FetchHandlerOptions): HandlerSet
     schemaCompiler: createSchemaCompiler(),
     models: { ...options.models, discovered: knowledge.discovered, learned: knowledge.learned },
     knowledge,
+    supportsServerSideToolInvocations: upstream.client.vertexai !== true,
     proxyApiKey: options.proxyApiKey === "" ? undefined : options.proxyApiKey,
     allowUnauthenticatedRemote: options.allowUnauthenticatedRemote === true,
     cors: options.cors,

@@ -1,5 +1,6 @@
 import type {
   ConversionContext,
+  DroppedFeature,
   GeminiGenerateContentParameters,
   MessagesRequest,
 } from "@claude-gemini/core";
@@ -39,9 +40,13 @@ export const GEMINI_MODEL_HEADER = "x-claude-gemini-model";
 export async function runWithFallback<T>(
   scope: RequestScope,
   request: MessagesRequest,
-  conversion: { value: GeminiGenerateContentParameters; context: ConversionContext },
+  conversion: {
+    value: GeminiGenerateContentParameters;
+    context: ConversionContext;
+    dropped: DroppedFeature[];
+  },
   call: (parameters: GeminiGenerateContentParameters) => Promise<T>,
-): Promise<{ value: T; context: ConversionContext }> {
+): Promise<{ value: T; context: ConversionContext; dropped: DroppedFeature[] }> {
   const { settings } = scope;
   const primary = conversion.context.geminiModel;
   const chain = readFallbackChain(settings.fallbackModels, primary);
@@ -64,6 +69,7 @@ export async function runWithFallback<T>(
         current = {
           value: outcome.sent.value,
           context: { ...outcome.sent.context, requestedModel: request.model },
+          dropped: outcome.sent.dropped,
         };
       }
       const created = scope.record.cacheCreationTokens;
@@ -71,6 +77,8 @@ export async function runWithFallback<T>(
         value,
         context:
           created === undefined ? current.context : { ...current.context, cacheCreationInputTokens: created },
+        // What the conversion actually sent could not serve: another model may drop other things.
+        dropped: current.dropped,
       };
     } catch (error) {
       const next = chain[index];
@@ -85,12 +93,17 @@ export async function runWithFallback<T>(
       currentName = next;
       const converted = convertToGeminiRequest(
         { ...request, model: next },
-        { models: settings.models, schemaCompiler: settings.schemaCompiler },
+        {
+          models: settings.models,
+          schemaCompiler: settings.schemaCompiler,
+          supportsServerSideToolInvocations: settings.supportsServerSideToolInvocations,
+        },
       );
       const signatures = replaceForeignSignatures(converted.value, converted.context.capabilities);
       current = {
         value: signatures.value,
         context: { ...converted.context, requestedModel: request.model },
+        dropped: converted.dropped,
       };
     }
   }
@@ -107,7 +120,11 @@ function readFallbackChain(fallbackModels: FetchHandlerOptions["fallbackModels"]
   return chain.filter((model, index) => model !== primary && chain.indexOf(model) === index);
 }
 
-type Converted = { value: GeminiGenerateContentParameters; context: ConversionContext };
+type Converted = {
+  value: GeminiGenerateContentParameters;
+  context: ConversionContext;
+  dropped: DroppedFeature[];
+};
 
 /** The correction a refused setting teaches, if the refusal is about what this call sent. */
 function findCorrection(current: Converted, error: unknown): CapabilityCorrection | undefined {
@@ -142,6 +159,7 @@ async function callCorrected<T>(
           name === model ? { ...learned?.(name), ...correction.capabilities } : learned?.(name),
       },
       schemaCompiler: settings.schemaCompiler,
+      supportsServerSideToolInvocations: settings.supportsServerSideToolInvocations,
     },
   );
   settings.logger.info("Gemini refused a setting for this model; retrying once corrected", {

@@ -4,6 +4,7 @@ import type {
   GeminiGenerateContentResponse,
   MessageEndAddition,
   SafeguardResult,
+  StreamTranslator,
   ToolUseContent,
 } from "@claude-gemini/core";
 import {
@@ -74,6 +75,7 @@ export function streamAnthropicEvents(
     clearInterval(pingTimer);
     clearTimeout(idleTimer);
     upstream.close();
+    reportTranslation(scope, translator);
     try {
       controller.close();
     } catch {
@@ -231,6 +233,23 @@ function createIdleError(idleTimeoutMs: number): ClaudeGeminiError {
     type: "overloaded_error",
     message: `Gemini sent nothing for ${idleTimeoutMs} ms; the stream was cut.`,
   });
+}
+
+/** Logs what the translator noted (debug) and what of the answer the client could not be given (warn). */
+function reportTranslation(scope: RequestScope, translator: StreamTranslator): void {
+  const { logger } = scope.settings;
+  if (translator.warnings.length > 0) {
+    logger.debug("response conversion warnings", {
+      requestId: scope.requestId,
+      warnings: translator.warnings,
+    });
+  }
+  if (translator.dropped.length > 0) {
+    logger.warn("answer parts not delivered", {
+      requestId: scope.requestId,
+      dropped: translator.dropped.map((entry) => entry.message),
+    });
+  }
 }
 
 /** Collects what the completion record reports from the events sent. */

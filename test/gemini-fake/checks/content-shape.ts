@@ -11,4 +11,6 @@ export interface CheckedPart {
   functionCall?: { id?: string; name: string; args?: Record<string, unknown> };
   functionResponse?: { id?: string; name: string; response: Record<string, unknown>; parts?: unknown[] };
   inlineData?: { mimeType: string; data: string };
+  toolCall?: { id?: string; toolType?: string; args?: Record<string, unknown> };
+  toolResponse?: { id?: string; toolType?: string; response?: Record<string, unknown> };
 }

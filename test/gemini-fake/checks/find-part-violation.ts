@@ -12,6 +12,8 @@ const DATA_FIELDS = [
   "functionResponse",
   "executableCode",
   "codeExecutionResult",
+  "toolCall",
+  "toolResponse",
 ] as const;
 const PART_FIELDS = new Set<string>([
   ...DATA_FIELDS,
@@ -25,6 +27,18 @@ const FILE_DATA_FIELDS = new Set(["mimeType", "fileUri", "displayName"]);
 const FUNCTION_CALL_FIELDS = new Set(["id", "name", "args"]);
 const FUNCTION_RESPONSE_FIELDS = new Set(["id", "name", "response", "parts", "willContinue", "scheduling"]);
 const FUNCTION_RESPONSE_PART_FIELDS = new Set(["inlineData", "fileData"]);
+const TOOL_CALL_FIELDS = new Set(["id", "toolType", "args"]);
+const TOOL_RESPONSE_FIELDS = new Set(["id", "toolType", "response"]);
+/** `ToolType` values (`@google/genai` 3.6). */
+const TOOL_TYPES = new Set([
+  "TOOL_TYPE_UNSPECIFIED",
+  "GOOGLE_SEARCH_WEB",
+  "GOOGLE_SEARCH_IMAGE",
+  "URL_CONTEXT",
+  "GOOGLE_MAPS",
+  "FILE_SEARCH",
+  "MEDIA_PROCESSING",
+]);
 /** Standard or URL-safe base64, the two alphabets proto JSON accepts for `bytes`. */
 const BASE64 = /^(?:[A-Za-z0-9+/_-]{4})*(?:[A-Za-z0-9+/_-]{2}(?:==)?|[A-Za-z0-9+/_-]{3}=?)?$/;
 
@@ -94,6 +108,27 @@ export function findPartViolation(part: unknown, path: string): FakeRejection | 
     }
     if (call.args !== undefined && !isPlainObject(call.args)) {
       return invalidStruct(`${path}.functionCall.args`, call.args);
+    }
+  }
+  for (const [field, known, payload] of [
+    ["toolCall", TOOL_CALL_FIELDS, "args"],
+    ["toolResponse", TOOL_RESPONSE_FIELDS, "response"],
+  ] as const) {
+    const value = part[field];
+    if (value === undefined) continue;
+    if (!isPlainObject(value)) return notAnObject(`${path}.${field}`, value);
+    const unknownField = findUnknownField(value, known, `${path}.${field}`);
+    if (unknownField) return unknownField;
+    if (
+      value.toolType !== undefined &&
+      (typeof value.toolType !== "string" || !TOOL_TYPES.has(value.toolType))
+    ) {
+      return invalidArgument(
+        `Invalid value at '${protoPath}.${toProtoPath(field)}.tool_type' (type.googleapis.com/google.ai.generativelanguage.v1beta.ToolType), ${JSON.stringify(value.toolType)}`,
+      );
+    }
+    if (value[payload] !== undefined && !isPlainObject(value[payload])) {
+      return invalidStruct(`${path}.${field}.${payload}`, value[payload]);
     }
   }
   if (part.functionResponse !== undefined) {

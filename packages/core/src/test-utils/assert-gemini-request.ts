@@ -11,7 +11,15 @@ export interface AssertGeminiRequestOptions {
 }
 
 const LEGAL_FUNCTION_NAME = /^[A-Za-z_][A-Za-z0-9_.:-]{0,63}$/;
-const DATA_FIELDS = ["text", "inlineData", "fileData", "functionCall", "functionResponse"] as const;
+const DATA_FIELDS = [
+  "text",
+  "inlineData",
+  "fileData",
+  "functionCall",
+  "functionResponse",
+  "toolCall",
+  "toolResponse",
+] as const;
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -21,7 +29,7 @@ function checkPart(part: GeminiPart, where: string, role: string, problems: stri
   const fields = DATA_FIELDS.filter((field) => part[field] !== undefined);
   if (fields.length !== 1)
     problems.push(
-      `${where}: a part must hold exactly one of text/inlineData/fileData/functionCall/functionResponse, found [${fields.join(", ")}]`,
+      `${where}: a part must hold exactly one of ${DATA_FIELDS.join("/")}, found [${fields.join(", ")}]`,
     );
   if (part.text === "" && !part.thoughtSignature)
     problems.push(`${where}: empty text part without a thoughtSignature`);
@@ -34,6 +42,9 @@ function checkPart(part: GeminiPart, where: string, role: string, problems: stri
     if (role !== "model") problems.push(`${where}: functionCall outside a model turn`);
     if (!isPlainObject(part.functionCall.args))
       problems.push(`${where}: functionCall.args must be an object`);
+  }
+  if ((part.toolCall || part.toolResponse) && role !== "model") {
+    problems.push(`${where}: a server-side tool part outside a model turn`);
   }
   if (part.functionResponse) {
     if (role !== "user") problems.push(`${where}: functionResponse outside a user turn`);
