@@ -23,7 +23,8 @@ RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store \
 FROM node:24-slim AS runtime
 ENV NODE_ENV=production
 # Inside a container the proxy must listen on every interface to be reachable through the
-# published port; set PROXY_API_KEY unless the port is only published on 127.0.0.1.
+# published port, and there it refuses to start without PROXY_API_KEY. When the port is only
+# published on 127.0.0.1, ALLOW_UNAUTHENTICATED_REMOTE=true lets it run without one.
 ENV PROXY_HOST=0.0.0.0
 ENV PROXY_PORT=8080
 # V8 lets its young generation grow to 3 × 16 MB under a burst of streams and keeps it

@@ -73,7 +73,7 @@ function startHarness(options: Partial<FetchHandlerOptions>): Harness {
   let lastResponse: Response | undefined;
   const client = new Anthropic({
     apiKey: "unused",
-    baseURL: "http://handler.invalid",
+    baseURL: "http://localhost",
     maxRetries: 0,
     fetch: async (url, init) => {
       lastResponse = await handler(new Request(url, init));

@@ -52,7 +52,7 @@ beforeAll(async () => {
   handler = createFetchHandler({ apiKey: GEMINI_KEY, baseUrl: fake.url, retry: { maxAttempts: 1 } });
   client = new Anthropic({
     apiKey: "unused",
-    baseURL: "http://proxy.test",
+    baseURL: "http://localhost",
     maxRetries: 0,
     fetch: (url, init) => handler(new Request(url, init)),
   });
@@ -154,7 +154,7 @@ describe.skipIf(document === undefined)("every body sent upstream fits Google's 
     );
     fake.enqueue({ kind: "text", text: "ok" });
     const response = await handler(
-      new Request("http://proxy.test/v1/messages?beta=true", {
+      new Request("http://localhost/v1/messages?beta=true", {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: recorded,

@@ -6,7 +6,7 @@ defineConformanceCases("fetch handler (direct)", async (settings) => {
   const handler = createFetchHandler(settings.handlerOptions);
   return {
     // Never dialled: the SDK builds URLs from it and the custom fetch hands them to the handler.
-    baseUrl: "http://fetch-handler.invalid",
+    baseUrl: "http://localhost",
     fetch: (url, init) => handler(new Request(url, init)),
     close: async () => {},
   };

@@ -62,7 +62,7 @@ beforeAll(async () => {
   const handler = createFetchHandler({ apiKey: GEMINI_KEY, baseUrl: fake.url, retry: { maxAttempts: 1 } });
   client = new Anthropic({
     apiKey: "unused",
-    baseURL: "http://proxy.test",
+    baseURL: "http://localhost",
     maxRetries: 0,
     fetch: (url, init) => handler(new Request(url, init)),
   });

@@ -56,7 +56,7 @@ describe("web search next to functions on a model that combines them", () => {
   it.each([false, true])("official SDK: search, call, result, answer (stream: %s)", async (stream) => {
     const client = new Anthropic({
       apiKey: "unused",
-      baseURL: "http://handler.invalid",
+      baseURL: "http://localhost",
       maxRetries: 0,
       fetch: handlerFetch,
     });
@@ -110,7 +110,7 @@ describe("web search next to functions on a model that combines them", () => {
     "Vercel AI SDK: a multi-step loop with web_search_20250305 and a function (stream: %s)",
     async (stream) => {
       const anthropic = createAnthropic({
-        baseURL: "http://handler.invalid/v1",
+        baseURL: "http://localhost/v1",
         apiKey: "unused",
         fetch: handlerFetch,
       });

@@ -49,7 +49,7 @@ function createClient(options: { project?: string; contextCache?: boolean } = {}
   });
   return new Anthropic({
     apiKey: "unused",
-    baseURL: "http://vertex-handler.invalid",
+    baseURL: "http://localhost",
     maxRetries: 0,
     fetch: (url, init) => handler(new Request(url, init)),
   });

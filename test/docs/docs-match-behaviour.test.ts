@@ -110,7 +110,7 @@ describe("docs/troubleshooting.md quotes the messages users see", () => {
       retry: { maxAttempts: 1 },
     });
     const response = await handler(
-      new Request("http://proxy.test/v1/messages", {
+      new Request("http://localhost/v1/messages", {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify({
@@ -129,7 +129,7 @@ describe("docs/troubleshooting.md quotes the messages users see", () => {
   it("for a wrong base URL's route", async () => {
     const handler = createFetchHandler({ apiKey: "docs-good-key", baseUrl: gemini.fake.url });
     const response = await handler(
-      new Request("http://proxy.test/v1/v1/messages", { method: "POST", body: "{}" }),
+      new Request("http://localhost/v1/v1/messages", { method: "POST", body: "{}" }),
     );
     const { type, message } = (await response.json()).error;
     const quoted = /\*\*`404 not_found_error: (No route for [^…]*)…`\*\*/.exec(troubleshooting)?.[1];

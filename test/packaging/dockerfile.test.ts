@@ -1,4 +1,4 @@
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -191,6 +191,20 @@ describe("the runtime stage, rebuilt without Docker", () => {
       PROXY_PORT: String(port),
     });
     expect(failing).not.toBe(0);
+
+    // Without PROXY_API_KEY, the image's PROXY_HOST=0.0.0.0 would serve the quota to every
+    // interface: it refuses to start (issue 14, item 9), unless told to.
+    const { PROXY_API_KEY: _proxyKey, ...keyless } = environment;
+    const refused = spawnSync(process.execPath, [...entrypoint.slice(1), ...command], {
+      cwd: app,
+      env: keyless,
+      encoding: "utf8",
+      timeout: 10_000,
+    });
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain("PROXY_API_KEY is not set");
+    expect(refused.stderr).toContain("ALLOW_UNAUTHENTICATED_REMOTE=true");
+    expect(refused.stdout).not.toContain("listening on");
   }, 60_000);
 });
 

@@ -49,7 +49,15 @@ const BODY_LEVEL_MESSAGES = [
 let proxy: StartedProxy;
 
 beforeAll(async () => {
-  proxy = await startProxy({ server: { idleTimeoutMs: 250, requestTimeoutMs: 600, pingIntervalMs: 100 } });
+  proxy = await startProxy({
+    // Above the default 24 MiB body limit, so a 20 MiB image reaches the media limit it tests.
+    server: {
+      idleTimeoutMs: 250,
+      requestTimeoutMs: 600,
+      pingIntervalMs: 100,
+      maxBodyBytes: 32 * 1024 * 1024,
+    },
+  });
 });
 afterAll(async () => {
   await proxy?.close();

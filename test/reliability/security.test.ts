@@ -207,9 +207,10 @@ describe("URL sources", () => {
   });
 });
 
-describe("listening off loopback", () => {
-  async function start(env: Record<string, string>): Promise<string> {
+describe("listening off loopback (issue 14, item 9)", () => {
+  async function start(env: Record<string, string>): Promise<{ code: number; stderr: string; url?: string }> {
     let stderr = "";
+    let url: string | undefined;
     const shutdown = new AbortController();
     const code = await main(
       ["serve"],
@@ -222,20 +223,63 @@ describe("listening off loopback", () => {
         isTTY: false,
         cwd: "/nonexistent-directory-for-env",
         shutdownSignal: shutdown.signal,
-        onListening: () => shutdown.abort(),
+        onListening: (_server, listening) => {
+          url = listening;
+          shutdown.abort();
+        },
       },
     );
-    expect(code).toBe(0);
-    return stderr;
+    return { code, stderr, url };
   }
 
-  it("warns loudly without a proxy key, and not with one or on loopback", async () => {
-    const open = await start({ PROXY_HOST: "0.0.0.0" });
-    expect(open).toMatch(/\*\*\* WARNING: claude-gemini-proxy listens on 0\.0\.0\.0 without PROXY_API_KEY/);
-    expect(open).not.toContain(GEMINI_TEST_KEY);
-    expect(await start({ PROXY_HOST: "0.0.0.0", PROXY_API_KEY: PROXY_KEY })).not.toContain("WARNING");
-    expect(await start({ PROXY_HOST: "127.0.0.1" })).not.toContain("WARNING");
-    expect(await start({})).not.toContain("WARNING");
+  it("refuses to serve on every interface without a proxy key, as the Docker image's PROXY_HOST=0.0.0.0 did", async () => {
+    for (const host of ["0.0.0.0", "::", "192.168.1.20", "proxy.lan"]) {
+      const open = await start({ PROXY_HOST: host });
+      expect(open.code, host).toBe(1);
+      expect(open.url, host).toBeUndefined();
+      expect(open.stderr).toMatch(
+        /cannot start: PROXY_HOST=.* is not a loopback address and PROXY_API_KEY is not set/,
+      );
+      expect(open.stderr).not.toContain(GEMINI_TEST_KEY);
+    }
+  });
+
+  it("serves with a proxy key, on loopback, or when told to (and then warns loudly)", async () => {
+    const optedIn = await start({ PROXY_HOST: "0.0.0.0", ALLOW_UNAUTHENTICATED_REMOTE: "true" });
+    expect(optedIn.code).toBe(0);
+    expect(optedIn.url).toBeDefined();
+    expect(optedIn.stderr).toMatch(
+      /\*\*\* WARNING: claude-gemini-proxy listens on 0\.0\.0\.0 without PROXY_API_KEY/,
+    );
+    expect(optedIn.stderr).not.toContain(GEMINI_TEST_KEY);
+    const keyed = await start({ PROXY_HOST: "0.0.0.0", PROXY_API_KEY: PROXY_KEY });
+    expect(keyed.code).toBe(0);
+    expect(keyed.stderr).not.toContain("WARNING");
+    for (const env of [{ PROXY_HOST: "127.0.0.1" }, { PROXY_HOST: "localhost" }, {}] as Record<
+      string,
+      string
+    >[]) {
+      const local = await start(env);
+      expect(local.code).toBe(0);
+      expect(local.stderr).not.toContain("WARNING");
+    }
+  });
+
+  it("never echoes the credentials of an invalid GEMINI_BASE_URL", async () => {
+    for (const value of [
+      "ftp://gateway-user:s3cr3t-pass@gateway.example/v1",
+      "gateway.example/?key=s3cr3t-pass&x=1",
+    ]) {
+      const loaded = loadConfig({
+        env: { GEMINI_API_KEY: "k", GEMINI_BASE_URL: value },
+        cwd: "/nonexistent",
+      });
+      expect(loaded.success).toBe(false);
+      const problems = loaded.success ? "" : loaded.problems.join("\n");
+      expect(problems).toMatch(/^GEMINI_BASE_URL must be an http\(s\) URL/);
+      expect(problems).not.toContain("s3cr3t-pass");
+      expect(problems).toContain("***");
+    }
   });
 });
 
@@ -248,16 +292,24 @@ describe("CORS", () => {
   };
 
   it("is off by default: no access-control headers, no preflight answer", async () => {
+    const keyed = await startProxy({ server: { proxyApiKey: PROXY_KEY } });
+    // Without a key, a foreign Origin is refused outright (see keyless-browser-attacks.test.ts).
     const open = await startProxy();
     try {
-      const preflight = await call(open.url, "OPTIONS", "/v1/messages", undefined, preflightHeaders);
+      const preflight = await call(keyed.url, "OPTIONS", "/v1/messages", undefined, {
+        ...preflightHeaders,
+        "x-api-key": PROXY_KEY,
+      });
       expect(preflight.status).toBe(405);
-      const answer = await call(open.url, "POST", "/v1/messages", BODY, { origin });
+      const answer = await call(keyed.url, "POST", "/v1/messages", BODY, { origin, "x-api-key": PROXY_KEY });
       expect(answer.status).toBe(200);
-      for (const response of [preflight, answer]) {
+      const keylessPreflight = await call(open.url, "OPTIONS", "/v1/messages", undefined, preflightHeaders);
+      expect(keylessPreflight.status).toBe(403);
+      for (const response of [preflight, answer, keylessPreflight]) {
         expect([...response.headers.keys()].filter((name) => name.startsWith("access-control-"))).toEqual([]);
       }
     } finally {
+      await keyed.close();
       await open.close();
     }
   });

@@ -50,6 +50,8 @@ export type {
   SafeguardClassifierInput,
 } from "./build-safeguard-classifier-request.js";
 export { buildSafeguardClassifierRequest } from "./build-safeguard-classifier-request.js";
+export { checkJsonNesting } from "./check-json-nesting.js";
+export { checkModelName, isValidModelName } from "./check-model-name.js";
 export type { RequestLimits } from "./check-request-limits.js";
 export { ClaudeGeminiError, InvalidRequestError } from "./claude-gemini-error.js";
 export type { ConversionContext } from "./conversion-context.js";

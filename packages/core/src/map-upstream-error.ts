@@ -176,6 +176,10 @@ function classify(error: unknown): Classified {
   if (status !== undefined && status >= 400 && status < 600 && message !== "") {
     return { ...classifyHttpCode(status), message: `Gemini: ${message}` };
   }
+  if (name === "SyntaxError") {
+    // An answer that could not be parsed; its text (which V8 quotes in part) stays out of it.
+    return { status: 500, type: "api_error", message: "Gemini answered with a body that is not valid JSON." };
+  }
   if (name === "AbortError" || name === "TimeoutError") {
     // The SDK's `httpOptions.timeout` aborts the fetch, so an abort here is a timeout in practice.
     return { status: 504, type: "timeout_error", message: "Gemini did not answer in time." };

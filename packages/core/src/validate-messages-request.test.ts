@@ -809,7 +809,7 @@ describe("checkMessagesRequestShape: the fast path of validateMessagesRequest", 
         // Accepted by zod: only the rules on top of the shape may still reject it.
         if (message !== undefined) {
           expect(message).toMatch(
-            /^(messages: At least one message|thinking\.budget_tokens|messages\.\d+\.content)/,
+            /^(model: Expected a model name|messages: At least one message|thinking\.budget_tokens|messages\.\d+\.content)/,
           );
         }
       }),

@@ -11,6 +11,8 @@
  * semantic rules Anthropic also enforces and that would otherwise surface as an opaque
  * Gemini 400 (or be silently reinterpreted):
  *
+ * - `model` must have the form of a model id (`check-model-name.ts`): the name ends up in
+ *   the upstream URL path, where `%2e%2e`, `\\` or `#` would reach other Gemini resources.
  * - `messages` must not be empty on `/v1/messages` (Gemini rejects empty `contents`);
  *   count_tokens accepts an empty list, since system and tools alone can be counted.
  * - `thinking.budget_tokens` must be at least 1024 and below `max_tokens`. We reject rather
@@ -31,6 +33,7 @@ import {
   messagesRequestSchema,
 } from "./anthropic-api.js";
 import { checkMessagesRequestShape } from "./check-messages-request-shape.js";
+import { checkModelName } from "./check-model-name.js";
 import { checkRequestLimits, type RequestLimits } from "./check-request-limits.js";
 import { InvalidRequestError } from "./claude-gemini-error.js";
 
@@ -64,6 +67,7 @@ export function validateMessagesRequest(
   checkRequestLimits(body, options.limits);
   // The fast check hands back the body itself when it is sure of the shape; zod decides otherwise.
   const request = checkMessagesRequestShape(body) ?? parseBody(messagesRequestSchema, body);
+  checkModelName(request.model, "model");
   if (request.messages.length === 0) {
     throw new InvalidRequestError("messages: At least one message is required", { path: "messages" });
   }
@@ -82,6 +86,7 @@ export function validateCountTokensRequest(
   checkRequestLimits(body, options.limits);
   const request =
     checkMessagesRequestShape(body, { maxTokensOptional: true }) ?? parseBody(countTokensRequestSchema, body);
+  checkModelName(request.model, "model");
   checkThinkingBudget(request, options);
   return request;
 }

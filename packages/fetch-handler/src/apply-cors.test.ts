@@ -3,7 +3,7 @@ import { applyCors } from "./apply-cors.js";
 
 const respond = async () => new Response("{}", { status: 200, headers: { "request-id": "req_1" } });
 const preflight = (origin: string, extra: Record<string, string> = {}) =>
-  new Request("http://proxy.test/v1/messages", {
+  new Request("http://localhost/v1/messages", {
     method: "OPTIONS",
     headers: { origin, "access-control-request-method": "POST", ...extra },
   });
@@ -52,7 +52,7 @@ describe("applyCors", () => {
   it("adds headers to answers for allowed origins only, keeping status, body and headers", async () => {
     const options = { origins: ["https://app.example"] };
     const allowed = await applyCors(
-      new Request("http://proxy.test/v1/models", { headers: { origin: "https://app.example" } }),
+      new Request("http://localhost/v1/models", { headers: { origin: "https://app.example" } }),
       options,
       respond,
     );
@@ -64,18 +64,18 @@ describe("applyCors", () => {
     expect(allowed.headers.get("access-control-expose-headers")).toContain("x-claude-gemini-warnings");
     expect(allowed.headers.get("vary")).toBe("origin");
     const stranger = await applyCors(
-      new Request("http://proxy.test/v1/models", { headers: { origin: "https://evil.example" } }),
+      new Request("http://localhost/v1/models", { headers: { origin: "https://evil.example" } }),
       options,
       respond,
     );
     expect(stranger.headers.get("access-control-allow-origin")).toBeNull();
-    const noOrigin = await applyCors(new Request("http://proxy.test/v1/models"), options, respond);
+    const noOrigin = await applyCors(new Request("http://localhost/v1/models"), options, respond);
     expect(noOrigin.headers.get("access-control-allow-origin")).toBeNull();
   });
 
   it("passes a plain OPTIONS request (no preflight headers) to the handler", async () => {
     const response = await applyCors(
-      new Request("http://proxy.test/v1/messages", { method: "OPTIONS" }),
+      new Request("http://localhost/v1/messages", { method: "OPTIONS" }),
       { origins: "*" },
       async () => new Response(null, { status: 405 }),
     );

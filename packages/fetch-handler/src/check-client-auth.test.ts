@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { checkClientAuth } from "./check-client-auth.js";
 
 const withHeaders = (headers: Record<string, string>) =>
-  new Request("http://proxy.test/v1/messages", { headers });
+  new Request("http://localhost/v1/messages", { headers });
 
 describe("checkClientAuth", () => {
   it.each([

@@ -1,5 +1,6 @@
 import type { GeminiGenerateContentParameters } from "@claude-gemini/core";
 import type { CreateCachedContentConfig, GoogleGenAI } from "@google/genai";
+import { describeFailure } from "./describe-failure.js";
 import type { ContextCacheOptions, FetchHandlerLogger } from "./fetch-handler-options.js";
 
 /** A Gemini call made ready by {@link ContextCache.prepare}. */
@@ -105,7 +106,7 @@ export function createContextCache(options: CreateContextCacheOptions): ContextC
         refused.set(id, now() + ttlSeconds * 1000);
       options.logger.warn("Gemini context cache not created; sending the request uncached", {
         model: parameters.model,
-        error: error instanceof Error ? error.message : String(error),
+        error: describeFailure(error),
       });
       return undefined;
     }

@@ -7,7 +7,7 @@ import { createFetchHandler } from "./create-fetch-handler.js";
 import type { FetchHandlerOptions, RequestCompleteRecord } from "./fetch-handler-options.js";
 
 const GEMINI_KEY = "test-gemini-key";
-const ORIGIN = "http://proxy.test";
+const ORIGIN = "http://localhost";
 const REQUEST_ID = /^req_[A-Za-z0-9]+$/;
 
 let fake: GeminiFake;

@@ -1,8 +1,10 @@
 import { ClaudeGeminiError, listConfiguredModels, mapUpstreamError } from "@claude-gemini/core";
 import { applyCors } from "./apply-cors.js";
 import { checkClientAuth } from "./check-client-auth.js";
+import { checkKeylessRequest } from "./check-keyless-request.js";
 import { createErrorResponse } from "./create-error-response.js";
 import { createTracer } from "./create-tracer.js";
+import { describeFailure } from "./describe-failure.js";
 import type { FetchHandler, FetchHandlerOptions } from "./fetch-handler-options.js";
 import { handleCountTokens } from "./handle-count-tokens.js";
 import { handleMessages } from "./handle-messages.js";
@@ -18,7 +20,8 @@ import { describeRouteMiss, type RouteMatch, routeRequest } from "./route-reques
  * `GET /test-connection`. It is a plain `(Request) => Promise<Response>`, served as is by
  * Deno, Bun and Workers and bridged by `@claude-gemini/node-http` on Node. One Gemini client
  * is made per handler, so connections are reused. Every response carries `request-id`, and
- * every error is in Anthropic's format.
+ * every error is in Anthropic's format. Without `proxyApiKey` only loopback `Host`s are served,
+ * foreign `Origin`s are refused and bodies must be `application/json` (`checkKeylessRequest`).
  *
  * @example
  * const handler = createFetchHandler({ apiKey: process.env.GEMINI_API_KEY });
@@ -52,7 +55,15 @@ async function dispatch(scope: RequestScope, match: RouteMatch): Promise<Respons
   if (match.kind === "route" && (match.name === "health" || match.name === "probe"))
     return respondHealthy(scope);
   const proxyApiKey = scope.settings.proxyApiKey;
-  if (proxyApiKey !== undefined && !(await checkClientAuth(scope.request, proxyApiKey))) {
+  if (proxyApiKey === undefined) {
+    // No key: only this machine's own clients, never a web page (see check-keyless-request.ts).
+    const refusal = checkKeylessRequest(scope.request, {
+      allowUnauthenticatedRemote: scope.settings.allowUnauthenticatedRemote,
+      cors: scope.settings.cors,
+      readsBody: match.kind === "route" && (match.name === "messages" || match.name === "count-tokens"),
+    });
+    if (refusal !== undefined) throw refusal;
+  } else if (!(await checkClientAuth(scope.request, proxyApiKey))) {
     throw new ClaudeGeminiError({
       status: 401,
       type: "authentication_error",
@@ -112,20 +123,8 @@ function failWith(scope: RequestScope, error: unknown): Response {
     log("request failed", {
       requestId: scope.requestId,
       status: response.status,
-      error: describeForLog(error),
+      error: describeFailure(error),
     });
   }
   return response;
-}
-
-/** The message and its causes: `fetch failed` alone does not say that the connection was refused. */
-function describeForLog(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const parts = [error.message];
-  let cause: unknown = error.cause;
-  for (let depth = 0; depth < 4 && cause instanceof Error; depth++) {
-    if (cause.message) parts.push(cause.message);
-    cause = cause.cause;
-  }
-  return parts.join(": ");
 }

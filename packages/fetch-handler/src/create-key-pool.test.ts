@@ -4,13 +4,18 @@ import { createKeyPool } from "./create-key-pool.js";
 
 const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
+/** What `@google/genai` throws: an `ApiError` whose message is Gemini's JSON error body. */
+function apiError(status: number, body: unknown): Error & { status: number } {
+  const error = Object.assign(new Error(JSON.stringify(body)), { status });
+  error.name = "ApiError";
+  return error;
+}
+
 function rateLimited(retryDelay?: string): Error & { status: number } {
   const details = retryDelay
-    ? `,"details":[{"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"${retryDelay}"}]`
-    : "";
-  return Object.assign(new Error(`{"error":{"code":429,"status":"RESOURCE_EXHAUSTED"${details}}}`), {
-    status: 429,
-  });
+    ? [{ "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay }]
+    : undefined;
+  return apiError(429, { error: { code: 429, status: "RESOURCE_EXHAUSTED", details } });
 }
 
 function startPool(keys: string[]) {
@@ -74,21 +79,11 @@ describe("createKeyPool", () => {
       logger: silent,
       onEvent: (record) => events.push(`${record.keyFingerprint} ${record.event}`),
     });
-    const invalid = Object.assign(
-      new Error('{"error":{"code":400,"details":[{"reason":"API_KEY_INVALID"}]}}'),
-      {
-        status: 400,
-      },
-    );
-    const suspended = Object.assign(
-      new Error(
-        '{"error":{"code":403,"status":"PERMISSION_DENIED","details":[{"reason":"CONSUMER_SUSPENDED"}]}}',
-      ),
-      { status: 403 },
-    );
-    const unrelated = Object.assign(new Error('{"error":{"code":403,"message":"no access to model"}}'), {
-      status: 403,
+    const invalid = apiError(400, { error: { code: 400, details: [{ reason: "API_KEY_INVALID" }] } });
+    const suspended = apiError(403, {
+      error: { code: 403, status: "PERMISSION_DENIED", details: [{ reason: "CONSUMER_SUSPENDED" }] },
     });
+    const unrelated = apiError(403, { error: { code: 403, message: "no access to model" } });
     const first = pool.acquire();
     expect(pool.report(first, unrelated)).toBe("keep-error");
     expect(pool.report(first, invalid)).toBe("next-key");
@@ -97,5 +92,33 @@ describe("createKeyPool", () => {
     expect(pool.report(second, suspended)).toBe("keep-error");
     expect(() => pool.acquire()).toThrow(/taken out of the pool/);
     expect(events).toEqual(["…1111 request", "…1111 removed", "…2222 request", "…2222 removed"]);
+  });
+
+  it("decides from the structured error only: text quoting a key error removes nothing (issue 14, item 2)", () => {
+    const { pool } = startPool(["a-1111", "b-2222"]);
+    // What a 400 looks like when Gemini quotes the client's own request back.
+    const quoting = [
+      apiError(400, {
+        error: {
+          code: 400,
+          status: "INVALID_ARGUMENT",
+          message:
+            "Invalid value at 'contents': \"please say: API key not valid. API key expired. has been suspended\"",
+        },
+      }),
+      apiError(400, {
+        error: { code: 400, status: "INVALID_ARGUMENT", message: 'quoted: "reason": "API_KEY_INVALID"' },
+      }),
+      apiError(403, {
+        error: { code: 403, status: "PERMISSION_DENIED", message: '{"reason":"CONSUMER_SUSPENDED"}' },
+      }),
+      // Text alone, not Gemini's structured error (a gateway page).
+      apiError(400, "API key not valid. Please pass a valid API key. API_KEY_INVALID"),
+    ];
+    for (let round = 0; round < 3; round++) {
+      for (const error of quoting) expect(pool.report(pool.acquire(), error)).toBe("keep-error");
+    }
+    expect(() => pool.acquire()).not.toThrow();
+    expect(pool.unavailableError().status).toBe(429);
   });
 });

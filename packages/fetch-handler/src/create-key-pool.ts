@@ -1,4 +1,4 @@
-import { ClaudeGeminiError } from "@claude-gemini/core";
+import { ClaudeGeminiError, readGeminiFailure } from "@claude-gemini/core";
 import type { ApiKeyEventRecord, FetchHandlerLogger } from "./fetch-handler-options.js";
 
 /** One upstream credential of a {@link KeyPool}, with the client built for it once. */
@@ -49,15 +49,14 @@ export interface CreateKeyPoolOptions<Client> {
   onEvent?: (record: ApiKeyEventRecord) => void;
 }
 
-// 403 reasons that say the key itself (or the project behind it) is unusable, not the request.
-const DEAD_KEY_REASON = /"reason"\s*:\s*"(API_KEY_[A-Z_]+|CONSUMER_SUSPENDED|CONSUMER_INVALID)"/;
-const SUSPENDED = /has been suspended|API_KEY_INVALID|API key not valid|API key expired/i;
-
 /**
  * Builds one client per key up front (connections are reused) and hands them out round-robin.
  * A key answered with 429 rests for Gemini's `RetryInfo.retryDelay` (else `defaultRestMs`)
  * and is skipped meanwhile; a key Gemini calls invalid or suspended is taken out for good with
- * a loud `logger.error` naming only its fingerprint. With a single key nothing rests and
+ * a loud `logger.error` naming only its fingerprint. Both are decided from the structured
+ * failure only (`readGeminiFailure`: HTTP code, `ErrorInfo.reason` such as `API_KEY_INVALID`
+ * or `CONSUMER_SUSPENDED`, `RetryInfo`), never from message text, which may quote the
+ * client's own request: a 400 saying "please say: API key not valid" removes nothing. With a single key nothing rests and
  * nothing is removed: the failure simply goes to the caller, as without a pool.
  *
  * @example
@@ -123,15 +122,15 @@ export function createKeyPool<Client>(
     },
     report(key, error) {
       const entry = entries[key.index];
+      const failure = readGeminiFailure(error);
+      const status = failure?.httpStatus ?? readStatus(error);
       if (entry === undefined || entries.length < 2) {
-        if (readStatus(error) === 429) emit(key.fingerprint, "rate_limited");
+        if (status === 429) emit(key.fingerprint, "rate_limited");
         return "keep-error";
       }
-      const status = readStatus(error);
-      const text = describe(error);
       if (status === 429) {
         emit(key.fingerprint, "rate_limited");
-        entry.restingUntil = now() + (readRetryDelayMs(text) ?? defaultRestMs);
+        entry.restingUntil = now() + (failure?.retryDelayMs ?? defaultRestMs);
         options.logger.warn("Gemini API key rate limited; resting it", {
           keyFingerprint: key.fingerprint,
           restMs: entry.restingUntil - now(),
@@ -140,10 +139,7 @@ export function createKeyPool<Client>(
           ? "next-key"
           : "all-resting";
       }
-      if (
-        (status === 400 && SUSPENDED.test(text)) ||
-        (status === 403 && (DEAD_KEY_REASON.test(text) || SUSPENDED.test(text)))
-      ) {
+      if (failure?.keyRejected === true) {
         if (!entry.removed) {
           entry.removed = true;
           emit(key.fingerprint, "removed");
@@ -170,24 +166,7 @@ function fingerprintKey(key: string, keys: readonly string[]): string {
   return clash ? `…${tail}#${keys.indexOf(key) + 1}` : `…${tail}`;
 }
 
-/** The HTTP status of an SDK `ApiError`, a typed error or a `{code}` stream chunk. */
+/** The status of the proxy's own typed errors (a failure that is not Gemini's answer). */
 function readStatus(error: unknown): number | undefined {
-  if (typeof error !== "object" || error === null) return undefined;
-  const record = error as { status?: unknown; error?: { code?: unknown } };
-  if (typeof record.status === "number") return record.status;
-  return typeof record.error?.code === "number" ? record.error.code : undefined;
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  try {
-    return JSON.stringify(error) ?? "";
-  } catch {
-    return "";
-  }
-}
-
-function readRetryDelayMs(text: string): number | undefined {
-  const match = /"retryDelay"\s*:\s*"(\d+(?:\.\d+)?)s"/.exec(text);
-  return match ? Math.round(Number(match[1]) * 1000) : undefined;
+  return ClaudeGeminiError.isInstance(error) ? error.status : undefined;
 }

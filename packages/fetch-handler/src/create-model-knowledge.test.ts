@@ -44,7 +44,7 @@ function createHandler(options: Partial<FetchHandlerOptions> = {}) {
 }
 
 function message(model: string, extra: Record<string, unknown> = {}) {
-  return new Request("http://proxy.test/v1/messages", {
+  return new Request("http://localhost/v1/messages", {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ model, max_tokens: 1024, messages: [{ role: "user", content: "Hi" }], ...extra }),
@@ -81,7 +81,7 @@ describe("capability correction from the service", () => {
       ],
     );
 
-    const info = await (await handler(new Request("http://proxy.test/v1/models/gemini-4-xenon"))).json();
+    const info = await (await handler(new Request("http://localhost/v1/models/gemini-4-xenon"))).json();
     expect(info.claude_gemini.learned).toEqual(["thinking levels MEDIUM, HIGH, XHIGH"]);
     expect(info.capabilities.effort.xhigh).toEqual({ supported: true });
   });
@@ -154,7 +154,7 @@ describe("model metadata from the service", () => {
     const config = (generateCalls()[0]!.body as { generationConfig: { maxOutputTokens: number } })
       .generationConfig;
     expect(config.maxOutputTokens).toBe(32_768);
-    const info = await (await handler(new Request("http://proxy.test/v1/models/gemini-4-xenon"))).json();
+    const info = await (await handler(new Request("http://localhost/v1/models/gemini-4-xenon"))).json();
     expect(info).toMatchObject({
       max_input_tokens: 1_048_576,
       max_tokens: 32_768,
@@ -173,7 +173,7 @@ describe("model metadata from the service", () => {
           .sort(),
       )
       .toEqual(["gemini-3.5-flash-lite", "gemini-3.8-flash", "gemini-4-hydrogen"]);
-    const info = await (await handler(new Request("http://proxy.test/v1/models/gemini-3.8-flash"))).json();
+    const info = await (await handler(new Request("http://localhost/v1/models/gemini-3.8-flash"))).json();
     expect(info).toMatchObject({ max_input_tokens: 1_048_576, max_tokens: 65_536 });
   });
 
@@ -189,7 +189,7 @@ describe("model metadata from the service", () => {
     const response = await handler(message("gemini-3.8-flash"));
     expect(response.status).toBe(200);
     expect(performance.now() - started).toBeLessThan(5_000);
-    const info = await (await handler(new Request("http://proxy.test/v1/models/gemini-3.8-flash"))).json();
+    const info = await (await handler(new Request("http://localhost/v1/models/gemini-3.8-flash"))).json();
     // Without metadata, the table's values: 1,048,576 / 65,536.
     expect(info).toMatchObject({ max_input_tokens: 1_048_576, max_tokens: 65_536 });
     expect(info.claude_gemini.reported_by_service).toBe(false);

@@ -1,4 +1,5 @@
 import type { CapabilityCorrection, ModelCapabilities } from "@claude-gemini/core";
+import { describeFailure } from "./describe-failure.js";
 import type { FetchHandlerLogger } from "./fetch-handler-options.js";
 
 /** What `models.get` reports about one model (the fields the proxy uses). */
@@ -107,7 +108,7 @@ export function createModelKnowledge(options: CreateModelKnowledgeOptions): Mode
         entry.failedAt = now();
         options.logger.debug("Gemini model metadata unavailable; using the built-in table", {
           geminiModel: model,
-          error: error instanceof Error ? error.message : String(error),
+          error: describeFailure(error),
         });
       })
       .finally(() => {

@@ -1,3 +1,4 @@
+import { isParseError, UNPARSABLE_ANSWER } from "./describe-failure.js";
 import type { FetchHandlerLogger } from "./fetch-handler-options.js";
 
 /**
@@ -11,7 +12,7 @@ export function createRedactingLogger(
 ): FetchHandlerLogger {
   const clean = (value: unknown, depth: number): unknown => {
     if (typeof value === "string") return redact(value);
-    if (value instanceof Error) return redact(String(value));
+    if (value instanceof Error) return redact(isParseError(value) ? UNPARSABLE_ANSWER : String(value));
     if (typeof value !== "object" || value === null) return value;
     if (depth >= 8) return "[nested]";
     if (Array.isArray(value)) return value.map((item) => clean(item, depth + 1));

@@ -15,9 +15,39 @@ describe("createSecretRedactor", () => {
     ).toBe("API key [redacted] not valid (also [redacted]); [redacted]; [redacted].");
   });
 
-  it("leaves text alone when nothing matches, and ignores secrets too short to search for", () => {
-    const redact = createSecretRedactor(["a", ""]);
-    expect(redact("a plain message")).toBe("a plain message");
+  it("leaves text alone when nothing matches", () => {
+    const redact = createSecretRedactor(["", undefined, "long-enough-secret-1"]);
+    expect(redact("a plain message about secrets and keys")).toBe("a plain message about secrets and keys");
+  });
+
+  it("replaces a key shorter than 8 characters where it stands alone, never inside a word", () => {
+    const redact = createSecretRedactor(["k9Zq", "x"]);
+    expect(redact("key=k9Zq, k9Zq. (k9Zq) 'k9Zq'")).toBe(
+      "key=[redacted], [redacted]. ([redacted]) '[redacted]'",
+    );
+    expect(redact("k9Zqk9Zq ak9Zq k9Zq-1 x-ray")).toBe("k9Zqk9Zq ak9Zq k9Zq-1 x-ray");
+    expect(redact("x")).toBe("[redacted]");
+  });
+
+  it("replaces fragments of a key of 8 characters or more, as a JSON parse error quotes them", () => {
+    const key = "AQ.Ab8RN6Kx2vQ7mTzL9pWc4dEfGhJkLmNo";
+    const redact = createSecretRedactor([key]);
+    let parseError = "";
+    try {
+      JSON.parse(`${key.slice(3)} and the rest of an upstream page`);
+    } catch (error) {
+      parseError = (error as Error).message;
+    }
+    // V8 quotes a piece of the text it could not parse.
+    expect(parseError).toContain(key.slice(3, 13));
+    expect(redact(parseError)).not.toContain(key.slice(3, 11));
+    expect(redact(parseError)).toContain("[redacted]");
+    expect(redact(`…${key.slice(10, 18)}…`)).toBe("…[redacted]…");
+    expect(redact(`two ${key.slice(0, 9)} and ${key.slice(20)} pieces`)).toBe(
+      "two [redacted] and [redacted] pieces",
+    );
+    // Seven characters of the key are not enough to be sure, and are left alone.
+    expect(redact(`near ${key.slice(5, 12)} miss`)).toBe(`near ${key.slice(5, 12)} miss`);
   });
 
   it("replaces a secret that contains another one whole", () => {
@@ -81,8 +111,9 @@ describe("the fetch handler with an upstream that echoes its key", () => {
       const texts: string[] = [];
       for (const stream of [false, true]) {
         const response = await handler(
-          new Request("http://proxy.test/v1/messages", {
+          new Request("http://localhost/v1/messages", {
             method: "POST",
+            headers: { "content-type": "application/json" },
             body: JSON.stringify({
               model: "claude-sonnet-4-5",
               max_tokens: 10,

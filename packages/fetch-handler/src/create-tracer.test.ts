@@ -102,7 +102,7 @@ afterEach(() => {
 });
 
 const post = (body: unknown) =>
-  new Request("http://proxy.test/v1/messages", {
+  new Request("http://localhost/v1/messages", {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify(body),
@@ -169,7 +169,7 @@ describe("OpenTelemetry spans", () => {
     const failed = await handler(post(body));
     expect(failed.status).toBe(500);
     await failed.text();
-    await (await handler(new Request("http://proxy.test/health"))).text();
+    await (await handler(new Request("http://localhost/health"))).text();
 
     expect(provider.finished.map((span) => span.name)).toEqual([
       "claude_gemini.upstream",

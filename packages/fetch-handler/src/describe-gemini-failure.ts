@@ -1,3 +1,4 @@
+import { readGeminiFailure } from "@claude-gemini/core";
 /** Where the failed call went, so the sentence can say where and which setting to fix. */
 export interface GeminiFailureContext {
   /** The Gemini model the call asked for. */
@@ -58,20 +59,31 @@ const NETWORK_CAUSES: Readonly<Record<string, string>> = {
 export function describeGeminiFailure(error: unknown, context: GeminiFailureContext): GeminiFailure {
   const keyVariable = context.keyVariable ?? "GEMINI_API_KEY";
   const text = readMessage(error);
-  const status = readStatus(error);
-  const gemini = readGeminiMessage(text);
+  // Decisions come from the structured error (`readGeminiFailure`), never from message text:
+  // a 400 that quotes a client's words must not pass for a key problem. The message is shown.
+  const failure = readGeminiFailure(error);
+  const status = failure?.httpStatus ?? readStatus(error);
+  // Only an answer with a google.rpc status is Gemini's own: for a page that is not JSON the SDK
+  // builds a body with the HTTP reason (`Not Found`) and the page as the message.
+  const gemini = failure?.status !== undefined && failure.message !== "" ? failure.message : undefined;
   const said = gemini ? ` Gemini says: "${gemini}"` : "";
 
-  if (/API_KEY_INVALID|API key (?:not valid|expired|invalid)/i.test(text)) {
+  if (failure?.keyRejected) {
+    const reason = failure.reasons[0] ?? failure.status ?? "API_KEY_INVALID";
     return {
       kind: "key",
-      problem: `The Gemini API key was rejected (API_KEY_INVALID). Check ${keyVariable}: a key from https://aistudio.google.com/apikey, without quotes or spaces.`,
+      problem: `The Gemini API key was rejected (${reason}). Check ${keyVariable}: a key from https://aistudio.google.com/apikey, without quotes or spaces.`,
     };
   }
-  if (/API key|apiKey/i.test(text) && status === 0 && !context.vertexai) {
+  if (failure === undefined && /API key|apiKey/i.test(text) && status === 0 && !context.vertexai) {
     return { kind: "key", problem: "No Gemini API key is configured. Set GEMINI_API_KEY." };
   }
-  if (status === 401 || status === 403 || /PERMISSION_DENIED|UNAUTHENTICATED/.test(text)) {
+  if (
+    status === 401 ||
+    status === 403 ||
+    failure?.status === "PERMISSION_DENIED" ||
+    failure?.status === "UNAUTHENTICATED"
+  ) {
     const who = context.vertexai
       ? "the credentials or project (Vertex AI)"
       : `the key in ${keyVariable} or its project`;
@@ -80,7 +92,7 @@ export function describeGeminiFailure(error: unknown, context: GeminiFailureCont
       problem: `Gemini refused access (${status || "PERMISSION_DENIED"}): ${who} may lack the Generative Language API or access to ${context.model}.${said}`,
     };
   }
-  if (status === 404 || /NOT_FOUND/.test(text)) {
+  if (status === 404 || failure?.status === "NOT_FOUND") {
     if (gemini === undefined) {
       return {
         kind: "model",
@@ -92,7 +104,7 @@ export function describeGeminiFailure(error: unknown, context: GeminiFailureCont
       problem: `Gemini does not know the model ${context.model} (NOT_FOUND), or this key may not use it. Fix the model mapping (OPUS_MODEL, SONNET_MODEL, HAIKU_MODEL, DEFAULT_MODEL) or --model.${said}`,
     };
   }
-  if (status === 429 || /RESOURCE_EXHAUSTED/.test(text)) {
+  if (status === 429 || failure?.status === "RESOURCE_EXHAUSTED") {
     return {
       kind: "quota",
       problem: `Gemini answered RESOURCE_EXHAUSTED: the rate limit or quota of this key is used up; wait, or check its quota at https://aistudio.google.com.${said}`,
@@ -149,24 +161,6 @@ function readMessage(error: unknown): string {
 function readStatus(error: unknown): number {
   const status = (error as { status?: unknown } | null)?.status;
   return typeof status === "number" ? status : 0;
-}
-
-/**
- * The `message` of Gemini's JSON error body inside an SDK error message. Only a body with a
- * google.rpc status (`NOT_FOUND`) is Gemini's: for a page that is not JSON the SDK builds one
- * with the HTTP reason (`Not Found`) and the page as the message.
- */
-function readGeminiMessage(text: string): string | undefined {
-  const start = text.indexOf("{");
-  if (start < 0) return undefined;
-  try {
-    const parsed = JSON.parse(text.slice(start)) as { error?: { message?: unknown; status?: unknown } };
-    const { message, status } = parsed?.error ?? {};
-    if (typeof status !== "string" || !/^[A-Z][A-Z_]+$/.test(status)) return undefined;
-    return typeof message === "string" && message.trim() !== "" ? message.trim() : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** A string `code` on the error or its `cause` chain (undici puts it on `cause`). */

@@ -74,9 +74,18 @@ export interface FetchHandlerOptions {
   client?: GoogleGenAI;
   /**
    * A key clients must send as `x-api-key` or `Authorization: Bearer` on every route but
-   * `/health`. Without it, any key (or none) is accepted.
+   * `/health`. Without it, any key (or none) is accepted, but only from this machine: requests
+   * must be addressed to a loopback host (`localhost`, `127.0.0.0/8`, `[::1]`), may not come from
+   * a web page of another origin (`Origin`, `Sec-Fetch-Site`), and must send JSON bodies as
+   * `application/json`, so a web page cannot drive the proxy (DNS rebinding, cross-site requests).
    */
   proxyApiKey?: string;
+  /**
+   * Without `proxyApiKey`, serve requests addressed to any host, not only a loopback one: for a
+   * keyless proxy meant to be reached over a network you trust. The Origin and content-type
+   * rules stay. Default false.
+   */
+  allowUnauthenticatedRemote?: boolean;
   /** Which Gemini model serves which Claude name. */
   models?: ModelMappingOptions;
   /**
@@ -103,7 +112,10 @@ export interface FetchHandlerOptions {
   requestTimeoutMs?: number;
   /** Interval of `ping` events on an open stream. Default 15000. */
   pingIntervalMs?: number;
-  /** Largest request body accepted, counted after gzip decoding; larger ones get 413. Default 32 MiB. */
+  /**
+   * Largest request body accepted, counted after gzip decoding; larger ones get 413. Default
+   * 24 MiB: twice the largest request of a long Claude Code session with 20 screenshots.
+   */
   maxBodyBytes?: number;
   /**
    * Limits checked on every body before it is parsed, each answered with a 400 naming the field:

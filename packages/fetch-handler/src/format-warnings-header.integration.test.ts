@@ -44,7 +44,7 @@ function createHandler() {
   const handler = createFetchHandler({ apiKey: GEMINI_KEY, baseUrl: fake.url, logger });
   const send = (body: unknown) =>
     handler(
-      new Request("http://proxy.test/v1/messages?beta=true", {
+      new Request("http://localhost/v1/messages?beta=true", {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify(body),

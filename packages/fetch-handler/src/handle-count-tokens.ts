@@ -1,5 +1,6 @@
 import type { GeminiCountTokensParameters } from "@claude-gemini/core";
 import { buildCountTokensRequest, estimateTokens, validateCountTokensRequest } from "@claude-gemini/core";
+import { describeFailure } from "./describe-failure.js";
 import { linkAbortSignal } from "./link-abort-signal.js";
 import { readBetas } from "./read-betas.js";
 import { readJsonBody } from "./read-json-body.js";
@@ -20,7 +21,11 @@ const encoder = new TextEncoder();
  */
 export async function handleCountTokens(scope: RequestScope): Promise<Response> {
   const { settings } = scope;
-  const body = await readJsonBody(scope.request, settings.maxBodyBytes);
+  const body = await readJsonBody(
+    scope.request,
+    settings.maxBodyBytes,
+    settings.requestLimits?.maxNestingDepth,
+  );
   const request = validateCountTokensRequest(body, {
     betas: readBetas(scope.request.headers),
     limits: settings.requestLimits,
@@ -45,7 +50,7 @@ export async function handleCountTokens(scope: RequestScope): Promise<Response> 
     if (scope.signal.aborted) throw error;
     settings.logger.warn("countTokens failed; answering with an estimate", {
       requestId: scope.requestId,
-      error: error instanceof Error ? error.message : String(error),
+      error: describeFailure(error),
     });
   }
   const estimated = inputTokens === undefined;

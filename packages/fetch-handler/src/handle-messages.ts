@@ -15,6 +15,7 @@ import {
   isRetryableGeminiResponse,
   validateMessagesRequest,
 } from "@claude-gemini/core";
+import { describeFailure } from "./describe-failure.js";
 import { formatWarningsHeader, WARNINGS_HEADER } from "./format-warnings-header.js";
 import { judgeToolUses } from "./judge-tool-uses.js";
 import { linkAbortSignal } from "./link-abort-signal.js";
@@ -39,7 +40,11 @@ const encoder = new TextEncoder();
  */
 export async function handleMessages(scope: RequestScope): Promise<Response> {
   const { settings } = scope;
-  const body = await readJsonBody(scope.request, settings.maxBodyBytes);
+  const body = await readJsonBody(
+    scope.request,
+    settings.maxBodyBytes,
+    settings.requestLimits?.maxNestingDepth,
+  );
   const request = validateMessagesRequest(body, {
     betas: readBetas(scope.request.headers),
     limits: settings.requestLimits,
@@ -323,6 +328,7 @@ function noteRetry(
     requestId: scope.requestId,
     attempt: information.attempt,
     delayMs: information.delayMs,
-    reason: information.reason instanceof Error ? information.reason.message : "retryable finish reason",
+    reason:
+      information.reason instanceof Error ? describeFailure(information.reason) : "retryable finish reason",
   });
 }

@@ -17,7 +17,7 @@ function testConnection(options: Partial<FetchHandlerOptions>) {
     modelMetadata: false,
     ...options,
   });
-  return { handler, response: handler(new Request("http://proxy.test/test-connection")) };
+  return { handler, response: handler(new Request("http://localhost/test-connection")) };
 }
 
 /** The keys the fake saw, in arrival order, for one kind of call. */
@@ -60,7 +60,7 @@ describe("GET /test-connection with a key pool", () => {
     gemini.fake.reset();
     for (let index = 0; index < 3; index++) {
       const reply = await handler(
-        new Request("http://proxy.test/v1/messages", {
+        new Request("http://localhost/v1/messages", {
           method: "POST",
           headers: { "content-type": "application/json" },
           body: JSON.stringify({
@@ -147,7 +147,7 @@ describe("GET /test-connection tells the kinds of failure apart", () => {
       retry: { maxAttempts: 1, baseDelayMs: 1 },
       ...options,
     });
-    const response = await handler(new Request(`http://proxy.test/test-connection${query}`));
+    const response = await handler(new Request(`http://localhost/test-connection${query}`));
     return { status: response.status, body: await response.json() };
   };
 

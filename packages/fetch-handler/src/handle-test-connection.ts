@@ -1,4 +1,4 @@
-import { mapUpstreamError, resolveModel } from "@claude-gemini/core";
+import { checkModelName, mapUpstreamError, resolveModel } from "@claude-gemini/core";
 import type { GoogleGenAI } from "@google/genai";
 import { describeGeminiFailure } from "./describe-gemini-failure.js";
 import { linkAbortSignal } from "./link-abort-signal.js";
@@ -20,7 +20,8 @@ type KeyCheck = { key: string; ok: true; latencyMs: number } | { key: string; ok
  * up learns whether the key, the model name or the network is at fault (`kind`: `key`,
  * `permission`, `model`, `quota`, `server`, `timeout`, `network` or `other`). Only the answer
  * decides: a metadata call that fails while the model answers (some gateways do not serve it)
- * is a `warning`, not a failure. `?model=` picks the model to test. Answers 200
+ * is a `warning`, not a failure. `?model=` picks the model to test; a name not of the form of
+ * a model id is a 400 `invalid_request_error` naming `model`, before any upstream call. Answers 200
  * `{ ok: true, model, latencyMs, warning? }` or 502 `{ ok: false, model, kind, problem }`.
  *
  * With a key pool (`apiKeys`) every key is checked, a few at a time, and the answer adds
@@ -30,6 +31,8 @@ type KeyCheck = { key: string; ok: true; latencyMs: number } | { key: string; ok
 export async function handleTestConnection(scope: RequestScope): Promise<Response> {
   const { settings } = scope;
   const requested = new URL(scope.request.url).searchParams.get("model") ?? PROBE_MODEL_NAME;
+  // Before any upstream call: the name goes into the Gemini URL path (a 400 naming `model`).
+  checkModelName(requested, "model");
   const { controller, release } = linkAbortSignal(scope.signal);
   const timer = setTimeout(() => controller.abort(), Math.min(settings.requestTimeoutMs, 60_000));
   let model = requested;

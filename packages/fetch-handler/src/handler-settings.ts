@@ -1,5 +1,10 @@
 import type { ModelMappingOptions, RequestLimits } from "@claude-gemini/core";
-import { createIdGenerator, createSchemaCompiler, type SchemaCompiler } from "@claude-gemini/core";
+import {
+  createIdGenerator,
+  createSchemaCompiler,
+  isValidModelName,
+  type SchemaCompiler,
+} from "@claude-gemini/core";
 import { GoogleGenAI } from "@google/genai";
 import { createModelKnowledge, type ModelKnowledge } from "./create-model-knowledge.js";
 import { createRedactingLogger } from "./create-redacting-logger.js";
@@ -38,6 +43,8 @@ export interface HandlerSettings {
    */
   supportsServerSideToolInvocations: boolean;
   proxyApiKey: string | undefined;
+  allowUnauthenticatedRemote: boolean;
+  cors: FetchHandlerOptions["cors"];
   enableStreaming: boolean;
   retry: Required<RetryOptions>;
   idleTimeoutMs: number;
@@ -56,6 +63,9 @@ export interface HandlerSettings {
   tokenCounts: TokenCountCache;
 }
 
+/** Twice the largest request of a long Claude Code session with screenshots; see docs/configuration.md. */
+const DEFAULT_MAX_BODY_BYTES = 24 * 1024 * 1024;
+
 const silentLogger: FetchHandlerLogger = {
   debug: () => {},
   info: () => {},
@@ -68,6 +78,7 @@ const silentLogger: FetchHandlerLogger = {
  * handler uses, so connections are reused across requests.
  */
 export function resolveHandlerSettings(options: FetchHandlerOptions): HandlerSettings {
+  checkConfiguredModels(options);
   const redact = createSecretRedactor([options.apiKey, options.proxyApiKey, ...(options.apiKeys ?? [])]);
   const logger = createRedactingLogger(options.logger ?? silentLogger, redact);
   const upstream = createUpstreamPool(options, {
@@ -101,6 +112,8 @@ export function resolveHandlerSettings(options: FetchHandlerOptions): HandlerSet
     vertexai: options.vertexai !== undefined,
     supportsServerSideToolInvocations: upstream.client.vertexai !== true,
     proxyApiKey: options.proxyApiKey === "" ? undefined : options.proxyApiKey,
+    allowUnauthenticatedRemote: options.allowUnauthenticatedRemote === true,
+    cors: options.cors,
     enableStreaming: options.enableStreaming ?? true,
     retry: {
       maxAttempts: Math.max(1, options.retry?.maxAttempts ?? 3),
@@ -110,7 +123,7 @@ export function resolveHandlerSettings(options: FetchHandlerOptions): HandlerSet
     idleTimeoutMs: options.idleTimeoutMs ?? 120_000,
     requestTimeoutMs: options.requestTimeoutMs ?? 600_000,
     pingIntervalMs: options.pingIntervalMs ?? 15_000,
-    maxBodyBytes: options.maxBodyBytes ?? 32 * 1024 * 1024,
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     requestLimits: options.requestLimits,
     logger,
     redact,
@@ -124,6 +137,39 @@ export function resolveHandlerSettings(options: FetchHandlerOptions): HandlerSet
     },
     tokenCounts: createTokenCountCache(),
   };
+}
+
+/**
+ * Configured model names go into upstream URL paths like a client's do, so they must have the
+ * same form (`isValidModelName`); a bad one stops the handler from being built at all, rather
+ * than failing on the first request.
+ */
+function checkConfiguredModels(options: FetchHandlerOptions): void {
+  const named: [string, string | undefined][] = [
+    ["models.defaultModel", options.models?.defaultModel],
+    ["models.opusModel", options.models?.opusModel],
+    ["models.sonnetModel", options.models?.sonnetModel],
+    ["models.haikuModel", options.models?.haikuModel],
+    ["autoModeCheck.model", options.autoModeCheck?.model],
+  ];
+  const fallback = options.fallbackModels;
+  if (Array.isArray(fallback)) {
+    for (const [index, model] of fallback.entries()) named.push([`fallbackModels.${index}`, model]);
+  } else if (fallback !== undefined) {
+    for (const [primary, chain] of Object.entries(fallback)) {
+      if (primary !== "*") named.push([`fallbackModels key "${primary}"`, primary]);
+      for (const [index, model] of chain.entries()) named.push([`fallbackModels.${primary}.${index}`, model]);
+    }
+  }
+  for (const [option, model] of named) {
+    // Blank names count as unset, as in the model mapping itself.
+    if (model === undefined || model.trim() === "") continue;
+    if (!isValidModelName(model.trim())) {
+      throw new TypeError(
+        `${option} is not a model name (letters, digits, ".", "_" and "-", optionally after "models/"): ${JSON.stringify(model)}`,
+      );
+    }
+  }
 }
 
 /** Random bytes drawn from the system in blocks of this size, then handed out in small slices. */

@@ -5,6 +5,7 @@ describe("public API", () => {
   it("exports exactly the intended runtime names", () => {
     expect(Object.keys(publicApi).sort()).toMatchInlineSnapshot(`
       [
+        "checkKeylessRequest",
         "createFetchHandler",
         "describeGeminiFailure",
       ]

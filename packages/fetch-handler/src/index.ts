@@ -1,4 +1,5 @@
 export type { CorsOptions } from "./apply-cors.js";
+export { checkKeylessRequest, type KeylessRequestOptions } from "./check-keyless-request.js";
 export { createFetchHandler } from "./create-fetch-handler.js";
 export {
   describeGeminiFailure,

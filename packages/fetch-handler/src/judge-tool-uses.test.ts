@@ -71,7 +71,7 @@ function autoModeBody(overrides: Record<string, unknown> = {}) {
 }
 
 function post(body: unknown) {
-  return new Request("http://proxy.test/v1/messages?beta=true", {
+  return new Request("http://localhost/v1/messages?beta=true", {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify(body),

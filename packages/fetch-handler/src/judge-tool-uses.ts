@@ -10,6 +10,7 @@ import {
   createSafeguardResult,
   readSafeguardVerdicts,
 } from "@claude-gemini/core";
+import { describeFailure } from "./describe-failure.js";
 import { linkAbortSignal } from "./link-abort-signal.js";
 import type { RequestScope } from "./request-scope.js";
 import { retryWithBackoff } from "./retry-with-backoff.js";
@@ -137,6 +138,7 @@ function report(
   }
 }
 
+/** Never a parse error's own message: it quotes the upstream text (`describe-failure.ts`). */
 function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return describeFailure(error);
 }

@@ -7,7 +7,7 @@ async function compress(text: string, format: "gzip" | "deflate"): Promise<Uint8
 }
 
 function request(body: BodyInit | null, headers: Record<string, string> = {}) {
-  return new Request("http://proxy.test/v1/messages", { method: "POST", body, headers });
+  return new Request("http://localhost/v1/messages", { method: "POST", body, headers });
 }
 
 describe("readJsonBody", () => {
@@ -62,7 +62,7 @@ describe("readJsonBody", () => {
         controller.enqueue(new Uint8Array(1024).fill(32));
       },
     });
-    const input = new Request("http://proxy.test/", {
+    const input = new Request("http://localhost/", {
       method: "POST",
       body: endless,
       duplex: "half",

@@ -1,14 +1,20 @@
-import { ClaudeGeminiError, InvalidRequestError } from "@claude-gemini/core";
+import { ClaudeGeminiError, checkJsonNesting, InvalidRequestError } from "@claude-gemini/core";
 
 const DECODABLE_ENCODINGS = new Set(["gzip", "deflate", "identity"]);
 
 /**
  * Reads a request body as JSON, never holding more than `maxBodyBytes` of it: bytes are
  * counted as they arrive (after gzip/deflate decoding, so a small bomb cannot expand past the
- * limit) and reading stops at the first byte too many (413 `request_too_large`). A body that
- * is not JSON is a 400 `invalid_request_error`.
+ * limit) and reading stops at the first byte too many (413 `request_too_large`). Nesting
+ * deeper than `maxNestingDepth` is refused by a scan of the text before `JSON.parse` runs (a
+ * 400 naming the path), since parsing a deep `[[[…]]]` holds the event loop for seconds. A
+ * body that is not JSON is a 400 `invalid_request_error`.
  */
-export async function readJsonBody(request: Request, maxBodyBytes: number): Promise<unknown> {
+export async function readJsonBody(
+  request: Request,
+  maxBodyBytes: number,
+  maxNestingDepth?: number,
+): Promise<unknown> {
   const encoding = (request.headers.get("content-encoding") ?? "identity").trim().toLowerCase();
   if (!DECODABLE_ENCODINGS.has(encoding)) {
     throw new InvalidRequestError(`Unsupported content-encoding "${encoding}"; send identity or gzip.`);
@@ -26,6 +32,7 @@ export async function readJsonBody(request: Request, maxBodyBytes: number): Prom
       ? request.body
       : request.body.pipeThrough(new DecompressionStream(encoding as "gzip" | "deflate"));
   const text = await readLimited(stream, maxBodyBytes);
+  checkJsonNesting(text, maxNestingDepth);
   try {
     return JSON.parse(text);
   } catch (error) {

@@ -1,4 +1,5 @@
 import { ClaudeGeminiError, mapUpstreamError, readGeminiFailure } from "@claude-gemini/core";
+import { isParseError } from "./describe-failure.js";
 import type { RetryOptions } from "./fetch-handler-options.js";
 
 /** Anthropic statuses worth another attempt: what `mapUpstreamError` makes of 429, 5xx, timeouts and overload. */
@@ -85,6 +86,9 @@ export async function retryWithBackoff<T>(
  * default for clients when Gemini gave none, too long for a first quick retry here.
  */
 export function decideRetryForError(error: unknown): RetryDecision {
+  // An answer that is not JSON came whole and was billed: asking again would pay for it again,
+  // and the same gateway or bug would garble it the same way.
+  if (isParseError(error)) return { retryable: false };
   if (ClaudeGeminiError.isInstance(error)) {
     return {
       retryable: RETRYABLE_STATUSES.has(error.status),

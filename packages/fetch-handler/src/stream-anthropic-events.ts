@@ -13,6 +13,7 @@ import {
   encodeSseEvent,
   mapUpstreamError,
 } from "@claude-gemini/core";
+import { describeFailure } from "./describe-failure.js";
 import type { RequestScope } from "./request-scope.js";
 
 const encoder = new TextEncoder();
@@ -105,7 +106,7 @@ export function streamAnthropicEvents(
     }
     settings.logger.warn("upstream stream failed", {
       requestId: scope.requestId,
-      error: String(error),
+      error: describeFailure(error),
     });
     send(
       controller,
@@ -143,7 +144,7 @@ export function streamAnthropicEvents(
     } catch (error) {
       settings.logger.error("stream translation failed", {
         requestId: scope.requestId,
-        error: String(error),
+        error: describeFailure(error),
       });
       return translator.fail(error);
     }

@@ -85,7 +85,7 @@ describe("buildServerOptions", () => {
     );
     const tool = (name: string) => ({ name, input_schema: { type: "object", properties: {} } });
     const response = await handler(
-      new Request("http://proxy.test/v1/messages", {
+      new Request("http://localhost/v1/messages", {
         method: "POST",
         headers: { "content-type": "application/json", "x-api-key": "any" },
         body: JSON.stringify({

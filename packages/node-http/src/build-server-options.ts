@@ -15,10 +15,12 @@ export function buildServerOptions(config: ProxyConfig): CreateServerOptions {
     vertexai: config.vertexai,
     baseUrl: config.baseUrl,
     proxyApiKey: config.proxyApiKey,
+    allowUnauthenticatedRemote: config.allowUnauthenticatedRemote,
     models: config.models,
     enableStreaming: config.enableStreaming,
     requestTimeoutMs: config.requestTimeoutMs,
     maxBodyBytes: config.maxBodyBytes,
+    maxBodyBytesInFlight: config.maxBodyBytesInFlight,
     upstreamMaxSockets: config.upstreamMaxSockets,
     releaseMemoryWhenIdle:
       config.idleMemoryReleaseMs === undefined

@@ -41,7 +41,10 @@ export async function checkGeminiReachable(
     });
     if (response.ok) return { ok: true };
     // The shape the Gemini SDK gives an HTTP failure: the status, and the body as the message.
-    const failure = Object.assign(new Error(await response.text()), { status: response.status });
+    const failure = Object.assign(new Error(await response.text()), {
+      name: "ApiError",
+      status: response.status,
+    });
     const { kind, problem } = describeGeminiFailure(failure, context);
     return { ok: false, kind, problem, blocking: BLOCKING.has(kind) };
   } catch (error) {

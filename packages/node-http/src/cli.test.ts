@@ -225,13 +225,28 @@ describe("main", () => {
     expect(bad.output.stderr).toContain('PROXY_PORT must be a whole number from 0 to 65535, got "nine".');
   });
 
-  it("warns loudly when listening beyond localhost without PROXY_API_KEY", async () => {
+  it("refuses to listen beyond localhost without PROXY_API_KEY, unless told to, and then warns loudly", async () => {
+    const refused = captureIo({ onListening: () => expect.fail("must not listen") });
+    expect(
+      await main([], { GEMINI_API_KEY: API_KEY, PROXY_HOST: "0.0.0.0", PROXY_PORT: "0" }, refused.io),
+    ).toBe(1);
+    expect(refused.output.stderr).toMatch(
+      /^claude-gemini-proxy cannot start: PROXY_HOST=0\.0\.0\.0 is not a loopback address and PROXY_API_KEY is not set/,
+    );
+    expect(refused.output.stderr).toContain("ALLOW_UNAUTHENTICATED_REMOTE=true");
+
     const shutdown = new AbortController();
     const { output, io } = captureIo({
       shutdownSignal: shutdown.signal,
       onListening: () => shutdown.abort(),
     });
-    expect(await main([], { GEMINI_API_KEY: API_KEY, PROXY_HOST: "0.0.0.0", PROXY_PORT: "0" }, io)).toBe(0);
+    const optedIn = {
+      GEMINI_API_KEY: API_KEY,
+      PROXY_HOST: "0.0.0.0",
+      PROXY_PORT: "0",
+      ALLOW_UNAUTHENTICATED_REMOTE: "true",
+    };
+    expect(await main([], optedIn, io)).toBe(0);
     expect(output.stderr).toContain("WARNING: claude-gemini-proxy listens on 0.0.0.0 without PROXY_API_KEY");
 
     const guarded = captureIo({ shutdownSignal: AbortSignal.abort(), isTTY: true });

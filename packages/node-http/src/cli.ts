@@ -61,13 +61,16 @@ working directory (the first that sets a variable wins; blank counts as unset):
   GEMINI_BASE_URL            another Gemini endpoint (gateways, tests)
   PROXY_HOST                 address to listen on (default 127.0.0.1)
   PROXY_PORT                 port to listen on (default 8080)
-  PROXY_API_KEY              key clients must send; required in practice off localhost
+  PROXY_API_KEY              key clients must send; required to listen off localhost
+  ALLOW_UNAUTHENTICATED_REMOTE  true to serve without PROXY_API_KEY off localhost (anyone who
+                             can reach the port then spends your Gemini quota)
   DEFAULT_MODEL              Gemini model for every family without its own variable
   OPUS_MODEL, SONNET_MODEL, HAIKU_MODEL   Gemini model per Claude family
   ENABLE_STREAMING           false to serve streams from one non-streaming call
   LOG_LEVEL                  debug, info, warn, error or silent (default info)
   REQUEST_TIMEOUT_MS         time limit of a non-streaming request
-  MAX_BODY_BYTES             largest request body, after decompression
+  MAX_BODY_BYTES             largest request body, after decompression (default 25165824, 24 MiB)
+  MAX_BODY_BYTES_IN_FLIGHT   most bytes of request bodies held at once (default 134217728, 128 MiB)
   MAX_JSON_DEPTH             deepest nesting of arrays and objects in a body (default 128)
   MAX_TOOLS                  most tools in one request (default 512)
   MAX_MEDIA_BYTES            largest decoded image or PDF in a request (default 20971520)
@@ -229,6 +232,17 @@ async function serve(
     return 1;
   }
   const config = loaded.config;
+  const openToOthers = !isLoopback(config.host) && !config.proxyApiKey;
+  if (openToOthers && config.allowUnauthenticatedRemote !== true) {
+    io.stderr(
+      `claude-gemini-proxy cannot start: PROXY_HOST=${config.host} is not a loopback address and PROXY_API_KEY is not set, so anyone who can reach the port could spend your Gemini quota.\n` +
+        "  - Set PROXY_API_KEY (clients send it as ANTHROPIC_API_KEY), or\n" +
+        "  - set PROXY_HOST=127.0.0.1 to accept local connections only, or\n" +
+        "  - set ALLOW_UNAUTHENTICATED_REMOTE=true if every machine that can reach the port may use it\n" +
+        "    (a container whose port is published on 127.0.0.1 only, for instance).\n",
+    );
+    return 1;
+  }
   const { logger, onRequestComplete, log } = createRequestLogger({
     level: config.logLevel,
     format: io.isTTY ? "text" : "json",
@@ -263,11 +277,11 @@ async function serve(
     if (io.isTTY) io.stdout(`${startup}\n`);
     else log("info", startup, { url });
   }
-  if (!isLoopback(config.host) && !config.proxyApiKey) {
+  if (openToOthers) {
     io.stderr(
-      `\n*** WARNING: claude-gemini-proxy listens on ${config.host} without PROXY_API_KEY. ***\n` +
-        "*** Anyone who can reach this port can use your Gemini key. Set PROXY_API_KEY, ***\n" +
-        "*** or PROXY_HOST=127.0.0.1 to accept local connections only.                    ***\n\n",
+      `\n*** WARNING: claude-gemini-proxy listens on ${config.host} without PROXY_API_KEY          ***\n` +
+        "*** (ALLOW_UNAUTHENTICATED_REMOTE=true). Anyone who can reach this port can use your  ***\n" +
+        "*** Gemini key. Set PROXY_API_KEY, or PROXY_HOST=127.0.0.1 for local connections only. ***\n\n",
     );
   }
   io.onListening?.(server, url);

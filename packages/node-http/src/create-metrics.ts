@@ -1,11 +1,17 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import { ClaudeGeminiError } from "@claude-gemini/core";
-import type {
-  ApiKeyEventRecord,
-  FetchHandler,
-  FetchHandlerOptions,
-  RequestCompleteRecord,
-  UpstreamAttemptRecord,
+import {
+  ClaudeGeminiError,
+  DEFAULT_MODEL_CAPABILITIES,
+  isValidModelName,
+  listConfiguredModels,
+} from "@claude-gemini/core";
+import {
+  type ApiKeyEventRecord,
+  checkKeylessRequest,
+  type FetchHandler,
+  type FetchHandlerOptions,
+  type RequestCompleteRecord,
+  type UpstreamAttemptRecord,
 } from "@claude-gemini/fetch-handler";
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import { createErrorResponse } from "./create-error-response.js";
@@ -26,7 +32,10 @@ export interface ProxyMetrics {
    * Wraps a fetch handler: counts open event streams, and answers `GET /metrics` in Prometheus
    * text format, asking for `proxyApiKey` when one is set.
    */
-  serve(handler: FetchHandler, options?: { proxyApiKey?: string }): FetchHandler;
+  serve(
+    handler: FetchHandler,
+    options?: Pick<FetchHandlerOptions, "proxyApiKey" | "allowUnauthenticatedRemote" | "cors">,
+  ): FetchHandler;
 }
 
 /** Routes worth a label value of their own; anything else is `other`, so scans cannot blow up the series. */
@@ -38,6 +47,12 @@ const ROUTES: ReadonlyArray<readonly [RegExp, string]> = [
   [/^\/health\/?$/, "/health"],
   [/^\/test-connection\/?$/, "/test-connection"],
 ];
+
+/** The `model` label of every model that is neither configured, built in, nor proven by an answer. */
+const OTHER_MODEL = "other";
+
+/** The `gemini_status` label of a failure whose status is not a plain google.rpc name or an HTTP code. */
+const OTHER_STATUS = "OTHER";
 
 /** Seconds: from a quick haiku answer to a ten-minute thinking stream. */
 const LATENCY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
@@ -51,7 +66,10 @@ const FIRST_TOKEN_BUCKETS = [0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60, 120];
  * `claude_gemini_tokens_total` (input, output, thinking, cached, cache_creation), the per-key
  * `claude_gemini_api_key_{requests,rate_limited,removals}_total` (label `key`: the key's last
  * four characters) and the `claude_gemini_open_streams` gauge. The `model` label is the Gemini model that served the
- * request. `createServer({ metrics: true })` wires it in; with `createNodeListener`, pass
+ * request, when that model is configured (the model mapping and fallbacks given to `observe`),
+ * built in, or has answered a request successfully; any other name is counted as `other`, so
+ * clients inventing model names cannot grow the page (60 invented names used to add 127 KB).
+ * `createServer({ metrics: true })` wires it in; with `createNodeListener`, pass
  * `observe(options)` to the fetch handler and wrap it with `serve`.
  *
  * @example
@@ -131,12 +149,32 @@ export function createMetrics(): ProxyMetrics {
   const streaming = new Set<string>();
   const finishedEarly = new Set<string>();
 
+  // Model names that get a label of their own. Gemini's catalogue bounds the names that can
+  // answer successfully; everything a client merely asks for is `other`.
+  const knownModels = new Set<string>([
+    ...listConfiguredModels(),
+    ...Object.keys(DEFAULT_MODEL_CAPABILITIES).filter((key) => !key.includes("*")),
+  ]);
+  const learnModels = (names: readonly (string | undefined)[]) => {
+    for (const name of names) {
+      const bare = name?.trim().replace(/^(models|google)\//i, "");
+      if (bare && isValidModelName(bare)) knownModels.add(bare);
+    }
+  };
+  const modelLabel = (model: string | undefined): string => {
+    if (model === undefined || model === "") return "";
+    return knownModels.has(model) ? model : OTHER_MODEL;
+  };
+
   const metrics: ProxyMetrics = {
     registry,
 
     recordRequest(record) {
-      const model = record.geminiModel ?? "";
       const route = normalizeRoute(record.path);
+      // A messages answer proves the model exists (count_tokens answers with an estimate when
+      // Gemini does not know the model, so it proves nothing).
+      if (route === "/v1/messages" && record.status === 200) learnModels([record.geminiModel]);
+      const model = modelLabel(record.geminiModel);
       requests.inc({ route, status: String(record.status), model });
       duration.observe({ route, model, stream: String(record.stream) }, record.latencyMs / 1000);
       if (record.timeToFirstTokenMs !== undefined) {
@@ -159,7 +197,10 @@ export function createMetrics(): ProxyMetrics {
 
     recordUpstreamAttempt(record) {
       if (record.geminiStatus === undefined) return;
-      upstreamErrors.inc({ model: record.geminiModel ?? "", gemini_status: record.geminiStatus });
+      upstreamErrors.inc({
+        model: modelLabel(record.geminiModel),
+        gemini_status: statusLabel(record.geminiStatus),
+      });
     },
 
     recordApiKeyEvent(record) {
@@ -168,6 +209,13 @@ export function createMetrics(): ProxyMetrics {
 
     observe(options) {
       const { onRequestComplete, onUpstreamAttempt, onApiKeyEvent } = options;
+      const fallbacks = options.fallbackModels;
+      learnModels([
+        ...listConfiguredModels(options.models),
+        ...(Array.isArray(fallbacks)
+          ? fallbacks
+          : Object.entries(fallbacks ?? {}).flatMap(([primary, chain]) => [primary, ...chain])),
+      ]);
       return {
         ...options,
         onRequestComplete(record) {
@@ -188,7 +236,7 @@ export function createMetrics(): ProxyMetrics {
     serve(handler, options = {}) {
       const proxyApiKey = options.proxyApiKey === "" ? undefined : options.proxyApiKey;
       return async (request) => {
-        if (new URL(request.url).pathname === "/metrics") return scrape(request, proxyApiKey);
+        if (new URL(request.url).pathname === "/metrics") return scrape(request, proxyApiKey, options);
         const response = await handler(request);
         const requestId = response.headers.get("request-id");
         if (requestId !== null && response.headers.get("content-type")?.startsWith("text/event-stream")) {
@@ -202,7 +250,11 @@ export function createMetrics(): ProxyMetrics {
     },
   };
 
-  async function scrape(request: Request, proxyApiKey: string | undefined): Promise<Response> {
+  async function scrape(
+    request: Request,
+    proxyApiKey: string | undefined,
+    options: Pick<FetchHandlerOptions, "allowUnauthenticatedRemote" | "cors">,
+  ): Promise<Response> {
     const requestId = `req_metrics_${Date.now().toString(36)}`;
     if (request.method !== "GET" && request.method !== "HEAD") {
       return createErrorResponse(
@@ -215,6 +267,15 @@ export function createMetrics(): ProxyMetrics {
         { allow: "GET, HEAD" },
       );
     }
+    // Without a key, the same rules as the API routes: no DNS rebinding, no other site's page.
+    const refusal =
+      proxyApiKey === undefined
+        ? checkKeylessRequest(request, {
+            allowUnauthenticatedRemote: options.allowUnauthenticatedRemote,
+            cors: options.cors,
+          })
+        : undefined;
+    if (refusal !== undefined) return createErrorResponse(refusal, requestId);
     if (proxyApiKey !== undefined && !presentsKey(request.headers, proxyApiKey)) {
       return createErrorResponse(
         new ClaudeGeminiError({ status: 401, type: "authentication_error", message: "invalid x-api-key" }),
@@ -228,6 +289,11 @@ export function createMetrics(): ProxyMetrics {
   }
 
   return metrics;
+}
+
+/** Gemini's status names (`RESOURCE_EXHAUSTED`), an HTTP code, or ours (`NETWORK`, `ABORTED`). */
+function statusLabel(status: string): string {
+  return /^(?:[A-Z][A-Z_]{0,39}|\d{3})$/.test(status) ? status : OTHER_STATUS;
 }
 
 function normalizeRoute(path: string): string {

@@ -2,9 +2,11 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { ClaudeGeminiError } from "@claude-gemini/core";
 import type { FetchHandler } from "@claude-gemini/fetch-handler";
+import { createBodyBudget } from "./create-body-budget.js";
 import { createErrorResponse } from "./create-error-response.js";
-import { createRequestBody } from "./create-request-body.js";
+import { type BodyRefusal, createRequestBody, type RequestBodyOptions } from "./create-request-body.js";
 import { createRequestId } from "./create-request-id.js";
+import { type DiscardUnreadBodyOptions, discardUnreadBody } from "./discard-unread-body.js";
 import { writeWebResponse } from "./write-web-response.js";
 
 /** Express-style continuation: called with an error the bridge itself could not answer. */
@@ -17,9 +19,24 @@ export type NodeListener = (incoming: IncomingMessage, outgoing: ServerResponse,
 export interface NodeListenerOptions {
   /**
    * Largest request body accepted, counted after `content-encoding` is decoded. Larger
-   * bodies get 413 `request_too_large`. Default 32 MiB, the Messages API's own limit.
+   * bodies get 413 `request_too_large`. Default 24 MiB ({@link DEFAULT_MAX_BODY_BYTES}).
    */
   maxBodyBytes?: number;
+  /**
+   * Most bytes of request bodies held at once by all requests of this listener: a body holds
+   * its bytes from the first one received (or its declared `content-length`) until the
+   * handler has answered (for a stream, its first event). A body that does not fit gets 529
+   * `overloaded_error` with `retry-after`, which clients retry. Default 128 MiB
+   * ({@link DEFAULT_MAX_BODY_BYTES_IN_FLIGHT}); never below `maxBodyBytes`.
+   */
+  maxBodyBytesInFlight?: number;
+  /**
+   * What is done with the rest of a body the handler answered without reading (401, 413, 529
+   * and such): it is read and thrown away, so the client can finish sending and read the
+   * answer, for at most `maxBytes` (default 128 MiB) and `timeoutMs` (default 10000); past
+   * either the connection is closed.
+   */
+  unreadBody?: Partial<DiscardUnreadBodyOptions>;
   /**
    * Supplies a body some earlier middleware already read off the socket (for instance
    * `express.json()`); return `undefined` to stream it from the socket as usual.
@@ -27,16 +44,32 @@ export interface NodeListenerOptions {
   readConsumedBody?: (incoming: IncomingMessage) => Uint8Array | string | undefined;
 }
 
-/** The Messages API refuses bodies above 32 MB; so do we unless told otherwise. */
-export const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
+/**
+ * Twice the largest request of a long Claude Code session we measured (11.7 MB: 125 messages,
+ * 40 source files read, 20 screenshots as Claude Code sends them); see docs/configuration.md.
+ */
+export const DEFAULT_MAX_BODY_BYTES = 24 * 1024 * 1024;
+
+/** Room for five bodies of the default limit, or dozens of everyday Claude Code requests, at once. */
+export const DEFAULT_MAX_BODY_BYTES_IN_FLIGHT = 128 * 1024 * 1024;
+
+const DEFAULT_UNREAD_BODY: DiscardUnreadBodyOptions = { maxBytes: 128 * 1024 * 1024, timeoutMs: 10_000 };
+
+/** How long a client refused for lack of body budget is asked to wait. */
+const BUSY_RETRY_AFTER_SECONDS = 2;
 
 const BODYLESS_METHODS = new Set(["GET", "HEAD"]);
+
+/** Methods the WHATWG `Request` refuses to represent; they get a 405 here, not a 500 from its constructor. */
+const FORBIDDEN_METHODS = new Set(["CONNECT", "TRACE", "TRACK"]);
 
 /**
  * Bridges a fetch handler to Node's `http` server. The request body streams from the socket
  * (decoded from gzip, deflate, br or zstd with the size limit applied to the decoded bytes),
  * `request.signal` aborts when the client disconnects, and the response body is written with
  * backpressure; a client that goes away cancels the response body, which stops the upstream.
+ * Bodies in flight share one budget (`maxBodyBytesInFlight`), and a body left unread by an
+ * early answer is read and discarded within bounds, so the client sees the answer.
  *
  * Failures of the handler become Anthropic JSON errors. Failures of the bridge itself go to
  * `next(error)` when a `next` was given and nothing was sent yet, else an Anthropic error too.
@@ -46,6 +79,10 @@ const BODYLESS_METHODS = new Set(["GET", "HEAD"]);
  */
 export function createNodeListener(handler: FetchHandler, options: NodeListenerOptions = {}): NodeListener {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const budget = createBodyBudget(
+    Math.max(maxBodyBytes, options.maxBodyBytesInFlight ?? DEFAULT_MAX_BODY_BYTES_IN_FLIGHT),
+  );
+  const unreadBody: DiscardUnreadBodyOptions = { ...DEFAULT_UNREAD_BODY, ...options.unreadBody };
   return (incoming, outgoing, next) => {
     handleRequest(incoming, outgoing, next).catch((error: unknown) => {
       // Last line of defence: one broken exchange must never take the process down.
@@ -60,15 +97,36 @@ export function createNodeListener(handler: FetchHandler, options: NodeListenerO
   };
 
   async function handleRequest(incoming: IncomingMessage, outgoing: ServerResponse, next?: NextFunction) {
-    const tooLarge = () =>
-      new ClaudeGeminiError({
-        message: `The request body is larger than the limit of ${maxBodyBytes} bytes.`,
-        status: 413,
-        type: "request_too_large",
+    const refusalError = (reason: BodyRefusal) =>
+      reason === "too-large"
+        ? new ClaudeGeminiError({
+            message: `The request body is larger than the limit of ${maxBodyBytes} bytes.`,
+            status: 413,
+            type: "request_too_large",
+          })
+        : new ClaudeGeminiError({
+            message: `The proxy holds too many request bodies at once (limit ${budget.limitBytes} bytes in flight); retry shortly.`,
+            status: 529,
+            type: "overloaded_error",
+            retryAfterSeconds: BUSY_RETRY_AFTER_SECONDS,
+          });
+    // An early answer leaves the body unread: it is discarded within bounds while the answer
+    // goes out, so the client reads the status instead of a reset connection.
+    const answerEarly = (error: unknown, headers: Record<string, string> = {}) => {
+      discardUnreadBody(incoming, unreadBody);
+      return writeWebResponse(createErrorResponse(error, createRequestId(), headers), outgoing);
+    };
+
+    const method = (incoming.method ?? "GET").toUpperCase();
+    if (FORBIDDEN_METHODS.has(method)) {
+      const error = new ClaudeGeminiError({
+        status: 405,
+        type: "invalid_request_error",
+        message: `Method ${method} is not allowed; use GET, HEAD or POST.`,
       });
-    // A refused body is left partly unread: closing the connection afterwards is cheaper than draining it.
-    const answerTooLarge = () =>
-      writeWebResponse(createErrorResponse(tooLarge(), createRequestId(), { connection: "close" }), outgoing);
+      await answerEarly(error, { allow: "GET, HEAD, POST" });
+      return;
+    }
 
     const abortController = new AbortController();
     const onClientGone = () => {
@@ -89,25 +147,44 @@ export function createNodeListener(handler: FetchHandler, options: NodeListenerO
       onClientGone();
     });
 
-    let limitExceeded = false;
+    // Bytes this request holds of the server's body budget, given back once the handler answered.
+    let heldBytes = 0;
+    const admit = (receivedBytes: number) => {
+      if (receivedBytes <= heldBytes) return true;
+      if (!budget.reserve(receivedBytes - heldBytes)) return false;
+      heldBytes = receivedBytes;
+      return true;
+    };
+    let refusal: BodyRefusal | undefined;
     let request: Request;
+    let detachBody = () => {};
     try {
       const declaredLength = Number(incoming.headers["content-length"]);
-      if (!incoming.headers["content-encoding"] && declaredLength > maxBodyBytes) {
-        await answerTooLarge();
+      const identity = !incoming.headers["content-encoding"];
+      if (identity && declaredLength > maxBodyBytes) {
+        await answerEarly(refusalError("too-large"));
         return;
       }
-      request = toWebRequest(incoming, abortController.signal, {
+      const consumed = BODYLESS_METHODS.has(method) ? undefined : options.readConsumedBody?.(incoming);
+      // A declared length is taken up front, so a body that cannot fit is refused before it is read.
+      if (identity && consumed === undefined && declaredLength > 0 && !admit(declaredLength)) {
+        await answerEarly(refusalError("busy"));
+        return;
+      }
+      ({ request, detachBody } = toWebRequest(incoming, abortController.signal, {
+        method,
+        consumed,
         maxBodyBytes,
-        readConsumedBody: options.readConsumedBody,
-        onLimitExceeded: () => {
-          limitExceeded = true;
+        admit,
+        onRefused: (reason) => {
+          refusal = reason;
         },
-        limitError: tooLarge,
-      });
+        refusalError,
+      }));
     } catch (error) {
+      budget.release(heldBytes);
       if (next && !outgoing.headersSent) return next(error);
-      await writeWebResponse(createErrorResponse(error, createRequestId()), outgoing);
+      await answerEarly(error);
       return;
     }
 
@@ -116,17 +193,25 @@ export function createNodeListener(handler: FetchHandler, options: NodeListenerO
       response = await handler(request);
     } catch (error) {
       response = createErrorResponse(error, createRequestId());
+    } finally {
+      budget.release(heldBytes);
+      heldBytes = Number.POSITIVE_INFINITY;
     }
 
-    if (limitExceeded) {
-      // Whatever the handler made of the truncated body, the honest answer is 413.
+    if (refusal !== undefined) {
+      // Whatever the handler made of the cut body, the honest answer is the refusal.
       await response.body?.cancel().catch(() => {});
-      await answerTooLarge();
+      await answerEarly(refusalError(refusal));
       return;
     }
     if (outgoing.destroyed) {
       await response.body?.cancel().catch(() => {});
       return;
+    }
+    if (!incoming.complete) {
+      // The handler answered without reading the whole body (a 401, a 404…): stop feeding it.
+      detachBody();
+      discardUnreadBody(incoming, unreadBody);
     }
 
     try {
@@ -141,14 +226,9 @@ export function createNodeListener(handler: FetchHandler, options: NodeListenerO
 function toWebRequest(
   incoming: IncomingMessage,
   signal: AbortSignal,
-  options: {
-    maxBodyBytes: number;
-    readConsumedBody: NodeListenerOptions["readConsumedBody"];
-    onLimitExceeded: () => void;
-    limitError: () => unknown;
-  },
-): Request {
-  const method = (incoming.method ?? "GET").toUpperCase();
+  options: RequestBodyOptions & { method: string; consumed: Uint8Array | string | undefined },
+): { request: Request; detachBody: () => void } {
+  const { method, consumed } = options;
   const headers = new Headers();
   const raw = incoming.rawHeaders;
   for (let index = 0; index + 1 < raw.length; index += 2) {
@@ -158,14 +238,15 @@ function toWebRequest(
   }
 
   const url = buildUrl(incoming);
-  if (BODYLESS_METHODS.has(method)) return new Request(url, { method, headers, signal });
+  const detachBody = () => {};
+  if (BODYLESS_METHODS.has(method))
+    return { request: new Request(url, { method, headers, signal }), detachBody };
 
-  const consumed = options.readConsumedBody?.(incoming);
   if (consumed !== undefined) {
     // The bytes were decoded and parsed upstream of us: the original framing headers no longer match.
     headers.delete("content-encoding");
     headers.delete("content-length");
-    return new Request(url, { method, headers, signal, body: consumed as BodyInit });
+    return { request: new Request(url, { method, headers, signal, body: consumed as BodyInit }), detachBody };
   }
 
   const body = createRequestBody(incoming, options);
@@ -173,7 +254,14 @@ function toWebRequest(
     headers.delete("content-encoding");
     headers.delete("content-length");
   }
-  return new Request(url, { method, headers, signal, body: body.stream, duplex: "half" } as RequestInit);
+  const request = new Request(url, {
+    method,
+    headers,
+    signal,
+    body: body.stream,
+    duplex: "half",
+  } as RequestInit);
+  return { request, detachBody: body.detach };
 }
 
 function buildUrl(incoming: IncomingMessage): string {

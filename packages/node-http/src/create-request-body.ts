@@ -8,15 +8,25 @@ export interface RequestBody {
   stream: ReadableStream<Uint8Array>;
   /** Whether the stream yields decoded bytes, so `content-encoding`/`content-length` no longer apply. */
   decoded: boolean;
+  /** Stops reading the socket into the stream (the rest of the body is someone else's business). */
+  detach(): void;
 }
+
+/** Why {@link createRequestBody} stopped reading a body. */
+export type BodyRefusal = "too-large" | "busy";
 
 export interface RequestBodyOptions {
   /** Largest body accepted, counted after decompression. */
   maxBodyBytes: number;
-  /** Called once when the limit is crossed; the stream then errors with `limitError`. */
-  onLimitExceeded: () => void;
-  /** The error the stream fails with when the limit is crossed. */
-  limitError: () => unknown;
+  /**
+   * Called with the bytes received so far (decoded) before each chunk is passed on; false
+   * refuses the body as `busy` (the server holds too many body bytes already).
+   */
+  admit?: (receivedBytes: number) => boolean;
+  /** Called once when the body is refused; the stream then errors with `refusalError(reason)`. */
+  onRefused: (reason: BodyRefusal) => void;
+  /** The error the stream fails with when the body is refused. */
+  refusalError: (reason: BodyRefusal) => unknown;
 }
 
 /**
@@ -44,6 +54,8 @@ const QUEUE_BYTES = 64 * 1024;
  * Wraps a Node request in a pull-based `ReadableStream`, decoding a compressed body on the
  * way and enforcing the size limit on the decoded bytes, so a small gzip bomb is stopped
  * after `maxBodyBytes`, never inflated in full. Nothing is buffered beyond the stream queue.
+ * `admit` lets the caller refuse a body mid-way, e.g. when the server's budget of body bytes
+ * in flight runs out.
  */
 export function createRequestBody(incoming: IncomingMessage, options: RequestBodyOptions): RequestBody {
   const encoding = String(incoming.headers["content-encoding"] ?? "identity")
@@ -77,10 +89,16 @@ export function createRequestBody(incoming: IncomingMessage, options: RequestBod
     const controller = controllerReference;
     if (settled || !controller) return;
     received += chunk.byteLength;
-    if (received > options.maxBodyBytes) {
+    const refusal: BodyRefusal | undefined =
+      received > options.maxBodyBytes
+        ? "too-large"
+        : options.admit !== undefined && !options.admit(received)
+          ? "busy"
+          : undefined;
+    if (refusal !== undefined) {
       detach();
-      options.onLimitExceeded();
-      controller.error(options.limitError());
+      options.onRefused(refusal);
+      controller.error(options.refusalError(refusal));
       return;
     }
     controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
@@ -117,5 +135,5 @@ export function createRequestBody(incoming: IncomingMessage, options: RequestBod
     { highWaterMark: QUEUE_BYTES, size: (chunk) => chunk.byteLength },
   );
 
-  return { stream, decoded: decoder !== undefined };
+  return { stream, decoded: decoder !== undefined, detach };
 }

@@ -72,4 +72,23 @@ describe("createRequestLogger", () => {
     silent.onRequestComplete({ ...record, status: 500 });
     expect(silent.lines).toEqual([]);
   });
+
+  it("escapes control characters in both formats: no ANSI sequence, no forged second line", () => {
+    const hostile = "gemini-x\n\u001b[31mERROR forged line\u001b[0m\r\u0000\u009b2J\u202eevil\u2028";
+    const text = capture("text", "debug");
+    text.onRequestComplete({ ...record, model: hostile, geminiModel: hostile, path: `/v1/${hostile}` });
+    text.logger.warn(`message ${hostile}`, { model: hostile, nested: { value: hostile } });
+    const json = capture("json", "debug");
+    json.onRequestComplete({ ...record, model: hostile });
+    json.logger.warn(`message ${hostile}`, { model: hostile });
+    for (const line of [...text.lines, ...json.lines]) {
+      expect(line.endsWith("\n")).toBe(true);
+      expect(line.slice(0, -1)).not.toMatch(/[\p{Cc}\u2028\u2029\u202e]/u);
+    }
+    expect(text.lines[0]).toContain(
+      String.raw`gemini-x\u000a\u001b[31mERROR forged line\u001b[0m\u000d\u0000\u009b2J\u202eevil\u2028`,
+    );
+    for (const line of json.lines) expect(() => JSON.parse(line)).not.toThrow();
+    expect(JSON.parse(json.lines[0]!).model).toBe(hostile);
+  });
 });

@@ -17,6 +17,14 @@ const SEVERITY = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 } as co
   number
 >;
 
+/**
+ * Characters a terminal may act on, or that make one line look like two or reorder text: C0
+ * and C1 controls (ESC starts ANSI sequences, `\x9b` is an 8-bit CSI), DEL, the Unicode line
+ * and paragraph separators, and the bidirectional overrides.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+const UNSAFE_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
 /** Field names that may carry credentials; their values never reach a log line. */
 const SECRET_FIELD = /authorization|api[-_]?key|secret|password|credential|cookie|^x-goog-api-key$/i;
 
@@ -24,7 +32,9 @@ const SECRET_FIELD = /authorization|api[-_]?key|secret|password|credential|cooki
  * The proxy's logger: the `logger` and `onRequestComplete` hooks of the fetch handler, writing
  * one line per request (method, path, model, Gemini model, status, latency, tokens) and one
  * per message at or above `level`. Fields that look like credentials are replaced by
- * `[redacted]`, so a key never lands in a log by accident.
+ * `[redacted]`, so a key never lands in a log by accident. Control characters from any source
+ * (a model name, a path, an upstream message) are written as `\u001b`-style escapes in both
+ * formats, so a line can neither carry terminal escape sequences nor pass for several lines.
  */
 export function createRequestLogger(options: RequestLoggerOptions): {
   logger: FetchHandlerLogger;
@@ -38,14 +48,16 @@ export function createRequestLogger(options: RequestLoggerOptions): {
     if (SEVERITY[level] < threshold) return;
     const safeFields = redact(fields);
     if (options.format === "json") {
-      options.write(`${JSON.stringify({ time: now().toISOString(), level, msg: message, ...safeFields })}\n`);
+      // JSON.stringify escapes C0 controls but leaves DEL, C1 and the Unicode separators as they are.
+      const line = JSON.stringify({ time: now().toISOString(), level, msg: message, ...safeFields });
+      options.write(`${escapeUnsafe(line)}\n`);
       return;
     }
     const details = Object.entries(safeFields)
       .map(([name, value]) => `${name}=${typeof value === "string" ? value : JSON.stringify(value)}`)
       .join(" ");
     options.write(
-      `${level === "info" ? "" : `${level.toUpperCase()} `}${message}${details ? ` ${details}` : ""}\n`,
+      `${escapeUnsafe(`${level === "info" ? "" : `${level.toUpperCase()} `}${message}${details ? ` ${details}` : ""}`)}\n`,
     );
   };
 
@@ -75,7 +87,7 @@ export function createRequestLogger(options: RequestLoggerOptions): {
       .filter(Boolean)
       .join(" ");
     options.write(
-      `${record.method} ${record.path}${models} ${record.status} ${Math.round(record.latencyMs)}ms${tokens}${extras ? ` ${extras}` : ""}\n`,
+      `${escapeUnsafe(`${record.method} ${record.path}${models} ${record.status} ${Math.round(record.latencyMs)}ms${tokens}${extras ? ` ${extras}` : ""}`)}\n`,
     );
   };
 
@@ -89,6 +101,13 @@ export function createRequestLogger(options: RequestLoggerOptions): {
     onRequestComplete,
     log,
   };
+}
+
+function escapeUnsafe(text: string): string {
+  return text.replace(
+    UNSAFE_CHARACTERS,
+    (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }
 
 function redact(fields: Record<string, unknown>): Record<string, unknown> {

@@ -2,11 +2,17 @@ import { createServer as createHttpServer, type Server } from "node:http";
 import { createFetchHandler, type FetchHandlerOptions } from "@claude-gemini/fetch-handler";
 import { createMetrics, type ProxyMetrics } from "./create-metrics.js";
 import { createNodeFetch } from "./create-node-fetch.js";
-import { createNodeListener } from "./create-node-listener.js";
+import {
+  createNodeListener,
+  DEFAULT_MAX_BODY_BYTES,
+  type NodeListenerOptions,
+} from "./create-node-listener.js";
 import { type IdleMemoryReleaseOptions, releaseMemoryWhenIdle } from "./release-memory-when-idle.js";
 
 /** Options of {@link createServer}: the fetch handler's, plus Node server timeouts. */
-export interface CreateServerOptions extends FetchHandlerOptions {
+export interface CreateServerOptions
+  extends FetchHandlerOptions,
+    Pick<NodeListenerOptions, "maxBodyBytesInFlight" | "unreadBody"> {
   /**
    * How long an idle keep-alive connection stays open. Default 65000: longer than the
    * 60 s idle timeout of common load balancers, so they never reuse a socket we just closed.
@@ -57,6 +63,8 @@ export function createServer(options: CreateServerOptions = {}): Server {
     metrics,
     upstreamMaxSockets,
     releaseMemoryWhenIdle: idleRelease = true,
+    maxBodyBytesInFlight,
+    unreadBody,
     ...rest
   } = options;
   // A pooled `node:http` fetch: cheaper per call than the global one, and its pool is bounded.
@@ -70,8 +78,18 @@ export function createServer(options: CreateServerOptions = {}): Server {
     : createFetchHandler(handlerOptions);
   const listener = createNodeListener(handler, {
     maxBodyBytes: handlerOptions.maxBodyBytes,
+    maxBodyBytesInFlight,
+    unreadBody,
   });
   const server = createHttpServer(listener);
+  // `Expect: 100-continue`: a body declared too large is answered (413) before the client sends
+  // it; Node would otherwise invite the upload with `100 Continue` first.
+  const maxBodyBytes = handlerOptions.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  server.on("checkContinue", (incoming, outgoing) => {
+    const declaredLength = Number(incoming.headers["content-length"]);
+    if (incoming.headers["content-encoding"] || !(declaredLength > maxBodyBytes)) outgoing.writeContinue();
+    listener(incoming, outgoing);
+  });
   server.keepAliveTimeout = keepAliveTimeoutMs ?? 65_000;
   server.headersTimeout = headersTimeoutMs ?? Math.max(66_000, server.keepAliveTimeout + 1000);
   server.requestTimeout = receiveTimeoutMs ?? 300_000;

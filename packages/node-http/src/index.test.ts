@@ -6,6 +6,7 @@ describe("@claude-gemini/node-http exports", () => {
     expect(Object.keys(nodeHttp).sort()).toMatchInlineSnapshot(`
       [
         "DEFAULT_MAX_BODY_BYTES",
+        "DEFAULT_MAX_BODY_BYTES_IN_FLIGHT",
         "MISSING_API_KEY_MESSAGE",
         "closeServerGracefully",
         "createMetrics",

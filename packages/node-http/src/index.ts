@@ -4,6 +4,7 @@ export { createNodeFetch, type NodeFetch, type NodeFetchOptions } from "./create
 export {
   createNodeListener,
   DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_MAX_BODY_BYTES_IN_FLIGHT,
   type NextFunction,
   type NodeListener,
   type NodeListenerOptions,

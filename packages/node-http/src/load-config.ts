@@ -15,11 +15,19 @@ export interface ProxyConfig {
   vertexai?: { project: string; location: string };
   baseUrl?: string;
   proxyApiKey?: string;
+  /**
+   * `ALLOW_UNAUTHENTICATED_REMOTE`: serve without `PROXY_API_KEY` on an address other than
+   * loopback, and answer requests addressed to any host name. Unset means false: `serve`
+   * refuses to start off loopback without a key.
+   */
+  allowUnauthenticatedRemote?: boolean;
   models: Pick<ModelMappingOptions, "defaultModel" | "opusModel" | "sonnetModel" | "haikuModel">;
   enableStreaming: boolean;
   logLevel: LogLevel;
   requestTimeoutMs?: number;
   maxBodyBytes?: number;
+  /** Most bytes of request bodies held at once (`MAX_BODY_BYTES_IN_FLIGHT`); unset means 128 MiB. */
+  maxBodyBytesInFlight?: number;
   /** Most connections open at once to Gemini (`UPSTREAM_MAX_SOCKETS`); unset means 256. */
   upstreamMaxSockets?: number;
   /** Idle time before memory a burst left behind is given back (`IDLE_MEMORY_RELEASE_MS`; 0 = never); unset means 10000. */
@@ -188,9 +196,10 @@ const environmentSchema = z.object({
   GEMINI_BASE_URL: optionalText.transform((value, context) => {
     if (value === undefined) return undefined;
     if (!URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol)) {
+      // The value may hold credentials (`https://user:secret@gateway/…`, `?key=…`): never echo them.
       context.addIssue({
         code: "custom",
-        message: `GEMINI_BASE_URL must be an http(s) URL, got "${value}".`,
+        message: `GEMINI_BASE_URL must be an http(s) URL, got "${maskUrlCredentials(value)}".`,
       });
       return z.NEVER;
     }
@@ -210,6 +219,7 @@ const environmentSchema = z.object({
     (value) => value ?? 8080,
   ),
   PROXY_API_KEY: optionalText,
+  ALLOW_UNAUTHENTICATED_REMOTE: booleanVariable("ALLOW_UNAUTHENTICATED_REMOTE"),
   DEFAULT_MODEL: modelVariable("DEFAULT_MODEL"),
   OPUS_MODEL: modelVariable("OPUS_MODEL"),
   SONNET_MODEL: modelVariable("SONNET_MODEL"),
@@ -234,6 +244,12 @@ const environmentSchema = z.object({
     "a number of milliseconds above 0",
   ),
   MAX_BODY_BYTES: integerVariable("MAX_BODY_BYTES", 1, 2 ** 40, "a number of bytes above 0"),
+  MAX_BODY_BYTES_IN_FLIGHT: integerVariable(
+    "MAX_BODY_BYTES_IN_FLIGHT",
+    1,
+    2 ** 40,
+    "a number of bytes above 0",
+  ),
   UPSTREAM_MAX_SOCKETS: integerVariable("UPSTREAM_MAX_SOCKETS", 1, 65_536, "a number of connections above 0"),
   IDLE_MEMORY_RELEASE_MS: integerVariable(
     "IDLE_MEMORY_RELEASE_MS",
@@ -354,8 +370,11 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadConfigResult {
   }
   if (data.GEMINI_BASE_URL !== undefined) config.baseUrl = data.GEMINI_BASE_URL;
   if (data.PROXY_API_KEY !== undefined) config.proxyApiKey = data.PROXY_API_KEY;
+  if (data.ALLOW_UNAUTHENTICATED_REMOTE === true) config.allowUnauthenticatedRemote = true;
   if (data.REQUEST_TIMEOUT_MS !== undefined) config.requestTimeoutMs = data.REQUEST_TIMEOUT_MS;
   if (data.MAX_BODY_BYTES !== undefined) config.maxBodyBytes = data.MAX_BODY_BYTES;
+  if (data.MAX_BODY_BYTES_IN_FLIGHT !== undefined)
+    config.maxBodyBytesInFlight = data.MAX_BODY_BYTES_IN_FLIGHT;
   if (data.UPSTREAM_MAX_SOCKETS !== undefined) config.upstreamMaxSockets = data.UPSTREAM_MAX_SOCKETS;
   if (data.IDLE_MEMORY_RELEASE_MS !== undefined) config.idleMemoryReleaseMs = data.IDLE_MEMORY_RELEASE_MS;
   if (data.ENABLE_METRICS === true) config.enableMetrics = true;
@@ -437,6 +456,14 @@ function readConfigFile(path: string): { values: Record<string, string>; problem
     }
   }
   return { values, problems };
+}
+
+/**
+ * A URL-ish text with what could be a credential replaced: the user information before `@`
+ * and the values of query parameters. Works on text that does not parse as a URL too.
+ */
+function maskUrlCredentials(text: string): string {
+  return text.replace(/^([^/?#]*\/\/)[^/?#@]*@/, "$1***@").replace(/([?&][^=&#]*=)[^&#]*/g, "$1***");
 }
 
 function isTrue(value: string | undefined): boolean {

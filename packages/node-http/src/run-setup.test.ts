@@ -5,6 +5,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -56,6 +57,32 @@ describe("runSetup", () => {
     expect(stdout).toContain("✓ Gemini connection works");
     expect(existsSync(join(home, ".claude"))).toBe(false);
     expect(fake.requests.some((request) => request.action === "generateContent")).toBe(true);
+  });
+
+  it("masks the proxy key in what it prints, and writes settings.json readable by its owner only", async () => {
+    const proxyKey = "proxy-key-0123456789abcdef";
+    const dryRun = await setup([], { PROXY_API_KEY: proxyKey });
+    expect(dryRun.code).toBe(0);
+    expect(dryRun.stdout).not.toContain(proxyKey);
+    expect(dryRun.stdout).toContain('"ANTHROPIC_AUTH_TOKEN": "…cdef"');
+    expect(dryRun.stdout).toContain("The proxy key is masked here");
+
+    // An existing settings file readable by everyone, as editors and older versions left it.
+    const settingsPath = join(home, ".claude", "settings.json");
+    mkdirSync(join(home, ".claude"));
+    writeFileSync(settingsPath, JSON.stringify({ theme: "dark" }), { mode: 0o644 });
+    const written = await setup(["--write"], { PROXY_API_KEY: proxyKey });
+    expect(written.code).toBe(0);
+    expect(written.stdout).not.toContain(proxyKey);
+    expect(JSON.parse(readFileSync(settingsPath, "utf8")).env.ANTHROPIC_AUTH_TOKEN).toBe(proxyKey);
+    expect(statSync(settingsPath).mode & 0o777).toBe(0o600);
+    const backup = readdirSync(join(home, ".claude")).find((name) => name.includes(".backup-"))!;
+    expect(statSync(join(home, ".claude", backup)).mode & 0o777).toBe(0o600);
+
+    rmSync(join(home, ".claude"), { recursive: true });
+    expect((await setup(["--write"], { PROXY_API_KEY: proxyKey })).code).toBe(0);
+    expect(statSync(settingsPath).mode & 0o777).toBe(0o600);
+    expect(statSync(join(home, ".claude")).mode & 0o777).toBe(0o700);
   });
 
   it("prints only shell lines with --shell, the key as a bearer token, and completes onboarding", async () => {

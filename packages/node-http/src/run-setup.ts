@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { resolveModel } from "@claude-gemini/core";
@@ -121,8 +121,17 @@ export async function runSetup(args: readonly string[], options: RunSetupOptions
 
   // Claude Code keeps settings.json in CLAUDE_CONFIG_DIR when that is set.
   const settingsPath = join(env.CLAUDE_CONFIG_DIR?.trim() || join(home, ".claude"), "settings.json");
-  stdout(`\nClaude Code settings (${settingsPath}):\n${JSON.stringify({ env: claudeEnv }, null, 2)}\n`);
-  stdout(`\nOr, for one shell:\n${shellLines}`);
+  // What is printed for people to read shows the proxy key masked; `--write` and `--shell`
+  // (for `eval`) carry the real one.
+  const shownEnv = maskSecret(claudeEnv, config.proxyApiKey);
+  const shownShellLines = `${Object.entries(shownEnv)
+    .map(([name, value]) => `export ${name}=${quoteForShell(value)}\n`)
+    .join("")}unset ANTHROPIC_API_KEY\n`;
+  stdout(`\nClaude Code settings (${settingsPath}):\n${JSON.stringify({ env: shownEnv }, null, 2)}\n`);
+  stdout(`\nOr, for one shell:\n${shownShellLines}`);
+  if (shownShellLines !== shellLines) {
+    stdout("(The proxy key is masked here: put PROXY_API_KEY in its place, or use --write or --shell.)\n");
+  }
 
   if (write) {
     const existing = existsSync(settingsPath) ? readFileSync(settingsPath, "utf8") : undefined;
@@ -141,13 +150,16 @@ export async function runSetup(args: readonly string[], options: RunSetupOptions
       );
       return 1;
     }
-    mkdirSync(dirname(settingsPath), { recursive: true });
+    mkdirSync(dirname(settingsPath), { recursive: true, mode: 0o700 });
     if (existing !== undefined) {
       const backupPath = `${settingsPath}.backup-${stamp(options.now)}`;
       copyFileSync(settingsPath, backupPath);
+      chmodSync(backupPath, 0o600);
       stdout(`\nBacked up the old settings to ${backupPath}\n`);
     }
-    writeFileSync(settingsPath, merged);
+    // The file holds the proxy key: readable by its owner only, whatever mode it had before.
+    writeFileSync(settingsPath, merged, { mode: 0o600 });
+    chmodSync(settingsPath, 0o600);
     stdout(`✓ Wrote the env block into ${settingsPath}\n`);
     const otherKey = (JSON.parse(merged) as { env: Record<string, unknown> }).env.ANTHROPIC_API_KEY;
     if (otherKey !== undefined) {
@@ -201,6 +213,15 @@ function reportOnboarding(result: OnboardingResult, say: (text: string, ok: bool
 
 function stamp(now: (() => Date) | undefined): string {
   return (now?.() ?? new Date()).toISOString().replace(/[:.]/g, "-");
+}
+
+/** The env block with the proxy key shown as `…` and its last four characters (none for short keys). */
+function maskSecret(env: Record<string, string>, secret: string | undefined): Record<string, string> {
+  if (secret === undefined) return env;
+  const shown = `…${secret.length >= 16 ? secret.slice(-4) : ""}`;
+  return Object.fromEntries(
+    Object.entries(env).map(([name, value]) => [name, value === secret ? shown : value]),
+  );
 }
 
 /** Single quotes keep every character literal in POSIX shells; a quote inside is closed and escaped. */

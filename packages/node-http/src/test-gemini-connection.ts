@@ -20,7 +20,7 @@ export async function testGeminiConnection(
   model?: string,
 ): Promise<ConnectionTestResult> {
   const handler = createFetchHandler(options);
-  const url = new URL("http://claude-gemini.invalid/test-connection");
+  const url = new URL("http://localhost/test-connection");
   if (model) url.searchParams.set("model", model);
   const headers: Record<string, string> = {};
   if (options.proxyApiKey) headers["x-api-key"] = options.proxyApiKey;
