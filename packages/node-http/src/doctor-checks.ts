@@ -187,3 +187,21 @@ export function isPortFree(host: string, port: number): Promise<boolean> {
     server.listen(port, host, () => server.close(() => resolve(true)));
   });
 }
+
+/**
+ * The models the configuration routes to, each with its input window and output limit — as a
+ * running proxy reports them (Gemini's model metadata, and corrections it learned from Gemini's
+ * answers) or else as the built-in table says. Informational: it never fails.
+ */
+export function checkModelLimits(
+  limits: Readonly<
+    Record<string, { maxInputTokens: number; maxOutputTokens: number; source: string; learned?: string[] }>
+  >,
+): DoctorCheck {
+  const lines = Object.entries(limits).map(([model, limit]) => {
+    const from = limit.source === "proxy" ? "the running proxy" : "the built-in table";
+    const learned = limit.learned?.length ? `; learned from Gemini: ${limit.learned.join("; ")}` : "";
+    return `${model}: ${limit.maxInputTokens.toLocaleString("en-US")} in / ${limit.maxOutputTokens.toLocaleString("en-US")} out (${from}${learned})`;
+  });
+  return { ok: true, label: `Models: ${Object.keys(limits).join(", ")}`, fix: lines.join("\n          ") };
+}

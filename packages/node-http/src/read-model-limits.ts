@@ -6,6 +6,8 @@ export interface ModelLimits {
   maxOutputTokens: number;
   /** `proxy`: read from a running proxy's `GET /v1/models/{id}`; `table`: the built-in capability table. */
   source: "proxy" | "table";
+  /** Corrections the running proxy learned from Gemini for this model (`claude_gemini.learned`). */
+  learned?: string[];
 }
 
 /** Options of {@link readModelLimits}. */
@@ -56,9 +58,21 @@ async function askProxy(model: string, options: ReadModelLimitsOptions): Promise
       { headers, signal: AbortSignal.timeout(options.timeoutMs ?? 2000) },
     );
     if (!response.ok) return undefined;
-    const body = (await response.json()) as { max_input_tokens?: unknown; max_tokens?: unknown };
+    const body = (await response.json()) as {
+      max_input_tokens?: unknown;
+      max_tokens?: unknown;
+      claude_gemini?: { learned?: unknown };
+    };
     if (!isTokenCount(body.max_input_tokens) || !isTokenCount(body.max_tokens)) return undefined;
-    return { maxInputTokens: body.max_input_tokens, maxOutputTokens: body.max_tokens, source: "proxy" };
+    const learned = body.claude_gemini?.learned;
+    return {
+      maxInputTokens: body.max_input_tokens,
+      maxOutputTokens: body.max_tokens,
+      source: "proxy",
+      ...(Array.isArray(learned) && learned.every((item) => typeof item === "string") && learned.length > 0
+        ? { learned: learned as string[] }
+        : {}),
+    };
   } catch {
     return undefined;
   }

@@ -81,6 +81,46 @@ describe("runDoctor", () => {
     expect(stdout).not.toContain("✗");
     expect(stdout).toContain("✓ Gemini answers: gemini-3.8-flash");
     expect(stdout).toContain("All checks passed.");
+    // No proxy runs on the port: the limits come from the built-in table.
+    expect(stdout).toContain("✓ Models: gemini-3.8-flash, gemini-3.5-flash-lite");
+    expect(stdout).toContain("gemini-3.8-flash: 1,048,576 in / 65,536 out (the built-in table)");
     expect(code).toBe(0);
+  });
+
+  it("shows a running proxy's limits and what it learned from Gemini", async () => {
+    const proxy: typeof fetch = async (input) => {
+      const url = String(input);
+      if (url.endsWith("/health")) return Response.json({ status: "ok" });
+      if (url.endsWith("/v1/models")) return Response.json({ data: [{ id: "gemini-4-xenon" }] });
+      if (url.endsWith("/v1/models/gemini-4-xenon")) {
+        return Response.json({
+          max_input_tokens: 1_048_576,
+          max_tokens: 32_768,
+          claude_gemini: { learned: ["thinking levels MEDIUM, HIGH, XHIGH"] },
+        });
+      }
+      return new Response("not found", { status: 404 });
+    };
+    let stdout = "";
+    await runDoctor({
+      env: {
+        GEMINI_BASE_URL: fake.url,
+        PROXY_PORT: "18766",
+        GEMINI_API_KEY: "good-key",
+        DEFAULT_MODEL: "gemini-4-xenon",
+      },
+      cwd: home,
+      homeDirectory: home,
+      nodeVersion: "24.1.0",
+      fetch: proxy,
+      stdout: (text) => {
+        stdout += text;
+      },
+      findClaudeCode: () => ({ path: "/usr/bin/claude", source: "PATH" }),
+      readClaudeCodeVersion: () => "2.1.332 (Claude Code)",
+    });
+    expect(stdout).toContain(
+      "gemini-4-xenon: 1,048,576 in / 32,768 out (the running proxy; learned from Gemini: thinking levels MEDIUM, HIGH, XHIGH)",
+    );
   });
 });

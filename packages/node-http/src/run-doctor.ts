@@ -1,12 +1,14 @@
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { listConfiguredModels } from "@claude-gemini/core";
 import {
   checkClaudeCode,
   checkClaudeOnboarding,
   checkClaudeSettings,
   checkConnection,
   checkCredentials,
+  checkModelLimits,
   checkNodeVersion,
   checkPort,
   type DoctorCheck,
@@ -17,6 +19,7 @@ import { formatCliCommand } from "./format-cli-command.js";
 import { formatProxyUrl } from "./format-proxy-url.js";
 import { loadConfig } from "./load-config.js";
 import { probeProxy } from "./probe-proxy.js";
+import { readModelLimits } from "./read-model-limits.js";
 
 /** What `claude-gemini-proxy doctor` looks at; tests replace every part. */
 export interface RunDoctorOptions {
@@ -100,6 +103,14 @@ export async function runDoctor(options: RunDoctorOptions = {}): Promise<number>
       claudeConfigPath,
       existsSync(claudeConfigPath) ? readFileSync(claudeConfigPath, "utf8") : undefined,
       cli,
+    ),
+    checkModelLimits(
+      await readModelLimits(listConfiguredModels(loaded.success ? loaded.config.models : undefined), {
+        proxyUrl,
+        proxyApiKey: loaded.success ? loaded.config.proxyApiKey : undefined,
+        fetch: options.fetch,
+        models: loaded.success ? loaded.config.models : undefined,
+      }),
     ),
   ];
 
