@@ -52,7 +52,8 @@ const BUDGET_LEVELS: readonly { upTo: number; level: GeminiThinkingLevel }[] = [
   { upTo: Number.POSITIVE_INFINITY, level: "HIGH" },
 ];
 
-const LEVEL_ORDER = { MINIMAL: 0, LOW: 1, MEDIUM: 2, HIGH: 3, XHIGH: 4 } as const satisfies Record<
+/** Gemini's thinking levels from least to most thinking. */
+export const LEVEL_ORDER = { MINIMAL: 0, LOW: 1, MEDIUM: 2, HIGH: 3, XHIGH: 4 } as const satisfies Record<
   GeminiThinkingLevel,
   number
 >;

@@ -11,6 +11,7 @@
  *
  * Thinking styles per model: https://ai.google.dev/gemini-api/docs/thinking.
  */
+import { LEVEL_ORDER } from "./convert-generation-config.js";
 import type { GeminiGenerateContentConfig, GeminiThinkingLevel } from "./gemini-api.js";
 import type { ModelCapabilities, ThinkingStyle } from "./model-capabilities.js";
 import type { SettingRejection } from "./read-gemini-failure.js";
@@ -105,14 +106,6 @@ export function correctModelCapabilities(
   };
 }
 
-const ORDER: Readonly<Record<GeminiThinkingLevel, number>> = {
-  MINIMAL: 0,
-  LOW: 1,
-  MEDIUM: 2,
-  HIGH: 3,
-  XHIGH: 4,
-};
-
 function sortLevels(levels: readonly GeminiThinkingLevel[]): GeminiThinkingLevel[] {
-  return [...new Set(levels)].sort((a, b) => ORDER[a] - ORDER[b]);
+  return [...new Set(levels)].sort((a, b) => LEVEL_ORDER[a] - LEVEL_ORDER[b]);
 }
