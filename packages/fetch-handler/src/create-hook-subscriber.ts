@@ -23,13 +23,16 @@ export function createHookSubscriber(
       });
     }
   };
-  return {
+  const hooks: LifecycleHooks = {
     requestComplete({ record }) {
       // Debug: hosts log the request line from `onRequestComplete`, once.
       logger.debug("request complete", { ...record });
       call("onRequestComplete", onRequestComplete, record, record.requestId);
     },
-    upstreamAttemptEnd(event) {
+  };
+  // Only when asked for: the record is built for every Gemini call.
+  if (onUpstreamAttempt !== undefined) {
+    hooks.upstreamAttemptEnd = (event) =>
       call(
         "onUpstreamAttempt",
         onUpstreamAttempt,
@@ -46,9 +49,10 @@ export function createHookSubscriber(
         },
         event.requestId,
       );
-    },
-    apiKey({ keyFingerprint, event }) {
+  }
+  if (onApiKeyEvent !== undefined) {
+    hooks.apiKey = ({ keyFingerprint, event }) =>
       call("onApiKeyEvent", onApiKeyEvent, { keyFingerprint, event });
-    },
-  };
+  }
+  return hooks;
 }
