@@ -17,7 +17,7 @@ import { describeRouteMiss, type RouteMatch, routeRequest } from "./route-reques
 /**
  * Builds the handler that serves the Anthropic Messages API from Gemini: `POST /v1/messages`
  * (JSON or SSE), `POST /v1/messages/count_tokens`, `GET /v1/models[/{id}]`, `GET /health` and
- * `GET /test-connection`. It is a plain `(Request) => Promise<Response>`, served as is by
+ * `GET /test-connection` (and `GET /metrics` with the `metrics` option). It is a plain `(Request) => Promise<Response>`, served as is by
  * Deno, Bun and Workers and bridged by `@claude-gemini/node-http` on Node. One Gemini client
  * is made per handler, so connections are reused. Every response carries `request-id`, and
  * every error is in Anthropic's format. Without `proxyApiKey` only loopback `Host`s are served,
@@ -28,18 +28,22 @@ import { describeRouteMiss, type RouteMatch, routeRequest } from "./route-reques
  * Deno.serve(handler);
  */
 export function createFetchHandler(options: FetchHandlerOptions): FetchHandler {
-  const tracer = createTracer();
-  const settings = resolveHandlerSettings(tracer.observe(options));
+  const settings = resolveHandlerSettings(options, [createTracer()]);
   // The configured models' metadata, in the background: no request waits for it.
   for (const model of listConfiguredModels(options.models)) settings.knowledge.prefetch(model);
 
   const handle: FetchHandler = async (request) => {
     const path = new URL(request.url).pathname;
-    const scope = createRequestScope(request, path, settings);
-    tracer.startRequest(scope.requestId, path);
+    const match = routeRequest(request.method, path);
+    const scope = createRequestScope(
+      request,
+      path,
+      match.kind === "not-found" ? undefined : match.name,
+      settings,
+    );
     let response: Response;
     try {
-      response = await dispatch(scope, routeRequest(request.method, path));
+      response = await dispatch(scope, match);
     } catch (error) {
       response = failWith(scope, error);
     }
@@ -70,11 +74,11 @@ async function dispatch(scope: RequestScope, match: RouteMatch): Promise<Respons
       message: "invalid x-api-key",
     });
   }
-  if (match.kind === "not-found") {
+  if (match.kind === "not-found" || (match.name === "metrics" && scope.settings.metrics === undefined)) {
     throw new ClaudeGeminiError({
       status: 404,
       type: "not_found_error",
-      message: describeRouteMiss(scope.request.method, scope.path, match),
+      message: describeRouteMiss(scope.request.method, scope.path, { kind: "not-found" }),
     });
   }
   if (match.kind === "method-not-allowed") {
@@ -87,7 +91,7 @@ async function dispatch(scope: RequestScope, match: RouteMatch): Promise<Respons
       scope.requestId,
       { allow: match.allow },
     );
-    scope.record.errorType = "invalid_request_error";
+    scope.emit({ type: "requestFailed", status: 405, errorType: "invalid_request_error" });
     return response;
   }
   switch (match.name) {
@@ -101,6 +105,8 @@ async function dispatch(scope: RequestScope, match: RouteMatch): Promise<Respons
       return handleModels(scope, match.modelId);
     case "test-connection":
       return handleTestConnection(scope);
+    case "metrics":
+      return respondWithMetrics(scope);
     case "health":
     case "probe":
       return respondHealthy(scope);
@@ -114,11 +120,29 @@ function respondHealthy(scope: RequestScope): Response {
   });
 }
 
+/** The Prometheus page of the handler's metrics (`metrics` option); scrapes themselves are not counted. */
+function respondWithMetrics(scope: RequestScope): Response {
+  const metrics = scope.settings.metrics!;
+  const head = scope.request.method.toUpperCase() === "HEAD";
+  return new Response(head ? null : metrics.render(), {
+    headers: {
+      "content-type": metrics.contentType,
+      "cache-control": "no-store",
+      "request-id": scope.requestId,
+    },
+  });
+}
+
 function failWith(scope: RequestScope, error: unknown): Response {
   const response = createErrorResponse(error, scope.requestId, {}, scope.settings.redact);
-  if (scope.signal.aborted) scope.record.errorType = "aborted";
-  else {
-    scope.record.errorType = mapUpstreamError(error, {}).body.error.type;
+  if (scope.signal.aborted) {
+    scope.emit({ type: "requestFailed", status: response.status, errorType: "aborted" });
+  } else {
+    scope.emit({
+      type: "requestFailed",
+      status: response.status,
+      errorType: mapUpstreamError(error, {}).body.error.type,
+    });
     const log = response.status >= 500 ? scope.settings.logger.error : scope.settings.logger.info;
     log("request failed", {
       requestId: scope.requestId,

@@ -1,74 +1,69 @@
 import { context, type Span, SpanKind, SpanStatusCode, type Tracer, trace } from "@opentelemetry/api";
-import type {
-  FetchHandlerOptions,
-  RequestCompleteRecord,
-  UpstreamAttemptRecord,
-} from "./fetch-handler-options.js";
-
-/** The OpenTelemetry spans of a fetch handler, fed by its request and upstream hooks. */
-export interface RequestTracer {
-  /** Opens the span of one request, at its arrival. */
-  startRequest(requestId: string, path: string): void;
-  /** Adds one child span for a finished Gemini call. */
-  recordUpstreamAttempt(record: UpstreamAttemptRecord): void;
-  /** Sets the request span's attributes and status, and ends it. */
-  endRequest(record: RequestCompleteRecord): void;
-  /** The handler options with the two hooks feeding this tracer, the caller's own hooks kept. */
-  observe(options: FetchHandlerOptions): FetchHandlerOptions;
-}
+import type { LifecycleHooks } from "./lifecycle-event.js";
+import type { RouteName } from "./route-request.js";
 
 const TRACER_NAME = "@claude-gemini/fetch-handler";
 
-/** Span names by route; `/health` gets none, load balancers poll it far too often. */
-const SPAN_NAMES: Record<string, string> = {
-  "/v1/messages": "claude_gemini.messages",
-  "/v1/messages/count_tokens": "claude_gemini.count_tokens",
-};
+/**
+ * Span names by route; `/health` and `/metrics` get none, load balancers and scrapers poll them
+ * far too often.
+ */
+const SPAN_NAMES = {
+  messages: "claude_gemini.messages",
+  "count-tokens": "claude_gemini.count_tokens",
+  "list-models": "claude_gemini.request",
+  "get-model": "claude_gemini.request",
+  "test-connection": "claude_gemini.request",
+  probe: "claude_gemini.request",
+  health: undefined,
+  metrics: undefined,
+} satisfies Record<RouteName, string | undefined>;
 
 /**
- * Spans through `@opentelemetry/api`: one `claude_gemini.messages` span per request (model,
- * Gemini model, stream, status, tokens, retries) and one `claude_gemini.upstream` child per
- * Gemini call. Without an SDK registered by the host application the API is a no-op and
- * spans do not record, so nothing is kept.
+ * OpenTelemetry spans through `@opentelemetry/api`, as a lifecycle subscriber of the fetch
+ * handler: one `claude_gemini.messages` span per request (model, Gemini model, stream, status,
+ * tokens, retries) and one `claude_gemini.upstream` child per Gemini call. Without an SDK
+ * registered by the host application the API is a no-op and spans do not record, so nothing is
+ * kept.
  */
-export function createTracer(tracer: Tracer = trace.getTracer(TRACER_NAME)): RequestTracer {
+export function createTracer(tracer: Tracer = trace.getTracer(TRACER_NAME)): LifecycleHooks {
   const openSpans = new Map<string, Span>();
-
-  const requestTracer: RequestTracer = {
-    startRequest(requestId, path) {
+  return {
+    requestStart({ requestId, path, route }) {
+      const name = route === undefined ? "claude_gemini.request" : SPAN_NAMES[route];
+      if (name === undefined) return;
       const trimmed = path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path;
-      if (trimmed === "/health") return;
-      const span = tracer.startSpan(SPAN_NAMES[trimmed] ?? "claude_gemini.request", {
+      const span = tracer.startSpan(name, {
         kind: SpanKind.SERVER,
         attributes: { "claude_gemini.request_id": requestId, "url.path": trimmed },
       });
       if (span.isRecording()) openSpans.set(requestId, span);
     },
 
-    recordUpstreamAttempt(record) {
-      const parent = openSpans.get(record.requestId);
+    upstreamAttemptEnd(event) {
+      const parent = openSpans.get(event.requestId);
       if (parent === undefined) return;
       const span = tracer.startSpan(
         "claude_gemini.upstream",
         {
           kind: SpanKind.CLIENT,
-          startTime: record.startTime,
+          startTime: event.startTime,
           attributes: {
-            "claude_gemini.attempt": record.attempt,
-            "claude_gemini.stream": record.stream,
-            ...(record.geminiModel === undefined ? {} : { "gen_ai.request.model": record.geminiModel }),
+            "claude_gemini.attempt": event.attempt,
+            "claude_gemini.stream": event.stream,
+            ...(event.geminiModel === undefined ? {} : { "gen_ai.request.model": event.geminiModel }),
           },
         },
         trace.setSpan(context.active(), parent),
       );
-      if (record.geminiStatus !== undefined) {
-        span.setAttribute("claude_gemini.gemini_status", record.geminiStatus);
-        span.setStatus({ code: SpanStatusCode.ERROR, message: record.geminiStatus });
+      if (event.failure !== undefined) {
+        span.setAttribute("claude_gemini.gemini_status", event.failure.geminiStatus);
+        span.setStatus({ code: SpanStatusCode.ERROR, message: event.failure.geminiStatus });
       }
-      span.end(record.startTime + record.durationMs);
+      span.end(event.startTime + event.durationMs);
     },
 
-    endRequest(record) {
+    requestComplete({ record }) {
       const span = openSpans.get(record.requestId);
       if (span === undefined) return;
       openSpans.delete(record.requestId);
@@ -97,21 +92,5 @@ export function createTracer(tracer: Tracer = trace.getTracer(TRACER_NAME)): Req
       }
       span.end();
     },
-
-    observe(options) {
-      const { onRequestComplete, onUpstreamAttempt } = options;
-      return {
-        ...options,
-        onRequestComplete(record) {
-          requestTracer.endRequest(record);
-          onRequestComplete?.(record);
-        },
-        onUpstreamAttempt(record) {
-          requestTracer.recordUpstreamAttempt(record);
-          onUpstreamAttempt?.(record);
-        },
-      };
-    },
   };
-  return requestTracer;
 }

@@ -3,11 +3,14 @@ import type { GoogleGenAI } from "@google/genai";
 import { type ContextCache, createContextCache } from "./create-context-cache.js";
 import { createKeyPool, type KeyPool } from "./create-key-pool.js";
 import type { FetchHandlerLogger, FetchHandlerOptions } from "./fetch-handler-options.js";
+import type { RequestEventInput } from "./lifecycle-event.js";
 
-/** The part of a request the pool writes to: what the completion record reports. */
+/** One upstream attempt of a request, as the pool sees it: where to report, and the key it used. */
 export interface UpstreamCallScope {
   readonly requestId: string;
-  readonly record: { cacheCreationTokens?: number };
+  emit(event: RequestEventInput): void;
+  /** Set by the pool to the fingerprint of the pooled key the call went out with. */
+  keyFingerprint?: string;
 }
 
 /**
@@ -53,13 +56,13 @@ export function createUpstreamPool(
   const { logger } = dependencies;
   const configuredKeys = [...new Set([options.apiKey, ...(options.apiKeys ?? [])].filter(isKey))];
   const single = options.client !== undefined || options.vertexai !== undefined || configuredKeys.length < 2;
+  // A ready client or Vertex AI credentials are not keys: nothing to count per key.
+  const pooledKeys = options.client === undefined && options.vertexai === undefined;
   const keys = createKeyPool<GoogleGenAI>(single ? [configuredKeys[0] ?? "client"] : configuredKeys, {
     createClient: (key) => options.client ?? dependencies.createClient(single ? configuredKeys[0] : key),
     logger,
     now: dependencies.now,
-    // A ready client or Vertex AI credentials are not keys: nothing to count per key.
-    onEvent:
-      options.client !== undefined || options.vertexai !== undefined ? undefined : options.onApiKeyEvent,
+    onEvent: pooledKeys ? options.onApiKeyEvent : undefined,
   });
   const contextCache = createContextCache({
     enabled: false,
@@ -74,8 +77,11 @@ export function createUpstreamPool(
     send: (client: GoogleGenAI, parameters: GeminiGenerateContentParameters) => Promise<T>,
   ): Promise<T> {
     return run(async (client, keyIndex) => {
+      if (pooledKeys) scope.keyFingerprint = keys.all[keyIndex]?.fingerprint;
       const prepared = await contextCache.prepare(client, keyIndex, parameters);
-      if (prepared.createdTokens !== undefined) scope.record.cacheCreationTokens = prepared.createdTokens;
+      if (prepared.createdTokens !== undefined) {
+        scope.emit({ type: "contextCacheCreated", tokens: prepared.createdTokens });
+      }
       try {
         return await send(client, prepared.parameters);
       } catch (error) {

@@ -1,6 +1,8 @@
 import type { ModelMappingOptions, RequestLimits } from "@claude-gemini/core";
 import type { GoogleGenAI } from "@google/genai";
 import type { CorsOptions } from "./apply-cors.js";
+import type { ProxyMetrics } from "./create-metrics.js";
+import type { LifecycleSubscriber } from "./lifecycle-event.js";
 
 /** A request handler in the WHATWG fetch shape: Deno, Bun and Workers serve it as is. */
 export type FetchHandler = (request: Request) => Promise<Response>;
@@ -134,6 +136,18 @@ export interface FetchHandlerOptions {
    * upstream errors. Exceptions thrown by it are ignored.
    */
   onUpstreamAttempt?: (record: UpstreamAttemptRecord) => void;
+  /**
+   * Listeners of every request's lifecycle events (request start, each upstream attempt, stream
+   * open and end, request complete) and of the key pool's events, registered once for the
+   * handler; see {@link LifecycleSubscriber}. A subscriber that throws is logged and ignored.
+   */
+  subscribers?: readonly LifecycleSubscriber[];
+  /**
+   * Serve Prometheus metrics on `GET /metrics`, behind the same key or keyless checks as every
+   * other route. `true` makes a fresh `createMetrics()`; pass your own to render its page
+   * elsewhere too. Default off (`/metrics` is a 404).
+   */
+  metrics?: boolean | ProxyMetrics;
   /** Random id parts for request, message and tool-use ids. Default: `crypto.getRandomValues`. */
   generateId?: () => string;
   /**

@@ -30,12 +30,11 @@ export async function handleCountTokens(scope: RequestScope): Promise<Response> 
     betas: readBetas(scope.request.headers),
     limits: settings.requestLimits,
   });
-  scope.record.model = request.model;
   const built = buildCountTokensRequest(request, {
     models: settings.models,
     schemaCompiler: settings.schemaCompiler,
   });
-  scope.record.geminiModel = built.value.model;
+  scope.emit({ type: "requestRead", model: request.model, geminiModel: built.value.model, stream: false });
 
   let inputTokens: number | undefined;
   try {
@@ -55,7 +54,7 @@ export async function handleCountTokens(scope: RequestScope): Promise<Response> 
   }
   const estimated = inputTokens === undefined;
   inputTokens ??= estimateTokens(request);
-  scope.record.inputTokens = inputTokens;
+  scope.emit({ type: "usage", inputTokens });
 
   const headers: Record<string, string> = {
     "content-type": "application/json",

@@ -49,14 +49,17 @@ export async function handleMessages(scope: RequestScope): Promise<Response> {
     betas: readBetas(scope.request.headers),
     limits: settings.requestLimits,
   });
-  scope.record.model = request.model;
-  scope.record.stream = request.stream === true;
   const conversion = convertToGeminiRequest(request, {
     models: settings.models,
     schemaCompiler: settings.schemaCompiler,
     supportsServerSideToolInvocations: settings.supportsServerSideToolInvocations,
   });
-  scope.record.geminiModel = conversion.context.geminiModel;
+  scope.emit({
+    type: "requestRead",
+    model: request.model,
+    geminiModel: conversion.context.geminiModel,
+    stream: request.stream === true,
+  });
   if (conversion.warnings.length > 0) {
     settings.logger.debug("request conversion warnings", {
       requestId: scope.requestId,
@@ -168,10 +171,13 @@ async function createMessageResponse(
       dropped: message.dropped.map((entry) => entry.message),
     });
   }
-  scope.record.inputTokens = message.value.usage.input_tokens;
-  scope.record.outputTokens = message.value.usage.output_tokens;
-  scope.record.thinkingTokens = response.usageMetadata?.thoughtsTokenCount;
-  scope.record.cachedTokens = response.usageMetadata?.cachedContentTokenCount;
+  scope.emit({
+    type: "usage",
+    inputTokens: message.value.usage.input_tokens,
+    outputTokens: message.value.usage.output_tokens,
+    thinkingTokens: response.usageMetadata?.thoughtsTokenCount,
+    cachedTokens: response.usageMetadata?.cachedContentTokenCount,
+  });
   // Encoded here, once, so the length is known: hosts can send it without chunked framing.
   const bytes = encoder.encode(JSON.stringify(message.value));
   const headers: Record<string, string> = {
@@ -203,11 +209,14 @@ async function generateWithRetries(
   }, settings.requestTimeoutMs);
   try {
     const { value } = await retryWithBackoff(
-      observeUpstreamAttempt(scope, () =>
-        scope.settings.upstream.generateContent(scope, {
-          ...parameters,
-          config: { ...parameters.config, abortSignal: controller.signal },
-        }),
+      observeUpstreamAttempt(
+        scope,
+        { geminiModel: parameters.model, stream: scope.record.stream },
+        (_attempt, upstreamScope) =>
+          scope.settings.upstream.generateContent(upstreamScope, {
+            ...parameters,
+            config: { ...parameters.config, abortSignal: controller.signal },
+          }),
       ),
       {
         ...retryBudget(scope),
@@ -236,46 +245,54 @@ async function openUpstreamStream(
 ): Promise<OpenedUpstream> {
   const { settings } = scope;
   const { value } = await retryWithBackoff(
-    observeUpstreamAttempt(scope, async (): Promise<OpenedUpstream> => {
-      const { controller, release } = linkAbortSignal(scope.signal);
-      let iterator: AsyncIterator<GeminiGenerateContentResponse> | undefined;
-      const close = () => {
-        release();
-        if (!controller.signal.aborted) controller.abort();
-        // Also ends the generator itself, for clients (or test doubles) that ignore the signal.
-        iterator?.return?.().catch(() => {});
-      };
-      const opening = (async () => {
-        const chunks = await settings.upstream.generateContentStream(scope, {
-          ...parameters,
-          config: { ...parameters.config, abortSignal: controller.signal },
-        });
-        iterator = chunks[Symbol.asyncIterator]();
-        return { chunkIterator: iterator, first: await iterator.next() };
-      })();
-      try {
-        const { chunkIterator, first } = await raceWithTimeout(opening, settings.idleTimeoutMs, () => {
+    observeUpstreamAttempt(
+      scope,
+      { geminiModel: parameters.model, stream: true },
+      async (_attempt, upstreamScope): Promise<OpenedUpstream> => {
+        const { controller, release } = linkAbortSignal(scope.signal);
+        let iterator: AsyncIterator<GeminiGenerateContentResponse> | undefined;
+        const close = () => {
+          release();
+          if (!controller.signal.aborted) controller.abort();
+          // Also ends the generator itself, for clients (or test doubles) that ignore the signal.
+          iterator?.return?.().catch(() => {});
+        };
+        const opening = (async () => {
+          const chunks = await settings.upstream.generateContentStream(upstreamScope, {
+            ...parameters,
+            config: { ...parameters.config, abortSignal: controller.signal },
+          });
+          iterator = chunks[Symbol.asyncIterator]();
+          return { chunkIterator: iterator, first: await iterator.next() };
+        })();
+        try {
+          const { chunkIterator, first } = await raceWithTimeout(opening, settings.idleTimeoutMs, () => {
+            close();
+            return new ClaudeGeminiError({
+              status: 529,
+              type: "overloaded_error",
+              message: `Gemini sent nothing for ${settings.idleTimeoutMs} ms.`,
+            });
+          });
+          if (first.done) {
+            throw new ClaudeGeminiError({
+              status: 500,
+              type: "api_error",
+              message: "Gemini ended the stream without sending a response.",
+            });
+          }
+          return {
+            first: first.value,
+            timeToFirstTokenMs: scope.elapsed(),
+            next: () => chunkIterator.next(),
+            close,
+          };
+        } catch (error) {
           close();
-          return new ClaudeGeminiError({
-            status: 529,
-            type: "overloaded_error",
-            message: `Gemini sent nothing for ${settings.idleTimeoutMs} ms.`,
-          });
-        });
-        if (first.done) {
-          throw new ClaudeGeminiError({
-            status: 500,
-            type: "api_error",
-            message: "Gemini ended the stream without sending a response.",
-          });
+          throw error;
         }
-        scope.record.timeToFirstTokenMs = scope.elapsed();
-        return { first: first.value, next: () => chunkIterator.next(), close };
-      } catch (error) {
-        close();
-        throw error;
-      }
-    }),
+      },
+    ),
     {
       ...retryBudget(scope),
       signal: scope.signal,
@@ -323,7 +340,6 @@ function noteRetry(
   scope: RequestScope,
   information: { attempt: number; delayMs: number; reason: unknown },
 ): void {
-  scope.record.retries = information.attempt;
   scope.settings.logger.warn("retrying Gemini call", {
     requestId: scope.requestId,
     attempt: information.attempt,

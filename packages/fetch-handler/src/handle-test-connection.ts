@@ -39,8 +39,7 @@ export async function handleTestConnection(scope: RequestScope): Promise<Respons
   const startedAt = scope.elapsed();
   try {
     model = resolveModel(requested, settings.models).geminiModel;
-    scope.record.model = requested;
-    scope.record.geminiModel = model;
+    scope.emit({ type: "requestRead", model: requested, geminiModel: model, stream: false });
     if (settings.upstream.keys.size > 1) return await testEveryKey(scope, model, controller.signal);
     // Through the key pool: a dead key is taken out here too, and the next one is tried.
     const metadataProblem = await settings.upstream.run((client) =>
@@ -52,7 +51,11 @@ export async function handleTestConnection(scope: RequestScope): Promise<Respons
   } catch (error) {
     const { kind, problem } = describeGeminiFailure(error, failureContext(scope, model));
     settings.logger.warn("connection test failed", { requestId: scope.requestId, kind, problem });
-    scope.record.errorType = mapUpstreamError(error, {}).body.error.type;
+    scope.emit({
+      type: "requestFailed",
+      status: 502,
+      errorType: mapUpstreamError(error, {}).body.error.type,
+    });
     return respond(scope, 502, { ok: false, model, kind, problem });
   } finally {
     clearTimeout(timer);
@@ -90,7 +93,13 @@ async function testEveryKey(scope: RequestScope, model: string, signal: AbortSig
       ? `${broken.length} of ${checks.length} Gemini API keys do not work; the others carry the traffic. ${list}`
       : `None of the ${checks.length} Gemini API keys works. ${list}`;
     body[ok ? "warning" : "problem"] = sentence;
-    if (!ok) scope.record.errorType = mapUpstreamError(firstError, {}).body.error.type;
+    if (!ok) {
+      scope.emit({
+        type: "requestFailed",
+        status: 502,
+        errorType: mapUpstreamError(firstError, {}).body.error.type,
+      });
+    }
     scope.settings.logger.warn("connection test found broken Gemini API keys", {
       requestId: scope.requestId,
       broken: broken.map((check) => check.key),

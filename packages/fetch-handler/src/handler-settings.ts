@@ -6,6 +6,9 @@ import {
   type SchemaCompiler,
 } from "@claude-gemini/core";
 import { GoogleGenAI } from "@google/genai";
+import { createHookSubscriber } from "./create-hook-subscriber.js";
+import { createLifecycleEmitter, type LifecycleEmitter } from "./create-lifecycle-emitter.js";
+import { createMetrics, type ProxyMetrics } from "./create-metrics.js";
 import { createModelKnowledge, type ModelKnowledge } from "./create-model-knowledge.js";
 import { createRedactingLogger } from "./create-redacting-logger.js";
 import { createSecretRedactor } from "./create-secret-redactor.js";
@@ -17,6 +20,7 @@ import type {
   FetchHandlerOptions,
   RetryOptions,
 } from "./fetch-handler-options.js";
+import type { LifecycleSubscriber } from "./lifecycle-event.js";
 
 /** The classifier of the auto-mode check when none is configured: fast and cheap, as it runs on every tool call. */
 export const DEFAULT_AUTO_MODE_CHECK_MODEL = "gemini-3.5-flash-lite";
@@ -55,8 +59,10 @@ export interface HandlerSettings {
   logger: FetchHandlerLogger;
   /** Replaces the keys the handler knows (and anything shaped like a Google API key) in text bound for clients or logs. */
   redact: (text: string) => string;
-  onRequestComplete: FetchHandlerOptions["onRequestComplete"];
-  onUpstreamAttempt: FetchHandlerOptions["onUpstreamAttempt"];
+  /** Sends a lifecycle event to every subscriber: the hooks and log line, traces, metrics, `subscribers`. */
+  emit: LifecycleEmitter;
+  /** The metrics `GET /metrics` serves; `undefined` when `metrics` is off. */
+  metrics: ProxyMetrics | undefined;
   generateId: () => string;
   autoModeCheck: Required<AutoModeCheckOptions>;
   /** Remembers and shares `count_tokens` answers, and keeps bursts off Gemini. */
@@ -75,16 +81,34 @@ const silentLogger: FetchHandlerLogger = {
 
 /**
  * Fills in the defaults of {@link FetchHandlerOptions} and builds the one Gemini client a
- * handler uses, so connections are reused across requests.
+ * handler uses, so connections are reused across requests. `subscribers` (the handler's tracer)
+ * hear the lifecycle events after the public hooks and before the metrics and `options.subscribers`.
  */
-export function resolveHandlerSettings(options: FetchHandlerOptions): HandlerSettings {
+export function resolveHandlerSettings(
+  options: FetchHandlerOptions,
+  subscribers: readonly LifecycleSubscriber[] = [],
+): HandlerSettings {
   checkConfiguredModels(options);
   const redact = createSecretRedactor([options.apiKey, options.proxyApiKey, ...(options.apiKeys ?? [])]);
   const logger = createRedactingLogger(options.logger ?? silentLogger, redact);
-  const upstream = createUpstreamPool(options, {
+  const metrics = options.metrics === true ? createMetrics() : options.metrics || undefined;
+  metrics?.knowModels(options);
+  const emit = createLifecycleEmitter(
+    [
+      createHookSubscriber(options, logger),
+      ...subscribers,
+      ...(metrics === undefined ? [] : [metrics]),
+      ...(options.subscribers ?? []),
+    ],
     logger,
-    createClient: (apiKey) => createGeminiClient({ ...options, apiKey }),
-  });
+  );
+  const upstream = createUpstreamPool(
+    { ...options, onApiKeyEvent: (record) => emit({ type: "apiKey", ...record }) },
+    {
+      logger,
+      createClient: (apiKey) => createGeminiClient({ ...options, apiKey }),
+    },
+  );
   const knowledge = createModelKnowledge({
     logger,
     fetchMetadata:
@@ -127,8 +151,8 @@ export function resolveHandlerSettings(options: FetchHandlerOptions): HandlerSet
     requestLimits: options.requestLimits,
     logger,
     redact,
-    onRequestComplete: options.onRequestComplete,
-    onUpstreamAttempt: options.onUpstreamAttempt,
+    emit,
+    metrics,
     generateId: options.generateId ?? createIdGenerator(createPooledRandom()),
     autoModeCheck: {
       enabled: options.autoModeCheck?.enabled ?? true,

@@ -7,6 +7,7 @@ describe("public API", () => {
       [
         "checkKeylessRequest",
         "createFetchHandler",
+        "createMetrics",
         "describeGeminiFailure",
       ]
     `);

@@ -68,10 +68,13 @@ export async function judgeToolUses(scope: RequestScope, input: ToolUsesToJudge)
     }
     const { value: response } = await retryWithBackoff(
       () =>
-        settings.upstream.generateContent(scope, {
-          ...built.value,
-          config: { ...built.value.config, abortSignal: controller.signal },
-        }),
+        settings.upstream.generateContent(
+          { requestId: scope.requestId, emit: scope.emit },
+          {
+            ...built.value,
+            config: { ...built.value.config, abortSignal: controller.signal },
+          },
+        ),
       {
         maxAttempts: 2,
         baseDelayMs: settings.retry.baseDelayMs,

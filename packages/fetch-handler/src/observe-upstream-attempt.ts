@@ -1,59 +1,71 @@
 import { readGeminiFailure } from "@claude-gemini/core";
+import type { UpstreamCallScope } from "./create-upstream-pool.js";
+import type { UpstreamFailure } from "./lifecycle-event.js";
 import type { RequestScope } from "./request-scope.js";
 
 /**
- * Wraps one Gemini call of a request so that {@link FetchHandlerOptions.onUpstreamAttempt}
- * hears of each attempt: when it started, how long it took, and how it failed. The call's
- * own result or failure passes through untouched, and a throwing hook is ignored: metrics and
- * traces must never change what the client gets.
+ * Wraps one Gemini call of a request so that each attempt is reported as a pair of lifecycle
+ * events: `upstreamAttemptStart`, then `upstreamAttemptEnd` with its duration, the pooled key it
+ * used and, when it failed, the typed fields of `readGeminiFailure`. The call's own result or
+ * failure passes through untouched. The operation gets the attempt's {@link UpstreamCallScope},
+ * which the upstream pool tells which key it used.
  */
 export function observeUpstreamAttempt<T>(
   scope: RequestScope,
-  operation: (attempt: number) => Promise<T>,
+  call: { geminiModel: string | undefined; stream: boolean },
+  operation: (attempt: number, upstreamScope: UpstreamCallScope) => Promise<T>,
 ): (attempt: number) => Promise<T> {
-  const hook = scope.settings.onUpstreamAttempt;
-  if (hook === undefined) return operation;
   return async (attempt) => {
     const startTime = Date.now();
     const startedAt = performance.now();
-    const report = (error: unknown, failed: boolean) => {
-      try {
-        hook({
-          requestId: scope.requestId,
-          attempt,
-          geminiModel: scope.record.geminiModel,
-          stream: scope.record.stream ?? false,
-          startTime,
-          durationMs: performance.now() - startedAt,
-          ...(failed ? { error, geminiStatus: readGeminiStatus(error) } : {}),
-        });
-      } catch (hookError) {
-        scope.settings.logger.warn("onUpstreamAttempt threw", {
-          requestId: scope.requestId,
-          error: String(hookError),
-        });
-      }
+    const upstreamScope: UpstreamCallScope = {
+      requestId: scope.requestId,
+      emit: scope.emit,
+      keyFingerprint: undefined,
     };
+    const started = { attempt, stream: call.stream, geminiModel: call.geminiModel, startTime };
+    scope.emit({ type: "upstreamAttemptStart", ...started });
+    const end = (failed: boolean, error?: unknown) =>
+      scope.emit({
+        type: "upstreamAttemptEnd",
+        ...started,
+        durationMs: performance.now() - startedAt,
+        keyFingerprint: upstreamScope.keyFingerprint,
+        ...(failed ? { error, failure: describeUpstreamFailure(error) } : {}),
+      });
     try {
-      const value = await operation(attempt);
-      report(undefined, false);
+      const value = await operation(attempt, upstreamScope);
+      end(false);
       return value;
     } catch (error) {
-      report(error, true);
+      end(true, error);
       throw error;
     }
   };
 }
 
 /**
- * Gemini's status name for a failed call (`readGeminiFailure`), its HTTP code when it gave no
- * name, `ABORTED` for a cancelled call, and `NETWORK` when no answer came at all.
+ * The typed fields of a failed call: `readGeminiFailure`'s, with `geminiStatus` its status name,
+ * its HTTP code when it gave no name, `ABORTED` for a cancelled call and `NETWORK` when no answer
+ * came at all.
  */
-function readGeminiStatus(error: unknown): string {
+function describeUpstreamFailure(error: unknown): UpstreamFailure {
+  const failure = readGeminiFailure(error);
+  return {
+    geminiStatus: readGeminiStatus(error, failure),
+    httpStatus: failure?.httpStatus,
+    status: failure?.status,
+    reasons: failure?.reasons ?? [],
+    retryDelayMs: failure?.retryDelayMs,
+    quota: failure?.quota,
+    keyRejected: failure?.keyRejected ?? false,
+  };
+}
+
+function readGeminiStatus(error: unknown, failure: ReturnType<typeof readGeminiFailure>): string {
   if (typeof error === "object" && error !== null && (error as { name?: unknown }).name === "AbortError") {
     return "ABORTED";
   }
-  const failure = readGeminiFailure(error);
   if (failure?.status !== undefined) return failure.status;
   if (failure?.httpStatus !== undefined) return String(failure.httpStatus);
   const status =

@@ -25,6 +25,8 @@ describe("routeRequest", () => {
     ["HEAD", "/api/hello", { kind: "route", name: "probe" }],
     ["GET", "/api/hello/", { kind: "route", name: "probe" }],
     ["POST", "/", { kind: "not-found" }],
+    ["GET", "/metrics", { kind: "route", name: "metrics" }],
+    ["POST", "/metrics", { kind: "method-not-allowed", allow: "GET", name: "metrics" }],
     ["GET", "/api", { kind: "not-found" }],
   ])("%s %s", (method, path, expected) => {
     expect(routeRequest(method, path)).toEqual(expected);

@@ -6,7 +6,8 @@ export type RouteName =
   | "get-model"
   | "health"
   | "probe"
-  | "test-connection";
+  | "test-connection"
+  | "metrics";
 
 /** The outcome of matching a method and path. */
 export type RouteMatch =
@@ -22,7 +23,7 @@ interface RouteEntry {
   shape: string;
   /** What the route is, in words. */
   title: string;
-  /** Left out of the list an error message shows. */
+  /** Left out of the list a 404 message shows. */
   hidden?: boolean;
 }
 
@@ -71,6 +72,15 @@ const ROUTES: readonly RouteEntry[] = [
     shape: "GET /test-connection",
     title: "the Gemini connection test",
   },
+  // Served only with the `metrics` option; a 404 otherwise.
+  {
+    name: "metrics",
+    method: "GET",
+    pattern: /^\/metrics\/?$/,
+    shape: "GET /metrics",
+    title: "the Prometheus metrics",
+    hidden: true,
+  },
   // Claude Code checks that its base URL answers with `HEAD /` and `HEAD /api/hello`.
   {
     name: "probe",
@@ -94,7 +104,7 @@ export function routeRequest(method: string, pathname: string): RouteMatch {
     if (!match) continue;
     if (route.method !== normalizedMethod) {
       // `POST /` is a client with a wrong base URL, not a misused probe: a 404 listing the routes helps more.
-      if (!route.hidden) wrongMethod ??= route;
+      if (route.name !== "probe") wrongMethod ??= route;
       continue;
     }
     const modelId = match[1] === undefined ? undefined : safeDecode(match[1]);

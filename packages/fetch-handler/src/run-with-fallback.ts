@@ -54,7 +54,7 @@ export async function runWithFallback<T>(
   let currentName = request.model;
   let corrected = false;
   for (let index = 0; ; index++) {
-    scope.record.geminiModel = current.context.geminiModel;
+    scope.emit({ type: "modelSelected", geminiModel: current.context.geminiModel });
     try {
       let value: T;
       try {

@@ -14,6 +14,7 @@ import {
   mapUpstreamError,
 } from "@claude-gemini/core";
 import { describeFailure } from "./describe-failure.js";
+import type { StreamEndEvent } from "./lifecycle-event.js";
 import type { RequestScope } from "./request-scope.js";
 
 const encoder = new TextEncoder();
@@ -22,6 +23,8 @@ const encoder = new TextEncoder();
 export interface OpenedUpstream {
   /** The first chunk; the response is only started once there is one. */
   first: GeminiGenerateContentResponse;
+  /** From the request's arrival to the first chunk; absent for an answer replayed as a stream. */
+  timeToFirstTokenMs?: number;
   /** The next chunk; rejects when the upstream fails or sends something unparsable. */
   next(): Promise<IteratorResult<GeminiGenerateContentResponse>>;
   /** Cancels the upstream call (idempotent). */
@@ -66,8 +69,23 @@ export function streamAnthropicEvents(
   });
   let closed = false;
   let pingTimer: ReturnType<typeof setInterval> | undefined;
+  // What `streamEnd` reports, collected from the events sent and the chunks read.
+  const usage: StreamUsage = {
+    inputTokens: undefined,
+    outputTokens: undefined,
+    thinkingTokens: undefined,
+    cachedTokens: undefined,
+    errorType: undefined,
+  };
   scope.deferCompletion = true;
-  scope.record.stream = true;
+  scope.emit({ type: "streamOpen", timeToFirstTokenMs: upstream.timeToFirstTokenMs });
+
+  /** Emits `streamEnd` and completes the request; called once, when `closed` becomes true. */
+  const finish = () => {
+    if (scope.signal.aborted) usage.errorType ??= "aborted";
+    scope.emit({ type: "streamEnd", ...usage });
+    scope.complete(200);
+  };
 
   const end = (controller: ReadableStreamDefaultController<Uint8Array>) => {
     if (closed) return;
@@ -81,8 +99,7 @@ export function streamAnthropicEvents(
     } catch {
       // Already cancelled by the client.
     }
-    if (scope.signal.aborted) scope.record.errorType ??= "aborted";
-    scope.complete(200);
+    finish();
   };
 
   const send = (controller: ReadableStreamDefaultController<Uint8Array>, events: AnthropicStreamEvent[]) => {
@@ -90,7 +107,7 @@ export function streamAnthropicEvents(
     // One string and one chunk per upstream chunk: fewer, larger socket writes.
     let text = "";
     for (const event of events) {
-      observe(scope, event);
+      observe(usage, event);
       text += encodeSseEvent(event);
     }
     controller.enqueue(encoder.encode(text));
@@ -100,7 +117,7 @@ export function streamAnthropicEvents(
     if (scope.signal.aborted) {
       // The client left (Escape in Claude Code) and the upstream call was aborted with it: no
       // failure of Gemini's, and nobody is left to read an error event.
-      scope.record.errorType = "aborted";
+      usage.errorType = "aborted";
       end(controller);
       return;
     }
@@ -160,7 +177,7 @@ export function streamAnthropicEvents(
   const stream = new ReadableStream<Uint8Array>(
     {
       start(controller) {
-        noteUsage(scope, upstream.first);
+        noteUsage(usage, upstream.first);
         send(
           controller,
           translate(() => translator.push(upstream.first)),
@@ -198,7 +215,7 @@ export function streamAnthropicEvents(
             );
             return end(controller);
           }
-          noteUsage(scope, result.value);
+          noteUsage(usage, result.value);
           const events = translate(() => translator.push(result.value));
           send(controller, events);
           if (translator.finished) return end(controller);
@@ -209,12 +226,12 @@ export function streamAnthropicEvents(
         scope.abort(
           new ClaudeGeminiError({ status: 499, type: "api_error", message: "The client went away." }),
         );
-        scope.record.errorType ??= "aborted";
+        usage.errorType ??= "aborted";
         closed = true;
         clearInterval(pingTimer);
         clearTimeout(idleTimer);
         upstream.close();
-        scope.complete(200);
+        finish();
       },
     },
     { highWaterMark: 0 },
@@ -257,18 +274,20 @@ function reportTranslation(scope: RequestScope, translator: StreamTranslator): v
   }
 }
 
-/** Collects what the completion record reports from the events sent. */
-function observe(scope: RequestScope, event: AnthropicStreamEvent): void {
-  if (event.type === "message_start") scope.record.inputTokens = event.message.usage.input_tokens;
+type StreamUsage = Omit<StreamEndEvent, "type" | "requestId">;
+
+/** Collects what `streamEnd` reports from the events sent. */
+function observe(usage: StreamUsage, event: AnthropicStreamEvent): void {
+  if (event.type === "message_start") usage.inputTokens = event.message.usage.input_tokens;
   else if (event.type === "message_delta") {
-    scope.record.inputTokens = event.usage.input_tokens || scope.record.inputTokens;
-    scope.record.outputTokens = event.usage.output_tokens;
-  } else if (event.type === "error") scope.record.errorType = event.error.type;
+    usage.inputTokens = event.usage.input_tokens || usage.inputTokens;
+    usage.outputTokens = event.usage.output_tokens;
+  } else if (event.type === "error") usage.errorType = event.error.type;
 }
 
-function noteUsage(scope: RequestScope, chunk: GeminiGenerateContentResponse): void {
-  const usage = chunk.usageMetadata;
-  if (!usage) return;
-  if (usage.thoughtsTokenCount !== undefined) scope.record.thinkingTokens = usage.thoughtsTokenCount;
-  if (usage.cachedContentTokenCount !== undefined) scope.record.cachedTokens = usage.cachedContentTokenCount;
+function noteUsage(usage: StreamUsage, chunk: GeminiGenerateContentResponse): void {
+  const metadata = chunk.usageMetadata;
+  if (!metadata) return;
+  if (metadata.thoughtsTokenCount !== undefined) usage.thinkingTokens = metadata.thoughtsTokenCount;
+  if (metadata.cachedContentTokenCount !== undefined) usage.cachedTokens = metadata.cachedContentTokenCount;
 }

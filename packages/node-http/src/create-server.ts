@@ -1,6 +1,5 @@
 import { createServer as createHttpServer, type Server } from "node:http";
 import { createFetchHandler, type FetchHandlerOptions } from "@claude-gemini/fetch-handler";
-import { createMetrics, type ProxyMetrics } from "./create-metrics.js";
 import { createNodeFetch } from "./create-node-fetch.js";
 import {
   createNodeListener,
@@ -25,11 +24,6 @@ export interface CreateServerOptions
    * to the request only, never to the response, so long event streams are not cut by it.
    */
   receiveTimeoutMs?: number;
-  /**
-   * Serve Prometheus metrics on `GET /metrics` (behind `proxyApiKey` when one is set). `true`
-   * makes a fresh {@link createMetrics}; pass your own to read its registry too. Default off.
-   */
-  metrics?: boolean | ProxyMetrics;
   /**
    * Most connections open at once to Gemini (each open stream holds one); further calls wait
    * for a free one. Default 256. Used by the built-in `node:http` fetch, which is skipped when
@@ -60,7 +54,6 @@ export function createServer(options: CreateServerOptions = {}): Server {
     keepAliveTimeoutMs,
     headersTimeoutMs,
     receiveTimeoutMs,
-    metrics,
     upstreamMaxSockets,
     releaseMemoryWhenIdle: idleRelease = true,
     maxBodyBytesInFlight,
@@ -72,10 +65,8 @@ export function createServer(options: CreateServerOptions = {}): Server {
     rest.fetch === undefined && rest.client === undefined
       ? { ...rest, fetch: createNodeFetch({ maxSockets: upstreamMaxSockets }) }
       : rest;
-  const proxyMetrics = metrics === true ? createMetrics() : metrics || undefined;
-  const handler = proxyMetrics
-    ? proxyMetrics.serve(createFetchHandler(proxyMetrics.observe(handlerOptions)), handlerOptions)
-    : createFetchHandler(handlerOptions);
+  // `metrics` is the fetch handler's own option: it serves `GET /metrics` itself.
+  const handler = createFetchHandler(handlerOptions);
   const listener = createNodeListener(handler, {
     maxBodyBytes: handlerOptions.maxBodyBytes,
     maxBodyBytesInFlight,

@@ -1,5 +1,6 @@
+// Metrics live in the fetch handler now (`metrics` option); re-exported for existing imports.
+export { createMetrics, type ProxyMetrics } from "@claude-gemini/fetch-handler";
 export { type CloseServerOptions, closeServerGracefully } from "./close-server-gracefully.js";
-export { createMetrics, type ProxyMetrics } from "./create-metrics.js";
 export { createNodeFetch, type NodeFetch, type NodeFetchOptions } from "./create-node-fetch.js";
 export {
   createNodeListener,
