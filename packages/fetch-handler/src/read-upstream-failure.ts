@@ -1,4 +1,9 @@
-import { ClaudeGeminiError, type GeminiFailure, readGeminiFailure } from "@claude-gemini/core";
+import {
+  ClaudeGeminiError,
+  type GeminiFailure,
+  readGeminiFailure,
+  readNetworkFailure,
+} from "@claude-gemini/core";
 import { isParseError } from "./describe-failure.js";
 
 /**
@@ -21,34 +26,9 @@ export type UpstreamFailure =
   /** Anything else (a bug): treated like a server error. */
   | { source: "unknown" };
 
-/** Node (undici), Bun and Deno codes for "could not reach the host". */
-const CONNECTION_CODES: ReadonlySet<string> = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "EPIPE",
-  "UND_ERR_SOCKET",
-  "UND_ERR_CLOSED",
-  "ConnectionRefused",
-  "ConnectionClosed",
-  "FailedToOpenSocket",
-]);
-
-/** Codes for "the wait ran out". */
-const TIMEOUT_CODES: ReadonlySet<string> = new Set([
-  "ETIMEDOUT",
-  "UND_ERR_CONNECT_TIMEOUT",
-  "UND_ERR_HEADERS_TIMEOUT",
-  "UND_ERR_BODY_TIMEOUT",
-]);
-
 /**
- * Reads what kind of failure `error` is. A `TypeError` without a code counts as "no answer":
- * `fetch` rejects with one for every network error
- * (https://fetch.spec.whatwg.org/#fetch-method), whatever its runtime-specific message says.
+ * Reads what kind of failure `error` is; a call without an answer is told apart by core's
+ * `readNetworkFailure` (names and network codes, a bare `fetch` TypeError).
  *
  * @example
  * const failure = readUpstreamFailure(error);
@@ -70,23 +50,7 @@ export function readUpstreamFailure(error: unknown): UpstreamFailure {
   if (typeof record.status === "number" && record.status >= 400 && record.status < 600) {
     return { source: "http", httpStatus: record.status };
   }
-  if (record.name === "AbortError" || record.name === "TimeoutError")
-    return { source: "no-answer", cause: "timeout" };
-  const code = findErrorCode(error);
-  if (code !== undefined && TIMEOUT_CODES.has(code)) return { source: "no-answer", cause: "timeout" };
-  if (code !== undefined && CONNECTION_CODES.has(code)) return { source: "no-answer", cause: "unreachable" };
-  // Without a code (Deno, browsers): `fetch`'s own TypeError. With another code it is a bug.
-  if (record.name === "TypeError" && code === undefined) return { source: "no-answer", cause: "unreachable" };
+  const network = readNetworkFailure(error);
+  if (network !== undefined) return { source: "no-answer", cause: network.cause };
   return { source: "unknown" };
-}
-
-/** A string `code` on the error or its `cause` chain (undici puts it on `cause`). */
-function findErrorCode(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 4 && typeof current === "object" && current !== null; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === "string") return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
 }

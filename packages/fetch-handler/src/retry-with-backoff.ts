@@ -1,19 +1,15 @@
 import type { RetryOptions } from "./fetch-handler-options.js";
 import { readUpstreamFailure } from "./read-upstream-failure.js";
-import { decideRetry } from "./retry-policy.js";
+import { decideRetry, type RetryDecision } from "./retry-policy.js";
 
-/** How {@link retryWithBackoff} judges one failure (see `retry-policy.ts`). */
-export interface RetryDecision {
-  retryable: boolean;
-  /** The wait the upstream asked for (`RetryInfo.retryDelay`), when it did. */
-  retryAfterMs?: number;
-}
+/** What {@link retryWithBackoff} needs of a decision: whether to go again, and the wait asked for. */
+type Judgement = Pick<RetryDecision, "retryable" | "retryAfterMs">;
 
 export interface RetryWithBackoffOptions<T> extends Required<RetryOptions> {
   /** Stops the retries: the last failure is thrown at once. */
   signal?: AbortSignal;
   /** Judges a thrown failure. Default: the rules of `retry-policy.ts` over `readUpstreamFailure`. */
-  decide?: (error: unknown) => RetryDecision;
+  decide?: (error: unknown) => Judgement;
   /** A successful result that still deserves another attempt (a malformed function call); the last one is returned. */
   shouldRetryValue?: (value: T) => boolean;
   /** Called with a result that is dropped for another attempt, to release it. */
@@ -48,7 +44,7 @@ export async function retryWithBackoff<T>(
     } catch (error) {
       outcome = { ok: false, error };
     }
-    const decision: RetryDecision = outcome.ok
+    const decision: Judgement = outcome.ok
       ? { retryable: options.shouldRetryValue?.(outcome.value) ?? false }
       : decide(outcome.error);
     const finalAnswer = () => {
@@ -75,7 +71,7 @@ export async function retryWithBackoff<T>(
 }
 
 /** The default judge: the retry rules (`retry-policy.ts`) over the typed failure. */
-function decideRetryForError(error: unknown): RetryDecision {
+function decideRetryForError(error: unknown): Judgement {
   return decideRetry(readUpstreamFailure(error));
 }
 
