@@ -19,9 +19,6 @@ import { decideRetryForAnswer, readRetryBudget } from "./retry-policy.js";
 import { retryWithBackoff } from "./retry-with-backoff.js";
 import type { OpenedUpstream } from "./stream-anthropic-events.js";
 
-/** The header that names the Gemini model that produced a response. */
-export const GEMINI_MODEL_HEADER = "x-claude-gemini-model";
-
 /** A request converted for one Gemini model. */
 export interface ConvertedCall {
   value: GeminiGenerateContentParameters;

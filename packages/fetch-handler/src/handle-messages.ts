@@ -12,7 +12,7 @@ import {
   findToolUseSafeguard,
   validateMessagesRequest,
 } from "@claude-gemini/core";
-import { GEMINI_MODEL_HEADER, generateMessage, openMessageStream } from "./call-gemini.js";
+import { generateMessage, openMessageStream } from "./call-gemini.js";
 import { formatWarningsHeader, WARNINGS_HEADER } from "./format-warnings-header.js";
 import { judgeToolUses } from "./judge-tool-uses.js";
 import { readBetas } from "./read-betas.js";
@@ -21,6 +21,9 @@ import type { RequestScope } from "./request-scope.js";
 import { type OpenedUpstream, streamAnthropicEvents } from "./stream-anthropic-events.js";
 
 const encoder = new TextEncoder();
+
+/** The header that names the Gemini model that produced a response. */
+const GEMINI_MODEL_HEADER = "x-claude-gemini-model";
 
 /**
  * `POST /v1/messages`: validates and converts the request, calls Gemini through the upstream
