@@ -393,6 +393,121 @@ describe("fallback models", () => {
   });
 });
 
+describe("a client that switches models mid-conversation", () => {
+  const FLASH = "gemini-3-flash-preview";
+  const PRO = "gemini-3.1-pro-preview";
+  const partsOf = (request: RecordedRequest): GeminiPart[] =>
+    request.body.contents.flatMap((content: { parts: GeminiPart[] }) => content.parts);
+  const callsOf = (request: RecordedRequest) => partsOf(request).filter((part) => part.functionCall);
+  const toolTurn = (
+    client: Anthropic,
+    model: string,
+    messages: Anthropic.MessageParam[],
+    stream = false,
+  ): Promise<Anthropic.Message> => {
+    const body = {
+      model,
+      max_tokens: 2048,
+      thinking: { type: "enabled" as const, budget_tokens: 1024 },
+      tools: [WEATHER_TOOL],
+      messages,
+    };
+    return stream ? client.messages.stream(body).finalMessage() : client.messages.create(body);
+  };
+  const resultFor = (message: Anthropic.Message, content: string): Anthropic.MessageParam => {
+    const toolUse = message.content.find((block) => block.type === "tool_use")!;
+    return { role: "user", content: [{ type: "tool_result", tool_use_id: toolUse.id, content }] };
+  };
+
+  it.each([
+    ["JSON", false],
+    ["streaming", true],
+  ])(
+    "sends each model only the signatures it issued, the placeholder for the others (%s)",
+    async (_label, stream) => {
+      const harness = startHarness({});
+      const question: Anthropic.MessageParam = { role: "user", content: "Weather in Paris, then Rome?" };
+      const call = (city: string) => ({
+        kind: "tool_calls" as const,
+        calls: [{ name: "get_weather", args: { city } }],
+        thoughts: `Look up ${city}.`,
+      });
+      // Turn 1 on Flash: a signed call. Turn 2 on Pro (the client switched): Flash's signature
+      // must not reach Pro. Turn 3 back on Flash: its own signature goes back, Pro's does not.
+      fake.enqueue(call("Paris"), call("Rome"), { kind: "text", text: "Sunny in both." });
+      const first = await toolTurn(harness.client, FLASH, [question], stream);
+      const history: Anthropic.MessageParam[] = [
+        question,
+        { role: "assistant", content: first.content },
+        resultFor(first, "Sunny"),
+      ];
+      const second = await toolTurn(harness.client, PRO, history, stream);
+      history.push({ role: "assistant", content: second.content }, resultFor(second, "Sunny"));
+      const third = await toolTurn(harness.client, FLASH, history, stream);
+      expect(third.content.at(-1)).toEqual({ type: "text", text: "Sunny in both." });
+
+      // The strict fake binds signatures to the model that issued them: none was refused.
+      for (const request of fake.requests) expect(request.rejection).toBeUndefined();
+      const [flashFirst, proRequest, flashAgain] = generateRequests();
+      expect([flashFirst?.model, proRequest?.model, flashAgain?.model]).toEqual([FLASH, PRO, FLASH]);
+      // Pro: Flash's call goes with the placeholder, and Flash's thought is not sent at all.
+      expect(callsOf(proRequest!).map((part) => part.thoughtSignature)).toEqual([SIGNATURE_PLACEHOLDER]);
+      expect(partsOf(proRequest!).some((part) => part.thought === true)).toBe(false);
+      // Flash again: its own call keeps its real signature, Pro's call gets the placeholder.
+      const [flashCall, proCall] = callsOf(flashAgain!);
+      expect(flashCall?.thoughtSignature).toEqual(expect.any(String));
+      expect(flashCall?.thoughtSignature).not.toBe(SIGNATURE_PLACEHOLDER);
+      expect(proCall?.thoughtSignature).toBe(SIGNATURE_PLACEHOLDER);
+    },
+  );
+
+  it("reads first-format carriers as the requested model's, and leaves them out for a fallback", async () => {
+    const harness = startHarness({ fallbackModels: { [FLASH]: [PRO] } });
+    const question: Anthropic.MessageParam = { role: "user", content: "Weather in Paris?" };
+    fake.enqueue({
+      kind: "tool_calls",
+      calls: [{ name: "get_weather", args: { city: "Paris" } }],
+      thoughts: "Hm.",
+    });
+    const first = await toolTurn(harness.client, FLASH, [question]);
+    // The carriers as the proxy wrote them before they named their model.
+    const legacy = first.content.map((block) => {
+      if (block.type === "tool_use")
+        return { ...block, id: block.id.replace(/__gm1_[A-Za-z0-9_-]+?(?=__gs1_)/, "") };
+      if (block.type === "thinking")
+        return { ...block, signature: block.signature.replace(/^cgm2\.(\w)\.[A-Za-z0-9_-]+\./, "cgm1.$1.") };
+      return block;
+    }) as Anthropic.ContentBlock[];
+    expect(JSON.stringify(legacy)).not.toMatch(/__gm1_|cgm2\./);
+    const history: Anthropic.MessageParam[] = [
+      question,
+      { role: "assistant", content: legacy },
+      resultFor({ ...first, content: legacy }, "Sunny"),
+    ];
+    fake.enqueue({ kind: "text", text: "Sunny." });
+    await toolTurn(harness.client, FLASH, history);
+    // The same history when Flash is overloaded: Pro gets it without Flash's signatures.
+    fake.setDefault({
+      kind: "script",
+      handler: (request) =>
+        request.model === FLASH
+          ? { kind: "error", status: 503, geminiStatus: "UNAVAILABLE", message: "The model is overloaded." }
+          : { kind: "text", text: "Sunny, says Pro." },
+    });
+    const fallback = await toolTurn(harness.client, FLASH, history);
+    expect(fallback.content.at(-1)).toEqual({ type: "text", text: "Sunny, says Pro." });
+    for (const request of fake.requests) expect(request.rejection).toBeUndefined();
+    const requests = generateRequests();
+    const sameModel = requests[1]!;
+    const toPro = requests.find((request) => request.model === PRO)!;
+    // Sent to the model they came from: the real signature goes back.
+    expect(callsOf(sameModel)[0]?.thoughtSignature).toEqual(expect.any(String));
+    expect(callsOf(sameModel)[0]?.thoughtSignature).not.toBe(SIGNATURE_PLACEHOLDER);
+    expect(callsOf(toPro)[0]?.thoughtSignature).toBe(SIGNATURE_PLACEHOLDER);
+    expect(partsOf(toPro).some((part) => part.thought === true)).toBe(false);
+  });
+});
+
 describe("context cache", () => {
   // About 6000 fake tokens of stable prefix, like Claude Code's system prompt and tools.
   const longSystem = "You are a careful coding agent. ".repeat(750);

@@ -11,7 +11,7 @@ export interface FakeRejection {
 /** What every check gets besides the body. */
 export interface CheckContext {
   model: FakeModel;
-  /** Whether a signature was issued by the fake (or is the documented placeholder). */
+  /** Whether a signature was issued by the fake for the model of this request (or is the documented placeholder). */
   isKnownSignature(signature: string): boolean;
   /** Whether a `toolCall` / `toolResponse` part is exactly one the fake sent. Absent: any passes. */
   isIssuedServerPart?(part: unknown): boolean;

@@ -69,7 +69,11 @@ export function planScenario(scenario: Scenario, context: PlanContext): Response
       if (combined) steps.push(...planServerTools(scenario.serverTools, body, context, signing));
       for (const piece of splitText(scenario.text, scenario.chunks ?? 1)) steps.push([{ text: piece }]);
       // Gemini 3 closes a text answer with an empty part that only carries the signature.
-      if (signing) steps[steps.length - 1]!.push({ text: "", thoughtSignature: context.signatures.issue() });
+      if (signing)
+        steps[steps.length - 1]!.push({
+          text: "",
+          thoughtSignature: context.signatures.issue(context.model.id),
+        });
       return chunks(
         buildResponseChunks(steps, {
           ...chunkOptions,
@@ -92,7 +96,7 @@ export function planScenario(scenario: Scenario, context: PlanContext): Response
         if (id !== undefined) functionCall.id = id;
         // Only the first call of a step carries the signature, also for parallel calls.
         return signing && index === 0
-          ? { functionCall, thoughtSignature: context.signatures.issue() }
+          ? { functionCall, thoughtSignature: context.signatures.issue(context.model.id) }
           : { functionCall };
       });
       if (scenario.splitAcrossChunks) for (const part of callParts) steps.push([part]);
@@ -288,7 +292,7 @@ function planServerTools(
     const call: FakePart = { toolCall: { toolType: tool.toolType, args: tool.args, id } };
     const response: FakePart = { toolResponse: { toolType: tool.toolType, response: tool.response, id } };
     for (const part of [call, response]) {
-      if (signing) part.thoughtSignature = context.signatures.issue();
+      if (signing) part.thoughtSignature = context.signatures.issue(context.model.id);
       context.serverParts?.issue(part);
     }
     steps.push([call], [response]);

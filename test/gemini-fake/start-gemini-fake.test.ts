@@ -199,6 +199,34 @@ describe("tool calls", () => {
     expect(chunks.at(-1)?.candidates?.[0]?.finishReason).toBe("STOP");
   });
 
+  it("refuses a signature another model issued, as a made-up one", async () => {
+    const tools = [{ functionDeclarations: [{ name: "Bash" }] }];
+    fake.enqueue({ kind: "tool_calls", calls: [{ name: "Bash", args: { command: "ls" } }] });
+    const first = await client.models.generateContent({
+      model: "gemini-3-flash-preview",
+      contents: hello,
+      config: { tools },
+    });
+    const callPart = first.candidates![0]!.content!.parts![0]!;
+    expect(callPart.thoughtSignature).toEqual(expect.any(String));
+    const contents = [
+      ...hello,
+      { role: "model", parts: [callPart] },
+      { role: "user", parts: [{ functionResponse: { name: "Bash", response: { output: "a.txt" } } }] },
+    ];
+    await expectApiError(
+      client.models.generateContent({ model: "gemini-3.1-pro-preview", contents, config: { tools } }),
+      400,
+      /Corrupted thought signature\./,
+    );
+    const done = await client.models.generateContent({
+      model: "gemini-3-flash-preview",
+      contents,
+      config: { tools },
+    });
+    expect(done.text).toBe("Hello from the Gemini fake.");
+  });
+
   it("enforces signatures across a two-step Gemini 3 tool conversation", async () => {
     const model = "gemini-3.1-pro-preview";
     const tools = [

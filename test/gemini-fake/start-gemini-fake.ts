@@ -145,7 +145,7 @@ export async function startGeminiFake(options: StartGeminiFakeOptions = {}): Pro
     }
     const checkContext = {
       model,
-      isKnownSignature: (value: string) => signatures.isKnown(value),
+      isKnownSignature: (value: string) => signatures.isKnown(value, model.id),
       isIssuedServerPart: (part: unknown) => serverParts.isIssued(part),
       vertex: route.vertex !== undefined,
     };

@@ -960,3 +960,105 @@ describe("convertMessagesToGemini: server-side tool parts and call ids", () => {
     expect(warnings).toEqual([expect.stringContaining("damaged server-side tool carrier")]);
   });
 });
+
+describe("convertMessagesToGemini: signatures of another model", () => {
+  const ISSUER = "gemini-3-flash-preview";
+  const searchPart = {
+    toolCall: { toolType: "GOOGLE_SEARCH_WEB", args: { queries: ["weather"] }, id: "s1" },
+    thoughtSignature: "c2lnLWNhbGw=",
+  } as const;
+  const history = (issuer: string | undefined): MessageParam[] => {
+    const callId = encodeToolUseId("first", "Q2FsbA+/", undefined, issuer);
+    return [
+      { role: "user", content: "go" },
+      {
+        role: "assistant",
+        content: [
+          {
+            type: "thinking",
+            thinking: "Plan.",
+            signature: encodeThinkingSignature("thought", "VGhvdWdodA==", issuer),
+          },
+          { type: "text", text: "Listing." },
+          { type: "thinking", thinking: "", signature: encodeThinkingSignature("text", "VGV4dA==", issuer) },
+          toolUse(callId),
+          { type: "thinking", thinking: "", signature: encodeThinkingSignature("empty", "RW1wdHk=", issuer) },
+        ],
+      },
+      { role: "user", content: [toolResult(callId, "total 0")] },
+    ];
+  };
+  const convertFor = (
+    messages: MessageParam[],
+    geminiModel: string,
+    capabilities: ModelCapabilities,
+    unnamedSignatureModel?: string,
+    serverSideToolInvocations?: boolean,
+  ) =>
+    convertMessagesToGemini(messages, {
+      toolNames: createToolNameMap(["Bash"]),
+      capabilities,
+      declaredToolNames: new Set(["Bash"]),
+      geminiModel,
+      unnamedSignatureModel,
+      serverSideToolInvocations,
+    });
+  const signaturesOf = (contents: GeminiGenerateContentParameters["contents"]) =>
+    (contents as { parts: { thoughtSignature?: string }[] }[]).flatMap((content) =>
+      content.parts.flatMap((part) => (part.thoughtSignature === undefined ? [] : [part.thoughtSignature])),
+    );
+
+  it.each([
+    // [issuer in the carriers, target model, presumed issuer of unnamed carriers, kept?]
+    [ISSUER, ISSUER, undefined, true],
+    [ISSUER, "gemini-3.1-pro-preview", undefined, false],
+    [ISSUER, "gemini-2.5-flash-lite", undefined, false],
+    [undefined, ISSUER, undefined, true],
+    [undefined, "gemini-3.1-pro-preview", ISSUER, false],
+    [undefined, ISSUER, ISSUER, true],
+  ] as const)("issued by %s, sent to %s (unnamed presumed %s): kept %s", (issuer, target, unnamed, kept) => {
+    const capabilities = resolveModel(target).capabilities;
+    const { value, warnings } = convertFor(history(issuer), target, capabilities, unnamed);
+    if (kept) {
+      expect(signaturesOf(value)).toEqual(["VGhvdWdodA==", "VGV4dA==", "Q2FsbA+/", "RW1wdHk="]);
+      expect(warnings.some((warning) => warning.includes("another Gemini model"))).toBe(false);
+      return;
+    }
+    const placeholder = capabilities.requiresThoughtSignatures ? ["skip_thought_signature_validator"] : [];
+    expect(signaturesOf(value)).toEqual(placeholder);
+    // The thought and the empty carrier part existed only for their signatures; the text stays.
+    expect(value[1]?.parts).toEqual([
+      { text: "Listing." },
+      {
+        functionCall: { name: "Bash", args: { command: "ls" } },
+        ...(placeholder.length > 0 ? { thoughtSignature: placeholder[0] } : {}),
+      },
+    ]);
+    expect(warnings).toContain(
+      `4 thought signature(s) issued by another Gemini model were left out: this request goes to ${target}.`,
+    );
+    assertGeminiRequest(asRequest(value, ["Bash"]));
+  });
+
+  it("leaves out another model's server-side tool parts and sends the search shown to the client as text", () => {
+    const messages: MessageParam[] = [
+      { role: "user", content: "Weather?" },
+      {
+        role: "assistant",
+        content: [
+          { type: "thinking", thinking: "", signature: encodeServerToolPart(searchPart as never, ISSUER) },
+          { type: "server_tool_use", id: "srvtoolu_1", name: "web_search", input: { query: "weather" } },
+          { type: "web_search_tool_result", tool_use_id: "srvtoolu_1", content: [] },
+          { type: "text", text: "Sunny." },
+        ],
+      },
+      { role: "user", content: "Thanks." },
+    ];
+    const own = convertFor(messages, ISSUER, GEMINI_3, undefined, true);
+    expect(own.value[1]?.parts?.[0]).toEqual(searchPart);
+    const other = convertFor(messages, "gemini-3.1-pro-preview", GEMINI_3, undefined, true);
+    expect(JSON.stringify(other.value)).not.toContain("c2lnLWNhbGw=");
+    expect(other.value[1]?.parts?.some((part) => part.toolCall !== undefined)).toBe(false);
+    expect(other.value[1]?.parts?.some((part) => part.text?.includes("weather"))).toBe(true);
+  });
+});

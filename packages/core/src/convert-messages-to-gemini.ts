@@ -24,6 +24,7 @@ import {
   decodeServerToolPart,
   decodeThinkingSignature,
   decodeToolUseIdCallId,
+  decodeToolUseIdModel,
   decodeToolUseIdSignature,
   SKIP_THOUGHT_SIGNATURE_VALIDATOR,
 } from "./thought-signature.js";
@@ -43,12 +44,32 @@ export interface ConvertMessagesOptions {
    * cannot be sent and are left out.
    */
   serverSideToolInvocations?: boolean;
+  /**
+   * The Gemini model this request goes to. Signatures are bound to the model that issued them:
+   * one another model issued (a fallback, or a client that switched models mid-conversation) is
+   * left out, with the thought or empty part that only carried it, and a model that validates
+   * signatures gets the documented placeholder instead. Unset: every signature goes back.
+   */
+  geminiModel?: string;
+  /**
+   * The model presumed to have issued signatures of the first carrier format, which names none:
+   * the model the client's model name maps to. Default {@link geminiModel}.
+   */
+  unnamedSignatureModel?: string;
 }
 
 /** Where converted parts, notes and dropped features of one conversion collect. */
 interface Collected {
   warnings: string[];
   dropped: DroppedFeature[];
+  /** Signatures left out because another model issued them. */
+  foreignSignatures: number;
+}
+
+/** Whether a signature `issuer` issued (`undefined`: a first-format carrier) may not go to this request's model. */
+function isForeign(issuer: string | undefined, options: ConvertMessagesOptions): boolean {
+  if (options.geminiModel === undefined) return false;
+  return (issuer ?? options.unnamedSignatureModel ?? options.geminiModel) !== options.geminiModel;
 }
 
 /** The text a first turn gets when history starts with the assistant: Gemini wants a user turn first. */
@@ -162,12 +183,14 @@ function convertUserMessage(
   return items;
 }
 
-/** Whether an assistant message carries server-side tool parts (`kind: "server"` thinking carriers). */
-function carriesServerToolParts(content: MessageParam["content"]): boolean {
+/** Whether an assistant message carries server-side tool parts this model may take back (`kind: "server"` thinking carriers). */
+function carriesServerToolParts(content: MessageParam["content"], options: ConvertMessagesOptions): boolean {
   if (typeof content === "string") return false;
-  return content.some(
-    (block) => block.type === "thinking" && decodeThinkingSignature(block.signature)?.kind === "server",
-  );
+  return content.some((block) => {
+    if (block.type !== "thinking") return false;
+    const decoded = decodeThinkingSignature(block.signature);
+    return decoded?.kind === "server" && !isForeign(decoded.model, options);
+  });
 }
 
 function convertAssistantMessage(
@@ -182,8 +205,8 @@ function convertAssistantMessage(
   // With the raw server-side tool parts going back, the web search blocks shown to the client
   // would tell the model twice what it searched.
   const sendsServerToolParts =
-    options.serverSideToolInvocations === true && carriesServerToolParts(message.content);
-  // The text part a `cgm1.p.` signature belongs to: only the block right before it counts.
+    options.serverSideToolInvocations === true && carriesServerToolParts(message.content, options);
+  // The text part a `p` (text) carrier's signature belongs to: only the block right before it counts.
   let previousTextPart: GeminiPart | undefined;
   message.content.forEach((block, index) => {
     const blockPath = `${path}.content.${index}`;
@@ -203,6 +226,12 @@ function convertAssistantMessage(
           warnings.push(
             `${blockPath}: a thinking block without a Gemini signature was dropped (thinking from another model is not re-sent).`,
           );
+          return;
+        }
+        if (isForeign(decoded.model, options)) {
+          // Bound to the model that issued it: a thought, a carrier or a server part (whose
+          // search the web search blocks still show) says nothing this model may take back.
+          collected.foreignSignatures++;
           return;
         }
         if (decoded.kind === "server") {
@@ -232,18 +261,24 @@ function convertAssistantMessage(
         }
         return;
       }
-      case "tool_use":
+      case "tool_use": {
+        let signature = decodeToolUseIdSignature(block.id);
+        if (signature !== undefined && isForeign(decodeToolUseIdModel(block.id), options)) {
+          collected.foreignSignatures++;
+          signature = undefined;
+        }
         items.push({
           kind: "call",
           call: {
             id: block.id,
             name: block.name,
             args: toArgs(block.input),
-            signature: decodeToolUseIdSignature(block.id),
+            signature,
             callId: decodeToolUseIdCallId(block.id),
           },
         });
         return;
+      }
       case "tool_result":
         dropMisplacedBlock(collected, block.type, blockPath, "an assistant");
         return;
@@ -385,6 +420,7 @@ function buildUserParts(
  *   model turn right before is sent as text; a second result for one call is dropped.
  * - Calls to tools that are not declared (no tools, server tools, tools removed mid-session) and
  *   their results are sent as text.
+ * - Signatures another Gemini model issued (`options.geminiModel`) are left out.
  * - Models that validate thought signatures get `skip_thought_signature_validator` on the first
  *   call of a model turn that carries no signature (history from another model or a client that
  *   rewrote ids).
@@ -395,7 +431,7 @@ export function convertMessagesToGemini(
   messages: readonly MessageParam[],
   options: ConvertMessagesOptions,
 ): { value: GeminiContent[]; warnings: string[]; dropped: DroppedFeature[] } {
-  const collected: Collected = { warnings: [], dropped: [] };
+  const collected: Collected = { warnings: [], dropped: [], foreignSignatures: 0 };
   const { warnings } = collected;
   const turns = buildTurns(messages, options, collected);
   if (turns.length === 0) {
@@ -467,6 +503,11 @@ export function convertMessagesToGemini(
   for (const name of undeclaredNames) {
     warnings.push(
       `The tool "${name}" is called in history but not declared; its calls and results were sent as text.`,
+    );
+  }
+  if (collected.foreignSignatures > 0) {
+    warnings.push(
+      `${collected.foreignSignatures} thought signature(s) issued by another Gemini model were left out: this request goes to ${options.geminiModel}.`,
     );
   }
   return { value: contents, warnings, dropped: collected.dropped };

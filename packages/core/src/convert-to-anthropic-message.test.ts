@@ -7,6 +7,10 @@ import type { GeminiGenerateContentResponse, GeminiPart } from "./gemini-api.js"
 import { resolveModel } from "./resolve-model.js";
 import { createSequentialIdGenerator } from "./test-utils/create-sequential-id-generator.js";
 import { createTestContext } from "./test-utils/create-test-context.js";
+
+// The model the test context sends to: every carrier names it as the issuer.
+const TEST_MODEL = createTestContext().geminiModel;
+
 import { loadResponseFixture, RESPONSE_FIXTURE_NAMES } from "./test-utils/response-fixtures.js";
 import {
   decodeThinkingSignature,
@@ -172,7 +176,13 @@ describe("convertToAnthropicMessage part rules", () => {
         { text: "x", thought: true },
         { text: "y", thought: true, thoughtSignature: signature },
       ],
-      [{ type: "thinking", thinking: "xy", signature: encodeThinkingSignature("thought", signature) }],
+      [
+        {
+          type: "thinking",
+          thinking: "xy",
+          signature: encodeThinkingSignature("thought", signature, TEST_MODEL),
+        },
+      ],
     ],
     [
       "a signed thought part closes its block",
@@ -181,7 +191,11 @@ describe("convertToAnthropicMessage part rules", () => {
         { text: "y", thought: true },
       ],
       [
-        { type: "thinking", thinking: "x", signature: encodeThinkingSignature("thought", signature) },
+        {
+          type: "thinking",
+          thinking: "x",
+          signature: encodeThinkingSignature("thought", signature, TEST_MODEL),
+        },
         { type: "thinking", thinking: "y", signature: "" },
       ],
     ],
@@ -190,7 +204,7 @@ describe("convertToAnthropicMessage part rules", () => {
       [{ text: "a" }, { text: "", thoughtSignature: signature }, { text: "t", thought: true }],
       [
         { type: "text", text: "a" },
-        { type: "thinking", thinking: "", signature: encodeThinkingSignature("text", signature) },
+        { type: "thinking", thinking: "", signature: encodeThinkingSignature("text", signature, TEST_MODEL) },
         { type: "thinking", thinking: "t", signature: "" },
       ],
     ],
@@ -215,7 +229,7 @@ describe("convertToAnthropicMessage part rules", () => {
       ],
       [
         { type: "text", text: "a" },
-        { type: "thinking", thinking: "", signature: encodeThinkingSignature("text", signature) },
+        { type: "thinking", thinking: "", signature: encodeThinkingSignature("text", signature, TEST_MODEL) },
       ],
     ],
     [
@@ -223,7 +237,7 @@ describe("convertToAnthropicMessage part rules", () => {
       [{ text: "a", thoughtSignature: signature }, { functionCall: { name: "Bash", args: {} } }],
       [
         { type: "text", text: "a" },
-        { type: "thinking", thinking: "", signature: encodeThinkingSignature("text", signature) },
+        { type: "thinking", thinking: "", signature: encodeThinkingSignature("text", signature, TEST_MODEL) },
         { type: "tool_use", id: "toolu_id2", name: "Bash", input: {} },
       ],
     ],
@@ -232,7 +246,11 @@ describe("convertToAnthropicMessage part rules", () => {
       [{ text: "t", thought: true }, { text: "", thoughtSignature: signature }, { text: "a" }],
       [
         { type: "thinking", thinking: "t", signature: "" },
-        { type: "thinking", thinking: "", signature: encodeThinkingSignature("empty", signature) },
+        {
+          type: "thinking",
+          thinking: "",
+          signature: encodeThinkingSignature("empty", signature, TEST_MODEL),
+        },
         { type: "text", text: "a" },
       ],
     ],
@@ -241,7 +259,7 @@ describe("convertToAnthropicMessage part rules", () => {
       [{ text: "a", thoughtSignature: signature }, { text: "b" }],
       [
         { type: "text", text: "a" },
-        { type: "thinking", thinking: "", signature: encodeThinkingSignature("text", signature) },
+        { type: "thinking", thinking: "", signature: encodeThinkingSignature("text", signature, TEST_MODEL) },
         { type: "text", text: "b" },
       ],
     ],
@@ -354,7 +372,11 @@ describe("convertToAnthropicMessage text-part signature carriers", () => {
     expect(value.content[0]).toEqual({ type: "text", text: "Let me run the tests." });
     const carrier = value.content[1] as { thinking: string; signature: string };
     expect(carrier.thinking).toBe("");
-    expect(decodeThinkingSignature(carrier.signature)).toEqual({ kind: "text", signature: textSignature });
+    expect(decodeThinkingSignature(carrier.signature)).toEqual({
+      kind: "text",
+      signature: textSignature,
+      model: TEST_MODEL,
+    });
     const toolUse = value.content[2] as { id: string };
     expect(decodeToolUseIdSignature(toolUse.id)).toBe(callSignature);
     expect(value.stop_reason).toBe("tool_use");
@@ -386,7 +408,7 @@ describe("convertToAnthropicMessage text-part signature carriers", () => {
       {
         type: "thinking",
         thinking: "The month is off by one.",
-        signature: encodeThinkingSignature("thought", thoughtSignature),
+        signature: encodeThinkingSignature("thought", thoughtSignature, TEST_MODEL),
       },
       { type: "text", text: "Subtract one from the month." },
     ]);

@@ -82,7 +82,7 @@ export function convertToAnthropicMessage(
         }
         if (context.showThinking) open.thinking += item.text;
         if (item.signature !== undefined) {
-          open.signature = encodeThinkingSignature("thought", item.signature);
+          open.signature = encodeThinkingSignature("thought", item.signature, context.geminiModel);
           open = undefined;
         }
         break;
@@ -103,7 +103,7 @@ export function convertToAnthropicMessage(
           pendingCarrier = {
             type: "thinking",
             thinking: "",
-            signature: encodeThinkingSignature(kind, item.signature),
+            signature: encodeThinkingSignature(kind, item.signature, context.geminiModel),
           };
           open = undefined;
         }
@@ -115,7 +115,7 @@ export function convertToAnthropicMessage(
         open = undefined;
         pushBlock({
           type: "tool_use",
-          id: encodeToolUseId(generateId(), item.signature, item.callId),
+          id: encodeToolUseId(generateId(), item.signature, item.callId, context.geminiModel),
           name: item.name,
           input: item.input,
         });
@@ -130,14 +130,18 @@ export function convertToAnthropicMessage(
           pendingCarrier = {
             type: "thinking",
             thinking: "",
-            signature: encodeThinkingSignature("text", item.signature),
+            signature: encodeThinkingSignature("text", item.signature, context.geminiModel),
           };
         }
         break;
       }
       case "server_tool_part":
         open = undefined;
-        pushBlock({ type: "thinking", thinking: "", signature: encodeServerToolPart(item.part) });
+        pushBlock({
+          type: "thinking",
+          thinking: "",
+          signature: encodeServerToolPart(item.part, context.geminiModel),
+        });
         break;
       case "unsupported":
         dropped.push({ feature: `part:${item.field}`, message: item.warning });

@@ -30,6 +30,12 @@ export interface ConvertToGeminiRequestOptions {
    * built-in tools are then never combined with functions, whatever the model's capabilities say.
    */
   supportsServerSideToolInvocations?: boolean;
+  /**
+   * Converts for this model instead of the one `request.model` maps to (a fallback model; a
+   * `claude-*` name is mapped too): its capabilities shape the request, signatures of any other
+   * model are left out, and the context keeps `request.model` as the name the client asked for.
+   */
+  targetModel?: string;
 }
 
 /** What {@link convertToGeminiRequest} returns. */
@@ -99,7 +105,9 @@ export function convertToGeminiRequest(
   request: MessagesRequest,
   options: ConvertToGeminiRequestOptions = {},
 ): ConvertedGeminiRequest {
-  const { geminiModel, capabilities, retired } = resolveModel(request.model, options.models);
+  const requested = resolveModel(request.model, options.models);
+  const { geminiModel, capabilities, retired } =
+    options.targetModel === undefined ? requested : resolveModel(options.targetModel, options.models);
   const schemaCompiler = options.schemaCompiler ?? DEFAULT_SCHEMA_COMPILER;
   const generation = convertGenerationConfig(request, capabilities);
   const toolNames = createToolNameMap(collectToolNames(request));
@@ -178,6 +186,9 @@ export function convertToGeminiRequest(
     capabilities,
     declaredToolNames,
     serverSideToolInvocations: combined,
+    geminiModel,
+    // Signatures of the first format name no model: presumed to be the requested model's.
+    unnamedSignatureModel: requested.geminiModel,
   });
   dropped.push(...messages.dropped);
 

@@ -15,6 +15,10 @@ import { accumulateStream } from "./test-utils/accumulate-stream.js";
 import { assertAnthropicStream } from "./test-utils/assert-anthropic-stream.js";
 import { createSequentialIdGenerator } from "./test-utils/create-sequential-id-generator.js";
 import { createTestContext } from "./test-utils/create-test-context.js";
+
+// The model the test context sends to: every carrier names it as the issuer.
+const TEST_MODEL = createTestContext().geminiModel;
+
 import {
   loadChunkFixture,
   loadResponseFixture,
@@ -226,7 +230,11 @@ describe("createStreamTranslator text-part signature carriers", () => {
     const message = accumulateStream(events);
     expect(message.content).toEqual([
       { type: "text", text: "Let me run the tests." },
-      { type: "thinking", thinking: "", signature: encodeThinkingSignature("text", textSignature) },
+      {
+        type: "thinking",
+        thinking: "",
+        signature: encodeThinkingSignature("text", textSignature, TEST_MODEL),
+      },
       { type: "tool_use", id: expect.any(String), name: "Bash", input: { command: "pnpm test" } },
     ]);
     expect(decodeToolUseIdSignature((message.content[2] as { id: string }).id)).toBe(callSignature);
@@ -250,7 +258,7 @@ describe("createStreamTranslator text-part signature carriers", () => {
       {
         type: "thinking",
         thinking: "The month is off by one.",
-        signature: encodeThinkingSignature("thought", thoughtSignature),
+        signature: encodeThinkingSignature("thought", thoughtSignature, TEST_MODEL),
       },
       { type: "text", text: "Subtract one from the month." },
     ]);

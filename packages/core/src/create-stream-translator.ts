@@ -210,7 +210,7 @@ export function createStreamTranslator(options: StreamTranslatorOptions): Stream
             delta(events, open.index, { type: "thinking_delta", thinking: item.text });
           }
           if (item.signature !== undefined)
-            closeOpen(events, encodeThinkingSignature("thought", item.signature));
+            closeOpen(events, encodeThinkingSignature("thought", item.signature, context.geminiModel));
           break;
         }
         case "text": {
@@ -227,7 +227,7 @@ export function createStreamTranslator(options: StreamTranslatorOptions): Stream
             closeOpen(events);
             // An earlier carrier is followed by this one, so it goes out first.
             flushCarrier(events);
-            pendingCarrier = encodeThinkingSignature(kind, item.signature);
+            pendingCarrier = encodeThinkingSignature(kind, item.signature, context.geminiModel);
           }
           break;
         }
@@ -235,7 +235,7 @@ export function createStreamTranslator(options: StreamTranslatorOptions): Stream
           hasToolCalls = true;
           hasVisibleOutput = true;
           closeOpen(events);
-          const id = encodeToolUseId(generateId(), item.signature, item.callId);
+          const id = encodeToolUseId(generateId(), item.signature, item.callId, context.geminiModel);
           toolUses.push({ type: "tool_use", id, name: item.name, input: item.input });
           const index = startBlock(events, { type: "tool_use", id, name: item.name, input: {} });
           // Gemini sends calls whole, so the arguments go out as one JSON delta.
@@ -248,13 +248,17 @@ export function createStreamTranslator(options: StreamTranslatorOptions): Stream
           hasVisibleOutput = true;
           closeOpen(events);
           emitTextBlock(events, item.json);
-          if (item.signature !== undefined) pendingCarrier = encodeThinkingSignature("text", item.signature);
+          if (item.signature !== undefined)
+            pendingCarrier = encodeThinkingSignature("text", item.signature, context.geminiModel);
           break;
         }
         case "server_tool_part": {
           closeOpen(events);
           const index = startBlock(events, { type: "thinking", thinking: "", signature: "" });
-          delta(events, index, { type: "signature_delta", signature: encodeServerToolPart(item.part) });
+          delta(events, index, {
+            type: "signature_delta",
+            signature: encodeServerToolPart(item.part, context.geminiModel),
+          });
           events.push({ type: "content_block_stop", index });
           break;
         }

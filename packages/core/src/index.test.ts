@@ -50,6 +50,7 @@ describe("@claude-gemini/core public API", () => {
         "mapUpstreamError",
         "messagesRequestSchema",
         "readGeminiFailure",
+        "readNetworkFailure",
         "readSafeguardVerdicts",
         "resolveAnthropicClientTool",
         "resolveModel",

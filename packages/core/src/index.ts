@@ -133,6 +133,8 @@ export { mapUpstreamError } from "./map-upstream-error.js";
 export type { ModelCapabilities, ThinkingStyle } from "./model-capabilities.js";
 export type { GeminiFailure, SettingRejection } from "./read-gemini-failure.js";
 export { readGeminiFailure } from "./read-gemini-failure.js";
+export type { NetworkFailure } from "./read-network-failure.js";
+export { readNetworkFailure } from "./read-network-failure.js";
 export { readSafeguardVerdicts } from "./read-safeguard-verdicts.js";
 export type {
   AnthropicClientToolDefinition,

@@ -10,6 +10,7 @@ import type { AnthropicErrorBody, AnthropicErrorType } from "./anthropic-api.js"
 import { ClaudeGeminiError } from "./claude-gemini-error.js";
 import type { GeminiErrorStatus } from "./gemini-api.js";
 import { type GeminiFailure, readGeminiFailure } from "./read-gemini-failure.js";
+import { readNetworkFailure } from "./read-network-failure.js";
 
 /** What a host sends back: HTTP status, Anthropic error body and headers (all lower-case). */
 export interface AnthropicErrorResponse {
@@ -85,29 +86,6 @@ const MAX_MESSAGE_LENGTH = 2000;
 
 const GENERIC_MESSAGE = "Internal server error.";
 
-/** Node (undici), Bun and Deno codes for "could not reach the host". */
-const CONNECTION_ERROR_CODES: ReadonlySet<string> = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "EPIPE",
-  "UND_ERR_SOCKET",
-  "UND_ERR_CLOSED",
-  "ConnectionRefused",
-  "ConnectionClosed",
-  "FailedToOpenSocket",
-]);
-
-const TIMEOUT_ERROR_CODES: ReadonlySet<string> = new Set([
-  "ETIMEDOUT",
-  "UND_ERR_CONNECT_TIMEOUT",
-  "UND_ERR_HEADERS_TIMEOUT",
-  "UND_ERR_BODY_TIMEOUT",
-]);
-
 interface Classified extends ErrorClass {
   message: string;
   retryAfterMilliseconds?: number;
@@ -180,21 +158,20 @@ function classify(error: unknown): Classified {
     // An answer that could not be parsed; its text (which V8 quotes in part) stays out of it.
     return { status: 500, type: "api_error", message: "Gemini answered with a body that is not valid JSON." };
   }
-  if (name === "AbortError" || name === "TimeoutError") {
+  const network = readNetworkFailure(error);
+  if (network?.cause === "timeout") {
     // The SDK's `httpOptions.timeout` aborts the fetch, so an abort here is a timeout in practice.
-    return { status: 504, type: "timeout_error", message: "Gemini did not answer in time." };
-  }
-  const networkCode = findErrorCode(error);
-  if (networkCode !== undefined && TIMEOUT_ERROR_CODES.has(networkCode)) {
-    return { status: 504, type: "timeout_error", message: `Gemini did not answer in time (${networkCode}).` };
+    const suffix = network.code === undefined ? "" : ` (${network.code})`;
+    return { status: 504, type: "timeout_error", message: `Gemini did not answer in time${suffix}.` };
   }
   if (
-    (networkCode !== undefined && CONNECTION_ERROR_CODES.has(networkCode)) ||
+    (network?.code !== undefined && network.cause === "unreachable") ||
     (name === "TypeError" && /fetch failed|network|connect|socket|error sending request/i.test(message))
   ) {
     // Anthropic has no "bad gateway"; overloaded makes Claude Code wait and retry, which is
-    // right for an upstream that is down or unreachable for a moment.
-    const suffix = networkCode === undefined ? "" : ` (${networkCode})`;
+    // right for an upstream that is down or unreachable for a moment. (The wording test only
+    // picks the message shown; no decision reads it.)
+    const suffix = network?.code === undefined ? "" : ` (${network.code})`;
     return { status: 529, type: "overloaded_error", message: `Could not reach Gemini${suffix}.` };
   }
   return genericError();
@@ -249,17 +226,6 @@ function classifyFailure(failure: GeminiFailure): Classified {
   // A per-day quota will not come back within Claude Code's retry window: say so instead of looping.
   if (errorClass.status === 429 && failure.quota?.perDay) classified.shouldRetry = false;
   return classified;
-}
-
-/** Reads `code` from the error or its `cause` chain (undici puts it on `cause`). */
-function findErrorCode(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 4 && typeof current === "object" && current !== null; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === "string") return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
 }
 
 const GOOGLE_API_KEY = /AIza[0-9A-Za-z_-]{35}/g;

@@ -6,8 +6,9 @@
  * `tool_use`, but clients echo two things verbatim: tool-use ids and `thinking` signatures.
  *
  * - A signature on a `functionCall` rides in the `tool_use` id:
- *   `toolu_<random>__gs1_<base64url(signature)>`. Ids are echoed in history and in every
- *   `tool_result.tool_use_id`, so they survive even when a client strips thinking blocks.
+ *   `toolu_<random>__gm1_<base64url(model)>__gs1_<base64url(signature)>`. Ids are echoed in
+ *   history and in every `tool_result.tool_use_id`, so they survive even when a client strips
+ *   thinking blocks.
  * - A signature on a thought part rides in that `thinking` block's `signature`.
  * - A signature on a text part rides in an empty `thinking` block (`kind: "text"` when it
  *   belongs to the text block before it, `kind: "empty"` when the part had no text). The
@@ -21,15 +22,21 @@
  *
  * - The id Gemini gave a `functionCall` (Gemini 3 does, and with server-side tool invocations
  *   the `functionResponse` must repeat it) rides in the `tool_use` id too:
- *   `toolu_<random>__gi1_<base64url(id)>__gs1_…`.
+ *   `toolu_<random>__gi1_<base64url(id)>__gm1_…__gs1_…`.
  * - A server-side tool part (`toolCall` / `toolResponse`, when Gemini ran Google Search or URL
  *   context next to functions) must go back exactly as received, signature included. The whole
  *   part rides as base64url JSON in an empty `thinking` block (`kind: "server"`) at its place
  *   among the blocks; the search itself is shown to the client by the usual web search blocks
  *   made from the grounding metadata.
  *
- * Thinking signatures are `cgm1.<kind>.<signature>`; anything else (a signature made by
- * Anthropic, or edited history) is not ours and is not sent to Gemini.
+ * Thinking signatures are `cgm2.<kind>.<base64url(model)>.<signature>`; anything else (a
+ * signature made by Anthropic, or edited history) is not ours and is not sent to Gemini.
+ *
+ * Signatures are bound to the Gemini model that issued them, so every carrier names that model
+ * (`__gm1_` in ids, the third field of `cgm2.`): a request converted for another model (a
+ * fallback, or a client that switched models mid-conversation) leaves them out instead of
+ * sending what that model would refuse. Carriers of the first format (`cgm1.<kind>.<signature>`,
+ * ids without `__gm1_`) stay readable; they name no model (`model: undefined`).
  */
 import { decodeBase64Url, encodeBase64Url } from "./encode-base64-url.js";
 import type { GeminiPart } from "./gemini-api.js";
@@ -47,7 +54,10 @@ export const TRAILING_TEXT_SIGNATURE_WARNING =
 const TOOL_USE_PREFIX = "toolu_";
 const TOOL_USE_SIGNATURE_MARK = "__gs1_";
 const TOOL_USE_CALL_ID_MARK = "__gi1_";
-const THINKING_PREFIX = "cgm1.";
+const TOOL_USE_MODEL_MARK = "__gm1_";
+/** The first format, without the issuing model; still read. */
+const LEGACY_THINKING_PREFIX = "cgm1.";
+const THINKING_PREFIX = "cgm2.";
 
 /** Which Gemini part a thinking-block signature belongs to; `server` carries a whole server-side tool part. */
 export type SignatureCarrierKind = "thought" | "text" | "empty" | "server";
@@ -77,15 +87,17 @@ function fromBase64Url(value: string): string {
 
 /**
  * Builds a `tool_use` id from a random part and, when Gemini sent them, the call's signature
- * and the call's own id.
+ * (with the model that issued it) and the call's own id.
  */
 export function encodeToolUseId(
   randomPart: string,
   signature?: string | null,
   callId?: string | null,
+  model?: string,
 ): string {
   let id = `${TOOL_USE_PREFIX}${randomPart}`;
   if (callId) id += `${TOOL_USE_CALL_ID_MARK}${encodeBase64Url(callId)}`;
+  if (signature && model) id += `${TOOL_USE_MODEL_MARK}${encodeBase64Url(model)}`;
   if (signature) id += `${TOOL_USE_SIGNATURE_MARK}${toBase64Url(signature)}`;
   return id;
 }
@@ -98,20 +110,35 @@ export function decodeToolUseIdSignature(id: string): string | undefined {
   return encoded.length > 0 && /^[A-Za-z0-9_-]+$/.test(encoded) ? fromBase64Url(encoded) : undefined;
 }
 
+/**
+ * The Gemini model that issued the signature a `tool_use` id carries; `undefined` for ids of
+ * the first format, which did not record it.
+ */
+export function decodeToolUseIdModel(id: string): string | undefined {
+  return readIdField(id, TOOL_USE_MODEL_MARK);
+}
+
 /** Recovers the Gemini `functionCall.id` a `tool_use` id carries, if it was made by {@link encodeToolUseId}. */
 export function decodeToolUseIdCallId(id: string): string | undefined {
-  const mark = id.indexOf(TOOL_USE_CALL_ID_MARK);
-  if (!id.startsWith(TOOL_USE_PREFIX) || mark < 0) return undefined;
-  const start = mark + TOOL_USE_CALL_ID_MARK.length;
-  const end = id.indexOf(TOOL_USE_SIGNATURE_MARK, start);
-  const encoded = id.slice(start, end < 0 ? undefined : end);
+  return readIdField(id, TOOL_USE_CALL_ID_MARK);
+}
+
+/** A base64url field of a `tool_use` id, from its mark up to the next mark. */
+function readIdField(id: string, mark: string): string | undefined {
+  const at = id.indexOf(mark);
+  if (!id.startsWith(TOOL_USE_PREFIX) || at < 0) return undefined;
+  const start = at + mark.length;
+  const ends = [TOOL_USE_MODEL_MARK, TOOL_USE_SIGNATURE_MARK]
+    .map((next) => id.indexOf(next, start))
+    .filter((index) => index >= 0);
+  const encoded = id.slice(start, ends.length > 0 ? Math.min(...ends) : undefined);
   const decoded = encoded.length > 0 ? decodeBase64Url(encoded) : undefined;
   return decoded === "" ? undefined : decoded;
 }
 
 /** Wraps a server-side tool part (`toolCall` / `toolResponse`, signature included) for a `thinking` block's `signature`. */
-export function encodeServerToolPart(part: GeminiPart): string {
-  return encodeThinkingSignature("server", encodeBase64Url(JSON.stringify(part)));
+export function encodeServerToolPart(part: GeminiPart, model?: string): string {
+  return encodeThinkingSignature("server", encodeBase64Url(JSON.stringify(part)), model);
 }
 
 /**
@@ -133,19 +160,39 @@ export function decodeServerToolPart(payload: string): GeminiPart | undefined {
   return isObject(toolCall) !== isObject(toolResponse) ? (part as GeminiPart) : undefined;
 }
 
-/** Wraps a Gemini signature for a `thinking` block's `signature` field. */
-export function encodeThinkingSignature(kind: SignatureCarrierKind, signature: string): string {
-  return `${THINKING_PREFIX}${KIND_CODES[kind]}.${signature}`;
+/**
+ * Wraps a Gemini signature for a `thinking` block's `signature` field, naming the model that
+ * issued it (without `model`, the first format, which names none).
+ */
+export function encodeThinkingSignature(
+  kind: SignatureCarrierKind,
+  signature: string,
+  model?: string,
+): string {
+  if (model === undefined || model === "") return `${LEGACY_THINKING_PREFIX}${KIND_CODES[kind]}.${signature}`;
+  return `${THINKING_PREFIX}${KIND_CODES[kind]}.${encodeBase64Url(model)}.${signature}`;
 }
 
-/** Unwraps a `thinking` block signature made by {@link encodeThinkingSignature}. */
+/**
+ * Unwraps a `thinking` block signature made by {@link encodeThinkingSignature}: its kind, the
+ * Gemini signature (or server part) it carries, and the model that issued it (`undefined` for
+ * the first format).
+ */
 export function decodeThinkingSignature(
   value: string | null | undefined,
-): { kind: SignatureCarrierKind; signature: string } | undefined {
-  if (!value?.startsWith(THINKING_PREFIX)) return undefined;
-  const code = value.slice(THINKING_PREFIX.length, THINKING_PREFIX.length + 1);
-  const signature = value.slice(THINKING_PREFIX.length + 2);
-  if (value[THINKING_PREFIX.length + 1] !== "." || signature.length === 0) return undefined;
+): { kind: SignatureCarrierKind; signature: string; model?: string } | undefined {
+  const legacy = value?.startsWith(LEGACY_THINKING_PREFIX) === true;
+  if (!value || (!legacy && !value.startsWith(THINKING_PREFIX))) return undefined;
+  const prefixLength = THINKING_PREFIX.length;
+  const code = value.slice(prefixLength, prefixLength + 1);
+  if (value[prefixLength + 1] !== ".") return undefined;
   const kind = (Object.keys(KIND_CODES) as SignatureCarrierKind[]).find((key) => KIND_CODES[key] === code);
-  return kind ? { kind, signature } : undefined;
+  if (kind === undefined) return undefined;
+  const rest = value.slice(prefixLength + 2);
+  if (legacy) return rest.length > 0 ? { kind, signature: rest } : undefined;
+  const dot = rest.indexOf(".");
+  const model = dot > 0 ? decodeBase64Url(rest.slice(0, dot)) : undefined;
+  const signature = rest.slice(dot + 1);
+  if (model === undefined || model === "" || signature.length === 0) return undefined;
+  return { kind, signature, model };
 }

@@ -1,4 +1,4 @@
-import type { GeminiGenerateContentParameters } from "@claude-gemini/core";
+import { type GeminiGenerateContentParameters, readGeminiFailure } from "@claude-gemini/core";
 import type { CreateCachedContentConfig, GoogleGenAI } from "@google/genai";
 import { describeFailure } from "./describe-failure.js";
 import type { ContextCacheOptions, FetchHandlerLogger } from "./fetch-handler-options.js";
@@ -24,7 +24,13 @@ export interface ContextCache {
     parameters: GeminiGenerateContentParameters,
     signal?: AbortSignal,
   ): Promise<PreparedCall>;
-  /** Whether a failed call failed because its cached content is gone (deleted, expired, unknown). */
+  /**
+   * Whether a failed call that named a cached content may have failed because that cache is gone
+   * (deleted, expired, unknown, another project's). Gemini gives no `ErrorInfo` for it, only the
+   * status of a resource it cannot use: 403 `PERMISSION_DENIED` or 404 `NOT_FOUND` (and a 400
+   * naming `cached_content` in its `BadRequest` field violations). Decided from those alone; a
+   * refusal that had nothing to do with the cache then fails again uncached, and stands.
+   */
   isStaleCacheError(error: unknown): boolean;
 }
 
@@ -47,8 +53,6 @@ type CachedFields = Pick<
   NonNullable<GeminiGenerateContentParameters["config"]>,
   "systemInstruction" | "tools" | "toolConfig"
 >;
-
-const STALE_CACHE = /cached ?content/i;
 
 /**
  * Explicit Gemini context caching for long stable prefixes. Claude Code sends the same system
@@ -128,9 +132,12 @@ export function createContextCache(options: CreateContextCacheOptions): ContextC
   return {
     enabled: options.enabled,
     isStaleCacheError(error) {
-      const text = error instanceof Error ? error.message : JSON.stringify(error ?? "");
-      const status = (error as { status?: unknown })?.status;
-      return (status === 400 || status === 403 || status === 404) && STALE_CACHE.test(text ?? "");
+      const failure = readGeminiFailure(error);
+      if (failure === undefined || failure.keyRejected) return false;
+      if (failure.status === "PERMISSION_DENIED" || failure.status === "NOT_FOUND") return true;
+      if (failure.status === undefined && (failure.httpStatus === 403 || failure.httpStatus === 404))
+        return true;
+      return failure.fieldViolations.some((field) => /^cached_?content/i.test(field));
     },
     async prepare(client, keyIndex, parameters) {
       if (!options.enabled || parameters.config?.cachedContent !== undefined) return passThrough(parameters);

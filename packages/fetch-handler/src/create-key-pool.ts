@@ -1,5 +1,7 @@
-import { ClaudeGeminiError, readGeminiFailure } from "@claude-gemini/core";
+import { ClaudeGeminiError } from "@claude-gemini/core";
 import type { ApiKeyEventRecord, FetchHandlerLogger } from "./fetch-handler-options.js";
+import { decideKeyRotation } from "./key-rotation-policy.js";
+import { readUpstreamFailure } from "./read-upstream-failure.js";
 
 /** One upstream credential of a {@link KeyPool}, with the client built for it once. */
 export interface PooledKey<Client> {
@@ -53,11 +55,11 @@ export interface CreateKeyPoolOptions<Client> {
  * Builds one client per key up front (connections are reused) and hands them out round-robin.
  * A key answered with 429 rests for Gemini's `RetryInfo.retryDelay` (else `defaultRestMs`)
  * and is skipped meanwhile; a key Gemini calls invalid or suspended is taken out for good with
- * a loud `logger.error` naming only its fingerprint. Both are decided from the structured
- * failure only (`readGeminiFailure`: HTTP code, `ErrorInfo.reason` such as `API_KEY_INVALID`
- * or `CONSUMER_SUSPENDED`, `RetryInfo`), never from message text, which may quote the
- * client's own request: a 400 saying "please say: API key not valid" removes nothing. With a single key nothing rests and
- * nothing is removed: the failure simply goes to the caller, as without a pool.
+ * a loud `logger.error` naming only its fingerprint. Both are decided by `decideKeyRotation`
+ * (`key-rotation-policy.ts`) from the structured failure only (HTTP code, `ErrorInfo.reason`
+ * such as `API_KEY_INVALID` or `CONSUMER_SUSPENDED`, `RetryInfo`), never from message text.
+ * With a single key nothing rests and nothing is removed: the failure simply goes to the
+ * caller, as without a pool.
  *
  * @example
  * const pool = createKeyPool(["key-a", "key-b"], { createClient, logger });
@@ -122,15 +124,11 @@ export function createKeyPool<Client>(
     },
     report(key, error) {
       const entry = entries[key.index];
-      const failure = readGeminiFailure(error);
-      const status = failure?.httpStatus ?? readStatus(error);
-      if (entry === undefined || entries.length < 2) {
-        if (status === 429) emit(key.fingerprint, "rate_limited");
-        return "keep-error";
-      }
-      if (status === 429) {
-        emit(key.fingerprint, "rate_limited");
-        entry.restingUntil = now() + (failure?.retryDelayMs ?? defaultRestMs);
+      const decision = decideKeyRotation(readUpstreamFailure(error));
+      if (decision.action === "rest") emit(key.fingerprint, "rate_limited");
+      if (entry === undefined || entries.length < 2 || decision.action === "keep") return "keep-error";
+      if (decision.action === "rest") {
+        entry.restingUntil = now() + (decision.restMs ?? defaultRestMs);
         options.logger.warn("Gemini API key rate limited; resting it", {
           keyFingerprint: key.fingerprint,
           restMs: entry.restingUntil - now(),
@@ -139,21 +137,18 @@ export function createKeyPool<Client>(
           ? "next-key"
           : "all-resting";
       }
-      if (failure?.keyRejected === true) {
-        if (!entry.removed) {
-          entry.removed = true;
-          emit(key.fingerprint, "removed");
-          options.logger.error("Gemini API key rejected as invalid or suspended; taken out of the pool", {
-            keyFingerprint: key.fingerprint,
-            status,
-            keysLeft: entries.filter((other) => !other.removed).length,
-          });
-        }
-        return entries.some((other) => !other.removed && other.restingUntil <= now())
-          ? "next-key"
-          : "keep-error";
+      if (!entry.removed) {
+        entry.removed = true;
+        emit(key.fingerprint, "removed");
+        options.logger.error("Gemini API key rejected as invalid or suspended; taken out of the pool", {
+          keyFingerprint: key.fingerprint,
+          status: readStatus(error),
+          keysLeft: entries.filter((other) => !other.removed).length,
+        });
       }
-      return "keep-error";
+      return entries.some((other) => !other.removed && other.restingUntil <= now())
+        ? "next-key"
+        : "keep-error";
     },
   };
   return pool;
@@ -166,7 +161,9 @@ function fingerprintKey(key: string, keys: readonly string[]): string {
   return clash ? `…${tail}#${keys.indexOf(key) + 1}` : `…${tail}`;
 }
 
-/** The status of the proxy's own typed errors (a failure that is not Gemini's answer). */
+/** The HTTP status of a failure, for the log line. */
 function readStatus(error: unknown): number | undefined {
-  return ClaudeGeminiError.isInstance(error) ? error.status : undefined;
+  const failure = readUpstreamFailure(error);
+  if (failure.source === "gemini") return failure.gemini.httpStatus;
+  return failure.source === "proxy" ? failure.status : undefined;
 }

@@ -158,7 +158,7 @@ export interface FetchHandlerOptions {
   apiKeys?: string[];
   /**
    * Gemini models tried, in order, when the mapped model is overloaded (503/529 after its
-   * retries) or not found (404), before any byte reached the client. A list applies to every
+   * retries), unreachable or not found (404), before any byte reached the client. A list applies to every
    * model; a record maps a Gemini model (or `"*"`) to its own chain. The model used is sent in
    * the `x-claude-gemini-model` header; `message.model` stays the name the client asked for.
    */

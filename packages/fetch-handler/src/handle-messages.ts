@@ -1,37 +1,33 @@
 import type {
   ConversionContext,
   DroppedFeature,
-  GeminiGenerateContentParameters,
   GeminiGenerateContentResponse,
   MessagesRequest,
   SafeguardResult,
   ToolUseContent,
 } from "@claude-gemini/core";
 import {
-  ClaudeGeminiError,
   convertToAnthropicMessage,
   convertToGeminiRequest,
   findToolUseSafeguard,
-  isRetryableGeminiResponse,
   validateMessagesRequest,
 } from "@claude-gemini/core";
-import { describeFailure } from "./describe-failure.js";
+import { generateMessage, openMessageStream } from "./call-gemini.js";
 import { formatWarningsHeader, WARNINGS_HEADER } from "./format-warnings-header.js";
 import { judgeToolUses } from "./judge-tool-uses.js";
-import { linkAbortSignal } from "./link-abort-signal.js";
-import { observeUpstreamAttempt } from "./observe-upstream-attempt.js";
-import { raceWithTimeout } from "./race-with-timeout.js";
 import { readBetas } from "./read-betas.js";
 import { readJsonBody } from "./read-json-body.js";
 import type { RequestScope } from "./request-scope.js";
-import { retryWithBackoff } from "./retry-with-backoff.js";
-import { GEMINI_MODEL_HEADER, runWithFallback } from "./run-with-fallback.js";
 import { type OpenedUpstream, streamAnthropicEvents } from "./stream-anthropic-events.js";
 
 const encoder = new TextEncoder();
 
+/** The header that names the Gemini model that produced a response. */
+const GEMINI_MODEL_HEADER = "x-claude-gemini-model";
+
 /**
- * `POST /v1/messages`: validates and converts the request, calls Gemini with retries, and
+ * `POST /v1/messages`: validates and converts the request, calls Gemini through the upstream
+ * pipeline (`call-gemini.ts`: key rotation, retries, capability correction, model fallback), and
  * answers with a message (JSON) or an SSE stream. A stream is held back until its first
  * upstream chunk, so a failure before that is still retried or answered with a JSON status
  * the client understands (429, 529…). With `enableStreaming: false` a stream request is
@@ -69,11 +65,9 @@ export async function handleMessages(scope: RequestScope): Promise<Response> {
 
   const judge = createJudge(scope, request);
 
-  // Fallback models (`run-with-fallback.ts`) get their own conversion and context.
+  // Fallback models and corrected calls (`call-gemini.ts`) get their own conversion and context.
   if (request.stream === true && settings.enableStreaming) {
-    const opened = await runWithFallback(scope, request, conversion, (parameters) =>
-      openUpstreamStream(scope, parameters),
-    );
+    const opened = await openMessageStream(scope, request, conversion);
     reportDropped(scope, opened.dropped);
     return nameGeminiModel(
       streamAnthropicEvents(scope, opened.value, opened.context, { judgeToolUses: judge }),
@@ -82,9 +76,7 @@ export async function handleMessages(scope: RequestScope): Promise<Response> {
     );
   }
 
-  const generated = await runWithFallback(scope, request, conversion, (parameters) =>
-    generateWithRetries(scope, parameters),
-  );
+  const generated = await generateMessage(scope, request, conversion);
   const response = generated.value;
   reportDropped(scope, generated.dropped);
   if (request.stream === true) {
@@ -190,132 +182,6 @@ async function createMessageResponse(
   return new Response(bytes, { status: 200, headers });
 }
 
-/** One non-streaming call, retried, bounded by `requestTimeoutMs` in all. */
-async function generateWithRetries(
-  scope: RequestScope,
-  parameters: GeminiGenerateContentParameters,
-): Promise<GeminiGenerateContentResponse> {
-  const { settings } = scope;
-  const { controller, release } = linkAbortSignal(scope.signal);
-  // Built only when the timer fires: an error captures a stack trace, too dear for every request.
-  let timeoutError: ClaudeGeminiError | undefined;
-  const timer = setTimeout(() => {
-    timeoutError = new ClaudeGeminiError({
-      status: 504,
-      type: "timeout_error",
-      message: `Gemini did not answer within ${settings.requestTimeoutMs} ms.`,
-    });
-    controller.abort(timeoutError);
-  }, settings.requestTimeoutMs);
-  try {
-    const { value } = await retryWithBackoff(
-      observeUpstreamAttempt(
-        scope,
-        { geminiModel: parameters.model, stream: scope.record.stream },
-        (_attempt, upstreamScope) =>
-          scope.settings.upstream.generateContent(upstreamScope, {
-            ...parameters,
-            config: { ...parameters.config, abortSignal: controller.signal },
-          }),
-      ),
-      {
-        ...retryBudget(scope),
-        signal: controller.signal,
-        shouldRetryValue: isRetryableGeminiResponse,
-        onRetry: (information) => noteRetry(scope, information),
-      },
-    );
-    return value;
-  } catch (error) {
-    if (timeoutError !== undefined && controller.signal.reason === timeoutError) throw timeoutError;
-    throw error;
-  } finally {
-    clearTimeout(timer);
-    release();
-  }
-}
-
-/**
- * Opens a Gemini stream and waits for its first chunk, retrying failures up to then. Each
- * attempt has its own abort controller, so a dropped attempt is cancelled upstream.
- */
-async function openUpstreamStream(
-  scope: RequestScope,
-  parameters: GeminiGenerateContentParameters,
-): Promise<OpenedUpstream> {
-  const { settings } = scope;
-  const { value } = await retryWithBackoff(
-    observeUpstreamAttempt(
-      scope,
-      { geminiModel: parameters.model, stream: true },
-      async (_attempt, upstreamScope): Promise<OpenedUpstream> => {
-        const { controller, release } = linkAbortSignal(scope.signal);
-        let iterator: AsyncIterator<GeminiGenerateContentResponse> | undefined;
-        const close = () => {
-          release();
-          if (!controller.signal.aborted) controller.abort();
-          // Also ends the generator itself, for clients (or test doubles) that ignore the signal.
-          iterator?.return?.().catch(() => {});
-        };
-        const opening = (async () => {
-          const chunks = await settings.upstream.generateContentStream(upstreamScope, {
-            ...parameters,
-            config: { ...parameters.config, abortSignal: controller.signal },
-          });
-          iterator = chunks[Symbol.asyncIterator]();
-          return { chunkIterator: iterator, first: await iterator.next() };
-        })();
-        try {
-          const { chunkIterator, first } = await raceWithTimeout(opening, settings.idleTimeoutMs, () => {
-            close();
-            return new ClaudeGeminiError({
-              status: 529,
-              type: "overloaded_error",
-              message: `Gemini sent nothing for ${settings.idleTimeoutMs} ms.`,
-            });
-          });
-          if (first.done) {
-            throw new ClaudeGeminiError({
-              status: 500,
-              type: "api_error",
-              message: "Gemini ended the stream without sending a response.",
-            });
-          }
-          return {
-            first: first.value,
-            timeToFirstTokenMs: scope.elapsed(),
-            next: () => chunkIterator.next(),
-            close,
-          };
-        } catch (error) {
-          close();
-          throw error;
-        }
-      },
-    ),
-    {
-      ...retryBudget(scope),
-      signal: scope.signal,
-      shouldRetryValue: (upstream) => isCompleteAndRetryable(upstream.first),
-      discardValue: (upstream) => upstream.close(),
-      onRetry: (information) => noteRetry(scope, information),
-    },
-  );
-  return value;
-}
-
-/**
- * The proxy's retries for this request. A client that says it is retrying already
- * (`x-stainless-retry-count` above 0, sent by the official SDKs and so by Claude Code) gets a
- * single upstream attempt: its own retries and the proxy's must add up, not multiply (Claude
- * Code's ten tries of a persistent 429 would otherwise cost thirty Gemini calls).
- */
-function retryBudget(scope: RequestScope): RequestScope["settings"]["retry"] {
-  const clientRetry = Number(scope.request.headers.get("x-stainless-retry-count") ?? "0");
-  if (Number.isFinite(clientRetry) && clientRetry > 0) return { ...scope.settings.retry, maxAttempts: 1 };
-  return scope.settings.retry;
-}
-
 /** A finished non-streaming response served through the stream path as a single chunk. */
 function createReplayedUpstream(response: GeminiGenerateContentResponse): OpenedUpstream {
   return {
@@ -323,28 +189,4 @@ function createReplayedUpstream(response: GeminiGenerateContentResponse): Opened
     next: async () => ({ done: true, value: undefined }),
     close: () => {},
   };
-}
-
-/**
- * A first stream chunk that is already the whole answer (it has a finish reason) and one
- * worth asking again for, e.g. `MALFORMED_FUNCTION_CALL`. A chunk without a finish reason is
- * only the start of an answer and is never judged.
- */
-function isCompleteAndRetryable(chunk: GeminiGenerateContentResponse): boolean {
-  const finished =
-    chunk.candidates?.[0]?.finishReason !== undefined || chunk.promptFeedback?.blockReason !== undefined;
-  return finished && isRetryableGeminiResponse(chunk);
-}
-
-function noteRetry(
-  scope: RequestScope,
-  information: { attempt: number; delayMs: number; reason: unknown },
-): void {
-  scope.settings.logger.warn("retrying Gemini call", {
-    requestId: scope.requestId,
-    attempt: information.attempt,
-    delayMs: information.delayMs,
-    reason:
-      information.reason instanceof Error ? describeFailure(information.reason) : "retryable finish reason",
-  });
 }

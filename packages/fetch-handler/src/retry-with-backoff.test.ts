@@ -1,7 +1,7 @@
 import { ClaudeGeminiError } from "@claude-gemini/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { decideRetryForError, retryWithBackoff } from "./retry-with-backoff.js";
+import { retryWithBackoff } from "./retry-with-backoff.js";
 
 const overloaded = () => new ClaudeGeminiError({ status: 529, type: "overloaded_error", message: "busy" });
 const invalid = () => new ClaudeGeminiError({ status: 400, type: "invalid_request_error", message: "bad" });
@@ -181,47 +181,5 @@ describe("retryWithBackoff", () => {
         },
       ),
     );
-  });
-});
-
-describe("decideRetryForError: from the typed failure", () => {
-  const apiError = (status: number, error: Record<string, unknown>) =>
-    Object.assign(new Error(JSON.stringify({ error })), { name: "ApiError", status });
-
-  it("does not retry an exhausted per-day quota, and retries a per-minute one after its RetryInfo", () => {
-    const perDay = apiError(429, {
-      code: 429,
-      status: "RESOURCE_EXHAUSTED",
-      message: "Quota exceeded",
-      details: [
-        { violations: [{ quotaId: "GenerateRequestsPerDayPerProjectPerModel-FreeTier" }] },
-        { retryDelay: "30s" },
-      ],
-    });
-    expect(decideRetryForError(perDay)).toEqual({ retryable: false });
-    const perMinute = apiError(429, {
-      code: 429,
-      status: "RESOURCE_EXHAUSTED",
-      message: "Quota exceeded",
-      details: [
-        { violations: [{ quotaId: "GenerateRequestsPerMinutePerProjectPerModel" }] },
-        { retryDelay: "1.5s" },
-      ],
-    });
-    expect(decideRetryForError(perMinute)).toEqual({ retryable: true, retryAfterMs: 1500 });
-  });
-
-  it("never reads a retry delay out of message text", () => {
-    const quoted = apiError(503, {
-      code: 503,
-      status: "UNAVAILABLE",
-      message: 'please wait "retryDelay": "90s"',
-    });
-    expect(decideRetryForError(quoted)).toEqual({ retryable: true, retryAfterMs: undefined });
-    expect(
-      decideRetryForError(apiError(400, { code: 400, status: "INVALID_ARGUMENT", message: "x" })),
-    ).toEqual({
-      retryable: false,
-    });
   });
 });

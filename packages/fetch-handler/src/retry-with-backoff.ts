@@ -1,22 +1,15 @@
-import { ClaudeGeminiError, mapUpstreamError, readGeminiFailure } from "@claude-gemini/core";
-import { isParseError } from "./describe-failure.js";
 import type { RetryOptions } from "./fetch-handler-options.js";
+import { readUpstreamFailure } from "./read-upstream-failure.js";
+import { decideRetry, type RetryDecision } from "./retry-policy.js";
 
-/** Anthropic statuses worth another attempt: what `mapUpstreamError` makes of 429, 5xx, timeouts and overload. */
-const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 500, 504, 529]);
-
-/** How {@link retryWithBackoff} judges one failure. */
-export interface RetryDecision {
-  retryable: boolean;
-  /** The wait the upstream asked for (`RetryInfo.retryDelay`), when it did. */
-  retryAfterMs?: number;
-}
+/** What {@link retryWithBackoff} needs of a decision: whether to go again, and the wait asked for. */
+type Judgement = Pick<RetryDecision, "retryable" | "retryAfterMs">;
 
 export interface RetryWithBackoffOptions<T> extends Required<RetryOptions> {
   /** Stops the retries: the last failure is thrown at once. */
   signal?: AbortSignal;
-  /** Judges a thrown failure. Default: {@link decideRetryForError}. */
-  decide?: (error: unknown) => RetryDecision;
+  /** Judges a thrown failure. Default: the rules of `retry-policy.ts` over `readUpstreamFailure`. */
+  decide?: (error: unknown) => Judgement;
   /** A successful result that still deserves another attempt (a malformed function call); the last one is returned. */
   shouldRetryValue?: (value: T) => boolean;
   /** Called with a result that is dropped for another attempt, to release it. */
@@ -51,7 +44,7 @@ export async function retryWithBackoff<T>(
     } catch (error) {
       outcome = { ok: false, error };
     }
-    const decision: RetryDecision = outcome.ok
+    const decision: Judgement = outcome.ok
       ? { retryable: options.shouldRetryValue?.(outcome.value) ?? false }
       : decide(outcome.error);
     const finalAnswer = () => {
@@ -77,29 +70,9 @@ export async function retryWithBackoff<T>(
   }
 }
 
-/**
- * Retries overload, rate-limit and server errors, decided from the typed failure
- * (`readGeminiFailure`) or the proxy's own error, never from message text. Not retried: a
- * per-day quota (waiting seconds cannot cure it), and any 429 whose `RetryInfo` delay the
- * retry budget cannot cover (the client waits on its own, told by `retry-after`). The wait is
- * the one Gemini asked for in `RetryInfo`; the `retry-after` that `mapUpstreamError` adds is a
- * default for clients when Gemini gave none, too long for a first quick retry here.
- */
-export function decideRetryForError(error: unknown): RetryDecision {
-  // An answer that is not JSON came whole and was billed: asking again would pay for it again,
-  // and the same gateway or bug would garble it the same way.
-  if (isParseError(error)) return { retryable: false };
-  if (ClaudeGeminiError.isInstance(error)) {
-    return {
-      retryable: RETRYABLE_STATUSES.has(error.status),
-      retryAfterMs: error.retryAfterSeconds === undefined ? undefined : error.retryAfterSeconds * 1000,
-    };
-  }
-  const failure = readGeminiFailure(error);
-  if (failure?.quota?.perDay) return { retryable: false };
-  const status = mapUpstreamError(error, {}).status;
-  if (!RETRYABLE_STATUSES.has(status)) return { retryable: false };
-  return { retryable: true, retryAfterMs: failure?.retryDelayMs };
+/** The default judge: the retry rules (`retry-policy.ts`) over the typed failure. */
+function decideRetryForError(error: unknown): Judgement {
+  return decideRetry(readUpstreamFailure(error));
 }
 
 function sleep(delayMs: number, signal: AbortSignal | undefined): Promise<void> {

@@ -2,7 +2,7 @@ import { invalidArgument, type RequestCheck } from "../fake-rejection.js";
 import type { CheckedContent } from "./content-shape.js";
 
 /**
- * Signatures must be ones the service issued (or the documented placeholder), on any model.
+ * Signatures must be ones the service issued for this model (or the documented placeholder).
  * On Gemini 3, the current turn — every content after the last user content with ordinary
  * (non-`functionResponse`) parts — must carry one on the first `functionCall` of each model step.
  */
