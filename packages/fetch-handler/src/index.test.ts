@@ -5,9 +5,13 @@ describe("public API", () => {
   it("exports exactly the intended runtime names", () => {
     expect(Object.keys(publicApi).sort()).toMatchInlineSnapshot(`
       [
+        "ENVIRONMENT_VARIABLE_NAMES",
+        "MISSING_API_KEY_MESSAGE",
         "checkKeylessRequest",
         "createFetchHandler",
+        "createRequestLogger",
         "describeGeminiFailure",
+        "parseEnvironment",
       ]
     `);
   });

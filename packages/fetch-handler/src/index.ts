@@ -1,6 +1,7 @@
 export type { CorsOptions } from "./apply-cors.js";
 export { checkKeylessRequest, type KeylessRequestOptions } from "./check-keyless-request.js";
 export { createFetchHandler } from "./create-fetch-handler.js";
+export { createRequestLogger, type LogLevel, type RequestLoggerOptions } from "./create-request-logger.js";
 export {
   describeGeminiFailure,
   type GeminiFailure,
@@ -18,3 +19,9 @@ export type {
   RetryOptions,
   UpstreamAttemptRecord,
 } from "./fetch-handler-options.js";
+export {
+  ENVIRONMENT_VARIABLE_NAMES,
+  MISSING_API_KEY_MESSAGE,
+  type ParsedEnvironment,
+  parseEnvironment,
+} from "./parse-environment.js";
