@@ -5,9 +5,11 @@ describe("public API", () => {
   it("exports exactly the intended runtime names", () => {
     expect(Object.keys(publicApi).sort()).toMatchInlineSnapshot(`
       [
+        "DEFAULT_MAX_BODY_BYTES",
         "ENVIRONMENT_VARIABLE_NAMES",
         "MISSING_API_KEY_MESSAGE",
         "checkKeylessRequest",
+        "createErrorResponse",
         "createFetchHandler",
         "createRequestLogger",
         "describeGeminiFailure",

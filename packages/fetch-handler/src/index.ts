@@ -1,5 +1,6 @@
 export type { CorsOptions } from "./apply-cors.js";
 export { checkKeylessRequest, type KeylessRequestOptions } from "./check-keyless-request.js";
+export { createErrorResponse } from "./create-error-response.js";
 export { createFetchHandler } from "./create-fetch-handler.js";
 export { createRequestLogger, type LogLevel, type RequestLoggerOptions } from "./create-request-logger.js";
 export {
@@ -25,3 +26,4 @@ export {
   type ParsedEnvironment,
   parseEnvironment,
 } from "./parse-environment.js";
+export { DEFAULT_MAX_BODY_BYTES } from "./read-json-body.js";

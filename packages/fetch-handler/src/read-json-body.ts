@@ -1,5 +1,12 @@
 import { ClaudeGeminiError, checkJsonNesting, InvalidRequestError } from "@claude-gemini/core";
 
+/**
+ * The default largest request body, counted after decoding: twice the largest request of a long
+ * Claude Code session we measured (11.7 MB: 125 messages, 40 source files read, 20 screenshots as
+ * Claude Code sends them); see docs/configuration.md. The Node bridge uses the same number.
+ */
+export const DEFAULT_MAX_BODY_BYTES = 24 * 1024 * 1024;
+
 const DECODABLE_ENCODINGS = new Set(["gzip", "deflate", "identity"]);
 
 /**
