@@ -12,7 +12,9 @@ describe("public API", () => {
         "createErrorResponse",
         "createFetchHandler",
         "createRequestLogger",
+        "decodeContentEncoding",
         "describeGeminiFailure",
+        "isDecodableEncoding",
         "parseEnvironment",
       ]
     `);

@@ -3,6 +3,7 @@ export { checkKeylessRequest, type KeylessRequestOptions } from "./check-keyless
 export { createErrorResponse } from "./create-error-response.js";
 export { createFetchHandler } from "./create-fetch-handler.js";
 export { createRequestLogger, type LogLevel, type RequestLoggerOptions } from "./create-request-logger.js";
+export { decodeContentEncoding, isDecodableEncoding } from "./decode-content-encoding.js";
 export {
   describeGeminiFailure,
   type GeminiFailure,

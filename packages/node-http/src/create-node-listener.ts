@@ -61,7 +61,7 @@ const FORBIDDEN_METHODS = new Set(["CONNECT", "TRACE", "TRACK"]);
 
 /**
  * Bridges a fetch handler to Node's `http` server. The request body streams from the socket
- * (decoded from gzip, deflate, br or zstd with the size limit applied to the decoded bytes),
+ * (decoded from gzip or deflate, with the size limit applied to the decoded bytes),
  * `request.signal` aborts when the client disconnects, and the response body is written with
  * backpressure; a client that goes away cancels the response body, which stops the upstream.
  * Bodies in flight share one budget (`maxBodyBytesInFlight`), and a body left unread by an
