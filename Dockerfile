@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# claude-gemini-proxy: the node-http package and its production dependencies, nothing else.
+# claude-gemini-proxy: the cli package and its production dependencies, nothing else.
 # Build:  docker build -t claude-gemini-proxy .
 # Run:    docker run --rm -p 8080:8080 -e GEMINI_API_KEY=... -e PROXY_API_KEY=... claude-gemini-proxy
 # The same layout is rebuilt without Docker by test/packaging/dockerfile.test.ts.
@@ -10,15 +10,15 @@ ENV PATH=$PNPM_HOME:$PATH
 RUN npm install --global --no-audit --no-fund pnpm@12.21.0
 WORKDIR /workspace
 COPY . .
-# Only what the build of node-http needs: the workspace root (tsup, typescript) and
-# node-http with its workspace dependencies.
+# Only what the build of the cli needs: the workspace root (tsup, typescript) and
+# the cli with its workspace dependencies (node-http, fetch-handler, core).
 RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store \
-    pnpm install --frozen-lockfile --filter claude-gemini-workspace --filter "@claude-gemini/node-http..."
-RUN pnpm --filter "@claude-gemini/node-http..." run build
-# A self-contained folder: node-http's dist and bin, its production dependencies, and the
+    pnpm install --frozen-lockfile --filter claude-gemini-workspace --filter "@claude-gemini/cli..."
+RUN pnpm --filter "@claude-gemini/cli..." run build
+# A self-contained folder: the cli's dist and bin, its production dependencies, and the
 # built workspace packages it depends on, copied in rather than linked.
 RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store \
-    pnpm --filter @claude-gemini/node-http deploy --prod /app
+    pnpm --filter @claude-gemini/cli deploy --prod /app
 
 FROM node:24-slim AS runtime
 ENV NODE_ENV=production

@@ -15,3 +15,4 @@ declare namespace Bun {
   }
   function serve(options: ServeOptions): Server;
 }
+declare const process: { exit(code?: number): never };

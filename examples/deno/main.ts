@@ -1,34 +1,29 @@
 // Serves the Anthropic Messages API from Gemini with Deno's built-in server. The package
 // resolves from node_modules (`nodeModulesDir: "manual"` in deno.json): nothing is downloaded.
-import { createFetchHandler } from "@claude-gemini/fetch-handler";
+import { createFetchHandler, createRequestLogger, parseEnvironment } from "@claude-gemini/fetch-handler";
 
+// The variables of docs/configuration.md, the same names as on every other host.
 const environment = Deno.env.toObject();
-const handler = createFetchHandler({
-  apiKey: environment.GEMINI_API_KEY,
-  baseUrl: environment.GEMINI_BASE_URL || undefined,
-  proxyApiKey: environment.PROXY_API_KEY || undefined,
-  models: {
-    defaultModel: environment.DEFAULT_MODEL || undefined,
-    opusModel: environment.OPUS_MODEL || undefined,
-    sonnetModel: environment.SONNET_MODEL || undefined,
-    haikuModel: environment.HAIKU_MODEL || undefined,
-  },
-  retry: {
-    maxAttempts: optionalNumber(environment.RETRY_MAX_ATTEMPTS),
-    baseDelayMs: optionalNumber(environment.RETRY_BASE_DELAY_MS),
-  },
+const { options, logLevel, problems, warnings } = parseEnvironment(environment);
+for (const warning of warnings) console.warn(warning);
+if (problems.length > 0) {
+  console.error(`Cannot start:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
+  Deno.exit(1);
+}
+const { logger, onRequestComplete } = createRequestLogger({
+  level: logLevel,
+  format: "json",
+  write: (line) => console.log(line.trimEnd()),
 });
+const handler = createFetchHandler({ ...options, logger, onRequestComplete });
 
 Deno.serve(
   {
-    hostname: "127.0.0.1",
-    port: Number(environment.PORT ?? 8080),
-    // The conformance suite reads this line to learn the port when PORT=0.
+    hostname: environment.PROXY_HOST || "127.0.0.1",
+    // PORT is what hosting platforms set; PROXY_PORT wins, as with the Node command.
+    port: Number(environment.PROXY_PORT || environment.PORT || 8080),
+    // The conformance suite reads this line to learn the port when PROXY_PORT=0.
     onListen: ({ hostname, port }) => console.log(`Listening on http://${hostname}:${port}`),
   },
   handler,
 );
-
-function optionalNumber(value: string | undefined): number | undefined {
-  return value === undefined || value === "" ? undefined : Number(value);
-}

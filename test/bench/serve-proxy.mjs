@@ -22,6 +22,8 @@ const server = createServer({
   // The memory part holds 1,000 streams open at once, each on its own upstream connection;
   // the default pool (256) would queue most of them.
   upstreamMaxSockets: 1024,
+  // As the command runs it: memory a burst left behind goes back to the OS once idle.
+  releaseMemoryWhenIdle: true,
 });
 
 process.on("message", (message) => {

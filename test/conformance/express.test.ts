@@ -1,13 +1,17 @@
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
+import { parseEnvironment } from "@claude-gemini/fetch-handler";
 import { closeServerGracefully } from "@claude-gemini/node-http";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../examples/express/src/create-app.js";
 import { defineConformanceCases } from "./define-conformance-cases.js";
 
-// The Express example app itself: the middleware inside Express 5's router, mounted at `/`.
+// The Express example app itself: the middleware inside Express 5's router, mounted at `/`,
+// configured from the same variables as the other examples, through parseEnvironment.
 defineConformanceCases("express (examples/express)", async (settings) => {
-  const app = createApp(settings.handlerOptions);
+  const { options, problems } = parseEnvironment(settings.environment);
+  expect(problems).toEqual([]);
+  const app = createApp(options);
   const server = await new Promise<ReturnType<typeof app.listen>>((resolve, reject) => {
     const listening = app.listen(0, "127.0.0.1", (error?: Error) =>
       error ? reject(error) : resolve(listening),

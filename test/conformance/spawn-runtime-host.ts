@@ -22,7 +22,7 @@ export interface RuntimeHost {
 const LISTENING = /Listening on (http:\/\/\S+)/;
 
 /**
- * Starts an example server in another runtime (Deno, Bun) with `PORT=0`, reads the address it
+ * Starts an example server in another runtime (Deno, Bun) with `PROXY_PORT=0`, reads the address it
  * prints, waits until `/health` answers, and returns a `close` that kills exactly that process.
  * Whatever the process wrote is part of the error when it fails to start.
  */
@@ -36,7 +36,7 @@ export async function spawnRuntimeHost(options: SpawnRuntimeHostOptions): Promis
       PATH: process.env.PATH ?? "",
       HOME: process.env.HOME ?? "",
       NO_COLOR: "1",
-      PORT: "0",
+      PROXY_PORT: "0",
       ...options.environment,
     },
     stdio: ["ignore", "pipe", "pipe"],

@@ -7,9 +7,9 @@ import { fileURLToPath } from "node:url";
 import { resolveModel } from "@claude-gemini/core";
 import { createFetchHandler, describeGeminiFailure } from "@claude-gemini/fetch-handler";
 import { describe, expect, it } from "vitest";
-import { buildClaudeCodeEnv } from "../../packages/node-http/src/build-claude-code-env.js";
-import { main } from "../../packages/node-http/src/cli.js";
-import { CONFIG_VARIABLE_NAMES, loadConfig } from "../../packages/node-http/src/load-config.js";
+import { buildClaudeCodeEnv } from "../../packages/cli/src/build-claude-code-env.js";
+import { main } from "../../packages/cli/src/cli.js";
+import { CONFIG_VARIABLE_NAMES, loadConfig } from "../../packages/cli/src/load-config.js";
 import { useGeminiFake } from "../support/use-gemini-fake.js";
 
 /** What the documentation promises, checked against what the code does. */
@@ -61,9 +61,9 @@ describe("docs/configuration.md", () => {
   });
 
   it("lists launcher variables that the launcher reads", () => {
-    const sources = readdirSync(join(REPOSITORY, "packages/node-http/src"))
+    const sources = readdirSync(join(REPOSITORY, "packages/cli/src"))
       .filter((name) => name.endsWith(".ts") && !name.endsWith(".test.ts"))
-      .map((name) => read(`packages/node-http/src/${name}`))
+      .map((name) => read(`packages/cli/src/${name}`))
       .join("\n");
     const documented = readTable(configuration, "launcher variable").flatMap(([cell]) =>
       readVariables(cell!),
@@ -77,7 +77,7 @@ describe("docs/configuration.md", () => {
       const loaded = loadConfig({ env: { GEMINI_API_KEY: "k", ...env }, cwd: tmpdir() });
       if (!loaded.success) throw new Error(loaded.problems.join(" "));
       return ["claude-opus-4-5", "claude-sonnet-4-5", "claude-haiku-4-5", "claude-fable-5", "my-model"].map(
-        (name) => resolveModel(name, loaded.config.models).geminiModel,
+        (name) => resolveModel(name, loaded.config.server.models).geminiModel,
       );
     };
     expect(served({ DEFAULT_MODEL: "gemini-4-hydrogen" })).toEqual(Array(5).fill("gemini-4-hydrogen"));
@@ -201,10 +201,10 @@ describe("README.md", () => {
   });
 
   it("uses only commands the clone-and-build path puts on PATH", () => {
-    const bins = Object.keys(JSON.parse(read("packages/node-http/package.json")).bin);
+    const bins = Object.keys(JSON.parse(read("packages/cli/package.json")).bin);
     expect(bins.sort()).toEqual(["claude-gemini-code", "claude-gemini-proxy"]);
     const scripts = JSON.parse(read("package.json")).scripts as Record<string, string>;
-    expect(scripts["cli:install"]).toBe("npm install --global ./packages/node-http");
+    expect(scripts["cli:install"]).toBe("npm install --global ./packages/cli");
     const quickStart = readme.slice(readme.indexOf("## Quick start"), readme.indexOf("## Set up"));
     expect(quickStart).toContain("pnpm install && pnpm build && pnpm cli:install");
     // Command names, not header names such as x-claude-gemini-warnings.

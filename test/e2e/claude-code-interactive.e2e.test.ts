@@ -25,7 +25,7 @@ import { findTmux, startTmuxSession, type TmuxSession } from "./start-tmux-sessi
 
 /**
  * Claude Code the way people run it: interactive, in a real terminal (tmux), started from an
- * empty home directory with `claude-gemini-code` against the node-http proxy and the Gemini
+ * empty home directory with `claude-gemini-code` against the proxy it starts and the Gemini
  * fake. The test types with `send-keys` and reads the screen with `capture-pane`; it answers
  * the folder-trust question as a person would, and nothing else is set up by hand.
  *
@@ -37,7 +37,7 @@ const VARIANTS = [
 ] as const;
 
 const GEMINI_KEY = "e2e-interactive-gemini-key";
-const NODE_HTTP = fileURLToPath(new URL("../../packages/node-http/", import.meta.url));
+const CLI_PACKAGE = fileURLToPath(new URL("../../packages/cli/", import.meta.url));
 
 /**
  * Auto mode, Claude Code's default permission mode, asks the API to check actions such as a web
@@ -178,8 +178,8 @@ async function ask(session: Session, prompt: string): Promise<void> {
 
 describe.skipIf(!TMUX)("Claude Code in a terminal, from an empty home, on Gemini", () => {
   beforeAll(async () => {
-    if (!existsSync(join(NODE_HTTP, "dist", "cli.js"))) {
-      throw new Error("packages/node-http is not built: run `pnpm build` first (pnpm test does).");
+    if (!existsSync(join(CLI_PACKAGE, "dist", "cli.js"))) {
+      throw new Error("packages/cli is not built: run `pnpm build` first (pnpm test does).");
     }
     fake = await startGeminiFake({ apiKey: GEMINI_KEY });
     fake.setDefault({ kind: "script", handler: answer });
@@ -187,7 +187,7 @@ describe.skipIf(!TMUX)("Claude Code in a terminal, from an empty home, on Gemini
     const bin = join(root, "bin");
     mkdirSync(bin);
     for (const name of ["claude-gemini-proxy", "claude-gemini-code"]) {
-      symlinkSync(join(NODE_HTTP, "bin", `${name}.mjs`), join(bin, name));
+      symlinkSync(join(CLI_PACKAGE, "bin", `${name}.mjs`), join(bin, name));
     }
     const port = await closedPort();
     for (const variant of VARIANTS) {

@@ -15,6 +15,7 @@ export default defineConfig({
       "@claude-gemini/core": source("core"),
       "@claude-gemini/fetch-handler": source("fetch-handler"),
       "@claude-gemini/node-http": source("node-http"),
+      "@claude-gemini/cli": source("cli"),
       "@claude-gemini/express": source("express"),
     },
   },

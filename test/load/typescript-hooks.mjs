@@ -4,7 +4,7 @@
  * and a relative `./x.js` import from a `.ts` file falls back to `./x.ts`, as TypeScript's own
  * resolution does. Registered by the load scripts with `module.register`.
  */
-const PACKAGES = new Set(["core", "fetch-handler", "node-http", "express"]);
+const PACKAGES = new Set(["core", "fetch-handler", "node-http", "express", "cli"]);
 
 export async function resolve(specifier, context, nextResolve) {
   const match = /^@claude-gemini\/([\w-]+)$/.exec(specifier);

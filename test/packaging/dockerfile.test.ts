@@ -120,19 +120,15 @@ describe("the runtime stage, rebuilt without Docker", () => {
     rmSync(base, { recursive: true, force: true });
   });
 
-  it("deploys node-http with production dependencies only, starts, and passes the HEALTHCHECK", async () => {
-    if (!existsSync(join(root, "packages", "node-http", "dist", "cli.js"))) {
-      throw new Error('packages/node-http/dist is missing: run "pnpm build" first.');
+  it("deploys the cli with production dependencies only, starts, and passes the HEALTHCHECK", async () => {
+    if (!existsSync(join(root, "packages", "cli", "dist", "cli.js"))) {
+      throw new Error('packages/cli/dist is missing: run "pnpm build" first.');
     }
     // --prefer-offline: served from the local store; the registry is asked only for metadata it lacks.
-    execFileSync(
-      "pnpm",
-      ["--filter", "@claude-gemini/node-http", "deploy", "--prod", "--prefer-offline", app],
-      {
-        cwd: root,
-        stdio: "pipe",
-      },
-    );
+    execFileSync("pnpm", ["--filter", "@claude-gemini/cli", "deploy", "--prod", "--prefer-offline", app], {
+      cwd: root,
+      stdio: "pipe",
+    });
     const installed = readdirSync(join(app, "node_modules"));
     expect(installed).toEqual(expect.arrayContaining(["@claude-gemini", "zod"]));
     // Metrics are written by the fetch handler itself: no Prometheus client library.
@@ -141,6 +137,7 @@ describe("the runtime stage, rebuilt without Docker", () => {
     expect(readdirSync(join(app, "node_modules", "@claude-gemini")).sort()).toEqual([
       "core",
       "fetch-handler",
+      "node-http",
     ]);
 
     const entrypoint = readExecForm(find(runtime, "ENTRYPOINT")[0]!.arguments);

@@ -14,7 +14,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-// Packs the four packages as npm would publish them, installs the tarballs into a scratch
+// Packs the five packages as npm would publish them, installs the tarballs into a scratch
 // project outside the workspace and loads them there with plain `node`, as ESM and as CJS.
 // Only the packed files are imported: the scratch project cannot see the workspace sources.
 //
@@ -23,7 +23,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // npm cache, which a pnpm-only machine does not have.
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
-const PACKAGES = ["core", "fetch-handler", "node-http", "express"] as const;
+const PACKAGES = ["core", "fetch-handler", "node-http", "express", "cli"] as const;
 
 /** Node binaries to import with: this one, plus any listed in `CLAUDE_GEMINI_EXTRA_NODES` (e.g. a Node 22). */
 const extraNodes = (process.env.CLAUDE_GEMINI_EXTRA_NODES ?? "").split(":").filter(Boolean);
@@ -107,8 +107,6 @@ const CHECKS: Record<(typeof PACKAGES)[number], string> = {
     if (health.status !== 200 || (await health.json()).status !== "ok") throw new Error("/health failed");`,
   "node-http": `
     const nodeHttp = await load("@claude-gemini/node-http");
-    const loaded = nodeHttp.loadConfig({ env: { GEMINI_API_KEY: "dummy" }, cwd: "/" });
-    if (!loaded.success || loaded.config.port !== 8080) throw new Error("loadConfig failed");
     const server = nodeHttp.createServer({ apiKey: "dummy", metrics: true });
     await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
     const port = server.address().port;
@@ -121,6 +119,11 @@ const CHECKS: Record<(typeof PACKAGES)[number], string> = {
     const { createClaudeGeminiMiddleware } = await load("@claude-gemini/express");
     const middleware = createClaudeGeminiMiddleware({ apiKey: "dummy" });
     if (typeof middleware !== "function") throw new Error("no middleware");`,
+  cli: `
+    const cli = await load("@claude-gemini/cli");
+    const loaded = cli.loadConfig({ env: { GEMINI_API_KEY: "dummy" }, cwd: "/" });
+    if (!loaded.success || loaded.config.port !== 8080) throw new Error("loadConfig failed");
+    if (typeof cli.main !== "function") throw new Error("no main");`,
 };
 
 function runInScratch(node: string, name: (typeof PACKAGES)[number], format: "esm" | "cjs"): string {
@@ -151,6 +154,28 @@ describe.each([process.execPath, ...extraNodes])("packed packages under %s", (no
       expect(resolved).not.toContain(join(root, "packages"));
     },
   );
+
+  it("installs the middleware and the Node bridge without the command or its config", () => {
+    const closure = (name: string): string[] => {
+      const manifest = readJson(join(scratch, "node_modules", "@claude-gemini", name, "package.json"));
+      const own = Object.keys(manifest.dependencies ?? {});
+      return [
+        ...own,
+        ...own
+          .filter((dependency) => dependency.startsWith("@claude-gemini/"))
+          .flatMap((dependency) => closure(dependency.slice(15))),
+      ];
+    };
+    for (const name of ["express", "node-http"]) {
+      expect(closure(name)).not.toContain("@claude-gemini/cli");
+      expect(
+        readJson(join(scratch, "node_modules", "@claude-gemini", name, "package.json")),
+      ).not.toHaveProperty("bin");
+    }
+    expect(readJson(join(scratch, "node_modules", "@claude-gemini", "cli", "package.json"))).toHaveProperty(
+      "bin",
+    );
+  });
 
   it("ships only dist (and the CLI launcher) and no workspace: ranges", () => {
     for (const name of PACKAGES) {

@@ -11,7 +11,8 @@
  */
 import { createServer as createHttpServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createRequestLogger, createServer } from "@claude-gemini/node-http";
+import { createRequestLogger } from "@claude-gemini/fetch-handler";
+import { createServer } from "@claude-gemini/node-http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkAnthropicAnswer } from "./check-anthropic-answer.js";
 import { GEMINI_TEST_KEY, type StartedProxy, startProxy } from "./start-proxy.js";

@@ -5,9 +5,9 @@
  */
 import { createServer as createHttpServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { loadConfig } from "@claude-gemini/node-http";
+import { parseEnvironment } from "@claude-gemini/fetch-handler";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../packages/node-http/src/cli.js";
+import { main } from "../../packages/cli/src/cli.js";
 import { checkAnthropicAnswer } from "./check-anthropic-answer.js";
 import { GEMINI_TEST_KEY, type StartedProxy, startProxy } from "./start-proxy.js";
 
@@ -270,12 +270,7 @@ describe("listening off loopback (issue 14, item 9)", () => {
       "ftp://gateway-user:s3cr3t-pass@gateway.example/v1",
       "gateway.example/?key=s3cr3t-pass&x=1",
     ]) {
-      const loaded = loadConfig({
-        env: { GEMINI_API_KEY: "k", GEMINI_BASE_URL: value },
-        cwd: "/nonexistent",
-      });
-      expect(loaded.success).toBe(false);
-      const problems = loaded.success ? "" : loaded.problems.join("\n");
+      const problems = parseEnvironment({ GEMINI_API_KEY: "k", GEMINI_BASE_URL: value }).problems.join("\n");
       expect(problems).toMatch(/^GEMINI_BASE_URL must be an http\(s\) URL/);
       expect(problems).not.toContain("s3cr3t-pass");
       expect(problems).toContain("***");
@@ -370,21 +365,17 @@ describe("CORS", () => {
   });
 
   it("is configured from CORS_ORIGINS", () => {
-    const load = (value: string) =>
-      loadConfig({ env: { GEMINI_API_KEY: "k", CORS_ORIGINS: value }, cwd: "/nonexistent" });
-    expect(load("*")).toMatchObject({ success: true, config: { corsOrigins: "*" } });
+    const load = (value: string) => parseEnvironment({ GEMINI_API_KEY: "k", CORS_ORIGINS: value });
+    expect(load("*")).toMatchObject({ problems: [], options: { cors: { origins: "*" } } });
     expect(load(" https://a.example , http://localhost:3000 ")).toMatchObject({
-      success: true,
-      config: { corsOrigins: ["https://a.example", "http://localhost:3000"] },
+      problems: [],
+      options: { cors: { origins: ["https://a.example", "http://localhost:3000"] } },
     });
     expect(load("https://a.example/path")).toMatchObject({
-      success: false,
       problems: [expect.stringMatching(/^CORS_ORIGINS must be \* or a comma-separated list of origins/)],
     });
-    expect(loadConfig({ env: { GEMINI_API_KEY: "k" }, cwd: "/nonexistent" })).toMatchObject({
-      success: true,
-    });
-    const unset = loadConfig({ env: { GEMINI_API_KEY: "k" }, cwd: "/nonexistent" });
-    expect(unset.success && unset.config.corsOrigins).toBeUndefined();
+    const unset = parseEnvironment({ GEMINI_API_KEY: "k" });
+    expect(unset.problems).toEqual([]);
+    expect(unset.options.cors).toBeUndefined();
   });
 });

@@ -1,5 +1,6 @@
 import type { AddressInfo } from "node:net";
-import { type CreateServerOptions, createRequestLogger, createServer } from "@claude-gemini/node-http";
+import { createRequestLogger } from "@claude-gemini/fetch-handler";
+import { type CreateServerOptions, createServer } from "@claude-gemini/node-http";
 import { type GeminiFake, type StartGeminiFakeOptions, startGeminiFake } from "../gemini-fake/index.js";
 
 /** A node-http proxy on a free loopback port, in front of a Gemini fake, with every log line kept. */

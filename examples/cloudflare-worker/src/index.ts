@@ -1,16 +1,15 @@
-import { createFetchHandler, type FetchHandler } from "@claude-gemini/fetch-handler";
+import {
+  createFetchHandler,
+  createRequestLogger,
+  type FetchHandler,
+  parseEnvironment,
+} from "@claude-gemini/fetch-handler";
 
-/** The bindings this worker reads: `[vars]` in wrangler.toml, the key as a secret. */
-export interface Env {
-  GEMINI_API_KEY: string;
-  GEMINI_BASE_URL?: string;
-  PROXY_API_KEY?: string;
-  SONNET_MODEL?: string;
-  HAIKU_MODEL?: string;
-  OPUS_MODEL?: string;
-  RETRY_MAX_ATTEMPTS?: string;
-  RETRY_BASE_DELAY_MS?: string;
-}
+/**
+ * The bindings this worker reads: the variables of docs/configuration.md, the same names as
+ * on every other host (`[vars]` in wrangler.toml, the keys as secrets).
+ */
+export type Env = Record<string, string | undefined>;
 
 // One handler (and so one Gemini client) per isolate, built on the first request: Workers
 // hand out bindings only with a request, and reusing the handler reuses its connections.
@@ -18,24 +17,32 @@ let handler: FetchHandler | undefined;
 
 export default {
   fetch(request: Request, env: Env): Promise<Response> {
-    handler ??= createFetchHandler({
-      apiKey: env.GEMINI_API_KEY,
-      baseUrl: env.GEMINI_BASE_URL || undefined,
-      proxyApiKey: env.PROXY_API_KEY || undefined,
-      models: {
-        sonnetModel: env.SONNET_MODEL || undefined,
-        haikuModel: env.HAIKU_MODEL || undefined,
-        opusModel: env.OPUS_MODEL || undefined,
-      },
-      retry: {
-        maxAttempts: optionalNumber(env.RETRY_MAX_ATTEMPTS),
-        baseDelayMs: optionalNumber(env.RETRY_BASE_DELAY_MS),
-      },
-    });
+    handler ??= buildHandler(env);
     return handler(request);
   },
 };
 
-function optionalNumber(value: string | undefined): number | undefined {
-  return value === undefined || value === "" ? undefined : Number(value);
+function buildHandler(env: Env): FetchHandler {
+  const { options, logLevel, problems, warnings } = parseEnvironment(env);
+  for (const warning of warnings) console.warn(warning);
+  if (problems.length > 0) {
+    // The problems go to the worker's log; the client learns only that the worker is misconfigured.
+    console.error(
+      `claude-gemini is misconfigured:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`,
+    );
+    return async () =>
+      Response.json(
+        {
+          type: "error",
+          error: { type: "api_error", message: "The proxy is misconfigured; its log says how." },
+        },
+        { status: 500 },
+      );
+  }
+  const { logger, onRequestComplete } = createRequestLogger({
+    level: logLevel,
+    format: "json",
+    write: (line) => console.log(line.trimEnd()),
+  });
+  return createFetchHandler({ ...options, logger, onRequestComplete });
 }

@@ -21,6 +21,7 @@ import type {
   RetryOptions,
 } from "./fetch-handler-options.js";
 import type { LifecycleSubscriber } from "./lifecycle-event.js";
+import { DEFAULT_MAX_BODY_BYTES } from "./read-json-body.js";
 
 /** The classifier of the auto-mode check when none is configured: fast and cheap, as it runs on every tool call. */
 export const DEFAULT_AUTO_MODE_CHECK_MODEL = "gemini-3.5-flash-lite";
@@ -68,9 +69,6 @@ export interface HandlerSettings {
   /** Remembers and shares `count_tokens` answers, and keeps bursts off Gemini. */
   tokenCounts: TokenCountCache;
 }
-
-/** Twice the largest request of a long Claude Code session with screenshots; see docs/configuration.md. */
-const DEFAULT_MAX_BODY_BYTES = 24 * 1024 * 1024;
 
 const silentLogger: FetchHandlerLogger = {
   debug: () => {},

@@ -5,10 +5,18 @@ describe("public API", () => {
   it("exports exactly the intended runtime names", () => {
     expect(Object.keys(publicApi).sort()).toMatchInlineSnapshot(`
       [
+        "DEFAULT_MAX_BODY_BYTES",
+        "ENVIRONMENT_VARIABLE_NAMES",
+        "MISSING_API_KEY_MESSAGE",
         "checkKeylessRequest",
+        "createErrorResponse",
         "createFetchHandler",
         "createMetrics",
+        "createRequestLogger",
+        "decodeContentEncoding",
         "describeGeminiFailure",
+        "isDecodableEncoding",
+        "parseEnvironment",
       ]
     `);
   });

@@ -1,7 +1,10 @@
 export type { CorsOptions } from "./apply-cors.js";
 export { checkKeylessRequest, type KeylessRequestOptions } from "./check-keyless-request.js";
+export { createErrorResponse } from "./create-error-response.js";
 export { createFetchHandler } from "./create-fetch-handler.js";
 export { createMetrics, type ProxyMetrics } from "./create-metrics.js";
+export { createRequestLogger, type LogLevel, type RequestLoggerOptions } from "./create-request-logger.js";
+export { decodeContentEncoding, isDecodableEncoding } from "./decode-content-encoding.js";
 export {
   describeGeminiFailure,
   type GeminiFailure,
@@ -37,4 +40,11 @@ export type {
   UpstreamFailure,
   UsageEvent,
 } from "./lifecycle-event.js";
+export {
+  ENVIRONMENT_VARIABLE_NAMES,
+  MISSING_API_KEY_MESSAGE,
+  type ParsedEnvironment,
+  parseEnvironment,
+} from "./parse-environment.js";
+export { DEFAULT_MAX_BODY_BYTES } from "./read-json-body.js";
 export type { RouteName } from "./route-request.js";

@@ -1,6 +1,12 @@
 import { ClaudeGeminiError, checkJsonNesting, InvalidRequestError } from "@claude-gemini/core";
+import { decodeContentEncoding, isDecodableEncoding } from "./decode-content-encoding.js";
 
-const DECODABLE_ENCODINGS = new Set(["gzip", "deflate", "identity"]);
+/**
+ * The default largest request body, counted after decoding: twice the largest request of a long
+ * Claude Code session we measured (11.7 MB: 125 messages, 40 source files read, 20 screenshots as
+ * Claude Code sends them); see docs/configuration.md. The Node bridge uses the same number.
+ */
+export const DEFAULT_MAX_BODY_BYTES = 24 * 1024 * 1024;
 
 /**
  * Reads a request body as JSON, never holding more than `maxBodyBytes` of it: bytes are
@@ -15,9 +21,11 @@ export async function readJsonBody(
   maxBodyBytes: number,
   maxNestingDepth?: number,
 ): Promise<unknown> {
-  const encoding = (request.headers.get("content-encoding") ?? "identity").trim().toLowerCase();
-  if (!DECODABLE_ENCODINGS.has(encoding)) {
-    throw new InvalidRequestError(`Unsupported content-encoding "${encoding}"; send identity or gzip.`);
+  const encoding = (request.headers.get("content-encoding") ?? "identity").trim().toLowerCase() || "identity";
+  if (!isDecodableEncoding(encoding)) {
+    throw new InvalidRequestError(
+      `Unsupported content-encoding "${encoding}"; send identity, gzip or deflate.`,
+    );
   }
   const declaredLength = Number(request.headers.get("content-length"));
   if (encoding === "identity" && Number.isFinite(declaredLength) && declaredLength > maxBodyBytes) {
@@ -27,10 +35,7 @@ export async function readJsonBody(
 
   // A runtime that already decoded the body keeps the header only when it did not, so the
   // header is trusted: decoding twice would fail loudly rather than corrupt silently.
-  const stream =
-    encoding === "identity"
-      ? request.body
-      : request.body.pipeThrough(new DecompressionStream(encoding as "gzip" | "deflate"));
+  const stream = decodeContentEncoding(request.body, encoding);
   const text = await readLimited(stream, maxBodyBytes);
   checkJsonNesting(text, maxNestingDepth);
   try {

@@ -2,7 +2,7 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { Readable } from "node:stream";
 import * as zlib from "node:zlib";
-import { splitServerSentEvents } from "./split-server-sent-events.js";
+import { regroupServerSentEvents } from "./regroup-server-sent-events.js";
 
 /** Options of {@link createNodeFetch}. */
 export interface NodeFetchOptions {
@@ -33,8 +33,8 @@ const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
  *
  * The response body is a `ReadableStream` with backpressure (the socket pauses while the
  * reader is behind), an aborted `signal` destroys the request, and an `text/event-stream`
- * body is delivered one whole event per read, so an SSE reader that rescans its buffer per
- * event never sees a burst of hundreds at once. No redirects are followed: Gemini sends none.
+ * body is delivered in pieces of whole events (parsed with `eventsource-parser`), so an SSE
+ * reader that rescans its buffer per event never sees a burst of hundreds at once. No redirects are followed: Gemini sends none.
  *
  * @example
  * createFetchHandler({ apiKey, fetch: createNodeFetch({ maxSockets: 64 }) });
@@ -160,7 +160,7 @@ function createBodyStream(
     incoming.pipe(decoder);
     source = decoder;
   }
-  const splitter = eventStream ? splitServerSentEvents() : undefined;
+  const regrouper = eventStream ? regroupServerSentEvents() : undefined;
   const enqueue = (piece: Uint8Array) => controller.enqueue(piece);
   let settled = false;
   let controller: ReadableStreamDefaultController<Uint8Array>;
@@ -175,8 +175,8 @@ function createBodyStream(
   };
   const onData = (chunk: Buffer) => {
     if (settled) return;
-    if (splitter) {
-      splitter.push(chunk, enqueue);
+    if (regrouper) {
+      regrouper.push(chunk, enqueue);
     } else {
       controller.enqueue(chunk);
     }
@@ -185,8 +185,7 @@ function createBodyStream(
   const onEnd = () => {
     if (settled) return;
     detach();
-    const rest = splitter?.flush();
-    if (rest) controller.enqueue(rest);
+    regrouper?.flush();
     controller.close();
   };
   const onError = (error: unknown) => {

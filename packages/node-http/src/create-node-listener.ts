@@ -1,9 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { ClaudeGeminiError } from "@claude-gemini/core";
-import type { FetchHandler } from "@claude-gemini/fetch-handler";
+import { createErrorResponse, DEFAULT_MAX_BODY_BYTES, type FetchHandler } from "@claude-gemini/fetch-handler";
 import { createBodyBudget } from "./create-body-budget.js";
-import { createErrorResponse } from "./create-error-response.js";
 import { type BodyRefusal, createRequestBody, type RequestBodyOptions } from "./create-request-body.js";
 import { createRequestId } from "./create-request-id.js";
 import { type DiscardUnreadBodyOptions, discardUnreadBody } from "./discard-unread-body.js";
@@ -44,11 +43,8 @@ export interface NodeListenerOptions {
   readConsumedBody?: (incoming: IncomingMessage) => Uint8Array | string | undefined;
 }
 
-/**
- * Twice the largest request of a long Claude Code session we measured (11.7 MB: 125 messages,
- * 40 source files read, 20 screenshots as Claude Code sends them); see docs/configuration.md.
- */
-export const DEFAULT_MAX_BODY_BYTES = 24 * 1024 * 1024;
+/** The fetch handler's default, so the bridge and the handler refuse at the same size. */
+export { DEFAULT_MAX_BODY_BYTES };
 
 /** Room for five bodies of the default limit, or dozens of everyday Claude Code requests, at once. */
 export const DEFAULT_MAX_BODY_BYTES_IN_FLIGHT = 128 * 1024 * 1024;
@@ -65,7 +61,7 @@ const FORBIDDEN_METHODS = new Set(["CONNECT", "TRACE", "TRACK"]);
 
 /**
  * Bridges a fetch handler to Node's `http` server. The request body streams from the socket
- * (decoded from gzip, deflate, br or zstd with the size limit applied to the decoded bytes),
+ * (decoded from gzip or deflate, with the size limit applied to the decoded bytes),
  * `request.signal` aborts when the client disconnects, and the response body is written with
  * backpressure; a client that goes away cancels the response body, which stops the upstream.
  * Bodies in flight share one budget (`maxBodyBytesInFlight`), and a body left unread by an

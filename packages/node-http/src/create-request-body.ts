@@ -1,6 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import type { Readable } from "node:stream";
-import * as zlib from "node:zlib";
+import { decodeContentEncoding, isDecodableEncoding } from "@claude-gemini/fetch-handler";
 
 /** What {@link createRequestBody} hands back. */
 export interface RequestBody {
@@ -29,80 +28,88 @@ export interface RequestBodyOptions {
   refusalError: (reason: BodyRefusal) => unknown;
 }
 
-/**
- * Node's own streaming decoders for the encodings a client may put on a request body.
- * Anything not listed is handed to the fetch handler untouched, header included.
- */
-const decoderFactories: Record<
-  string,
-  (() => zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress) | undefined
-> = {
-  gzip: () => zlib.createGunzip(),
-  "x-gzip": () => zlib.createGunzip(),
-  deflate: () => zlib.createInflate(),
-  br: () => zlib.createBrotliDecompress(),
-  // zstd decoding arrived in Node 22.15; older runtimes pass the body on still encoded.
-  ...(typeof zlib.createZstdDecompress === "function"
-    ? { zstd: () => zlib.createZstdDecompress() as unknown as zlib.Gunzip }
-    : {}),
-};
-
-/** The web stream keeps about this much decoded data queued before it stops reading the socket. */
+/** The raw stream keeps about this much data queued before it stops reading the socket. */
 const QUEUE_BYTES = 64 * 1024;
 
 /**
  * Wraps a Node request in a pull-based `ReadableStream`, decoding a compressed body on the
- * way and enforcing the size limit on the decoded bytes, so a small gzip bomb is stopped
- * after `maxBodyBytes`, never inflated in full. Nothing is buffered beyond the stream queue.
- * `admit` lets the caller refuse a body mid-way, e.g. when the server's budget of body bytes
- * in flight runs out.
+ * way with fetch-handler's `decodeContentEncoding` (gzip, deflate) and enforcing the size limit
+ * on the decoded bytes, so a small gzip bomb is stopped after `maxBodyBytes`, never inflated in
+ * full. Nothing is buffered beyond the stream queues. `admit` lets the caller refuse a body
+ * mid-way, e.g. when the server's budget of body bytes in flight runs out. An encoding the
+ * handler cannot decode either is passed on untouched, header included, for it to refuse.
  */
 export function createRequestBody(incoming: IncomingMessage, options: RequestBodyOptions): RequestBody {
-  const encoding = String(incoming.headers["content-encoding"] ?? "identity")
-    .trim()
-    .toLowerCase();
-  const createDecoder = decoderFactories[encoding];
-  const decoder = createDecoder?.();
-  let source: Readable = incoming;
-  if (decoder) {
-    incoming.on("error", (error) => decoder.destroy(error));
-    incoming.pipe(decoder);
-    source = decoder;
-  }
+  const raw = readSocket(incoming);
+  const encoding = incoming.headers["content-encoding"];
+  const decodes = encoding !== undefined && isDecodableEncoding(encoding);
+  const source = decodes ? decodeContentEncoding(raw.stream, encoding) : raw.stream;
+  const reader = source.getReader();
 
   let received = 0;
   let settled = false;
   const detach = () => {
+    if (settled) return;
     settled = true;
-    source.off("data", onData);
-    source.off("end", onEnd);
-    source.off("error", onError);
-    if (decoder) {
-      // Stop inflating; Node drains whatever is left of the raw body once the response ends.
-      incoming.unpipe(decoder);
-      decoder.destroy();
-    }
+    raw.detach();
+    reader.cancel().catch(() => {});
   };
 
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      let result: ReadableStreamReadResult<Uint8Array>;
+      try {
+        result = await reader.read();
+      } catch (error) {
+        if (!settled) controller.error(error);
+        detach();
+        return;
+      }
+      if (settled) return;
+      if (result.done) {
+        settled = true;
+        controller.close();
+        return;
+      }
+      received += result.value.byteLength;
+      const refusal: BodyRefusal | undefined =
+        received > options.maxBodyBytes
+          ? "too-large"
+          : options.admit !== undefined && !options.admit(received)
+            ? "busy"
+            : undefined;
+      if (refusal !== undefined) {
+        detach();
+        options.onRefused(refusal);
+        controller.error(options.refusalError(refusal));
+        return;
+      }
+      controller.enqueue(result.value);
+    },
+    cancel() {
+      // The handler has what it needs (or gave up): stop reading, keep the socket for the answer.
+      detach();
+    },
+  });
+
+  return { stream, decoded: decodes, detach };
+}
+
+/** The request's bytes as they come off the socket, pulled on demand, with a way to stop listening. */
+function readSocket(incoming: IncomingMessage): { stream: ReadableStream<Uint8Array>; detach(): void } {
+  let settled = false;
   let controllerReference: ReadableStreamDefaultController<Uint8Array> | undefined;
+  const detach = () => {
+    settled = true;
+    incoming.off("data", onData);
+    incoming.off("end", onEnd);
+    incoming.off("error", onError);
+  };
   const onData = (chunk: Buffer) => {
     const controller = controllerReference;
     if (settled || !controller) return;
-    received += chunk.byteLength;
-    const refusal: BodyRefusal | undefined =
-      received > options.maxBodyBytes
-        ? "too-large"
-        : options.admit !== undefined && !options.admit(received)
-          ? "busy"
-          : undefined;
-    if (refusal !== undefined) {
-      detach();
-      options.onRefused(refusal);
-      controller.error(options.refusalError(refusal));
-      return;
-    }
     controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-    if ((controller.desiredSize ?? 0) <= 0) source.pause();
+    if ((controller.desiredSize ?? 0) <= 0) incoming.pause();
   };
   const onEnd = () => {
     if (settled) return;
@@ -114,26 +121,23 @@ export function createRequestBody(incoming: IncomingMessage, options: RequestBod
     detach();
     controllerReference?.error(error);
   };
-
   const stream = new ReadableStream<Uint8Array>(
     {
       start(controller) {
         controllerReference = controller;
-        source.on("data", onData);
-        source.on("end", onEnd);
-        source.on("error", onError);
-        source.pause();
+        incoming.on("data", onData);
+        incoming.on("end", onEnd);
+        incoming.on("error", onError);
+        incoming.pause();
       },
       pull() {
-        if (!settled) source.resume();
+        if (!settled) incoming.resume();
       },
       cancel() {
-        // The handler has what it needs (or gave up): stop reading, keep the socket for the answer.
         detach();
       },
     },
     { highWaterMark: QUEUE_BYTES, size: (chunk) => chunk.byteLength },
   );
-
-  return { stream, decoded: decoder !== undefined, detach };
+  return { stream, detach };
 }

@@ -198,3 +198,14 @@ describe("createServer with the real fetch handler", () => {
     ).rejects.toThrow();
   });
 });
+
+describe("createServer and the host process", () => {
+  it("leaves memory release (a V8 flag) off unless the host asks for it", () => {
+    // The watch is one more `request` listener next to the bridge's own.
+    expect(createServer({ apiKey: API_KEY }).listenerCount("request")).toBe(1);
+    expect(createServer({ apiKey: API_KEY, releaseMemoryWhenIdle: true }).listenerCount("request")).toBe(2);
+    expect(
+      createServer({ apiKey: API_KEY, releaseMemoryWhenIdle: { idleMs: 50 } }).listenerCount("request"),
+    ).toBe(2);
+  });
+});

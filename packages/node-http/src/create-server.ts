@@ -32,8 +32,9 @@ export interface CreateServerOptions
   upstreamMaxSockets?: number;
   /**
    * Give memory back to the OS once the server has been idle for a while after a burst of
-   * traffic ({@link releaseMemoryWhenIdle}). Default on (10 s idle, 32 MiB growth); `false`
-   * turns it off, an object tunes it.
+   * traffic ({@link releaseMemoryWhenIdle}). Default off: it reaches V8's collector through a
+   * V8 flag, which is the host process's business. `true` turns it on (10 s idle, 32 MiB
+   * growth), an object tunes it. The `claude-gemini-proxy` command turns it on.
    */
   releaseMemoryWhenIdle?: boolean | IdleMemoryReleaseOptions;
 }
@@ -55,7 +56,7 @@ export function createServer(options: CreateServerOptions = {}): Server {
     headersTimeoutMs,
     receiveTimeoutMs,
     upstreamMaxSockets,
-    releaseMemoryWhenIdle: idleRelease = true,
+    releaseMemoryWhenIdle: idleRelease = false,
     maxBodyBytesInFlight,
     unreadBody,
     ...rest
@@ -85,6 +86,6 @@ export function createServer(options: CreateServerOptions = {}): Server {
   server.headersTimeout = headersTimeoutMs ?? Math.max(66_000, server.keepAliveTimeout + 1000);
   server.requestTimeout = receiveTimeoutMs ?? 300_000;
   server.timeout = 0;
-  if (idleRelease !== false) releaseMemoryWhenIdle(server, idleRelease === true ? {} : idleRelease);
+  if (idleRelease) releaseMemoryWhenIdle(server, idleRelease === true ? {} : idleRelease);
   return server;
 }

@@ -7,15 +7,11 @@ describe("@claude-gemini/node-http exports", () => {
       [
         "DEFAULT_MAX_BODY_BYTES",
         "DEFAULT_MAX_BODY_BYTES_IN_FLIGHT",
-        "MISSING_API_KEY_MESSAGE",
         "closeServerGracefully",
         "createMetrics",
         "createNodeFetch",
         "createNodeListener",
-        "createRequestLogger",
         "createServer",
-        "loadConfig",
-        "parseEnvFile",
         "releaseMemoryWhenIdle",
       ]
     `);

@@ -10,17 +10,7 @@ export {
   type NodeListener,
   type NodeListenerOptions,
 } from "./create-node-listener.js";
-export { createRequestLogger, type RequestLoggerOptions } from "./create-request-logger.js";
 export { type CreateServerOptions, createServer } from "./create-server.js";
-export {
-  type LoadConfigOptions,
-  type LoadConfigResult,
-  type LogLevel,
-  loadConfig,
-  MISSING_API_KEY_MESSAGE,
-  type ProxyConfig,
-} from "./load-config.js";
-export { parseEnvFile } from "./parse-env-file.js";
 export {
   type IdleMemoryRelease,
   type IdleMemoryReleaseOptions,

@@ -1,5 +1,7 @@
-import type { FetchHandlerLogger, RequestCompleteRecord } from "@claude-gemini/fetch-handler";
-import type { LogLevel } from "./load-config.js";
+import type { FetchHandlerLogger, RequestCompleteRecord } from "./fetch-handler-options.js";
+
+/** How much the proxy logs (`LOG_LEVEL`); `silent` logs nothing, not even request lines. */
+export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
 
 /** Options of {@link createRequestLogger}. */
 export interface RequestLoggerOptions {

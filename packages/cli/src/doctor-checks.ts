@@ -34,8 +34,8 @@ export function checkCredentials(loaded: LoadConfigResult): DoctorCheck {
   if (loaded.success) {
     return {
       ok: true,
-      label: loaded.config.vertexai
-        ? `Vertex AI project ${loaded.config.vertexai.project} in ${loaded.config.vertexai.location}`
+      label: loaded.config.server.vertexai
+        ? `Vertex AI project ${loaded.config.server.vertexai.project} in ${loaded.config.server.vertexai.location}`
         : "GEMINI_API_KEY is set",
     };
   }

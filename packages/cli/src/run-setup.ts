@@ -77,22 +77,25 @@ export async function runSetup(args: readonly string[], options: RunSetupOptions
   }
   const config = loaded.config;
   const proxyUrl = formatProxyUrl(config.host, config.port);
-  const running = await probeProxy(proxyUrl, { fetch: options.fetch, proxyApiKey: config.proxyApiKey });
+  const running = await probeProxy(proxyUrl, {
+    fetch: options.fetch,
+    proxyApiKey: config.server.proxyApiKey,
+  });
   const limits = await readModelLimits(
     ["claude-opus", "claude-sonnet", "claude-haiku", "claude-fable"].map(
-      (family) => resolveModel(family, config.models).geminiModel,
+      (family) => resolveModel(family, config.server.models).geminiModel,
     ),
     {
       proxyUrl: running === "ours" ? proxyUrl : undefined,
-      proxyApiKey: config.proxyApiKey,
+      proxyApiKey: config.server.proxyApiKey,
       fetch: options.fetch,
-      models: config.models,
+      models: config.server.models,
     },
   );
   const claudeEnv = buildClaudeCodeEnv({
     baseUrl: proxyUrl,
-    proxyApiKey: config.proxyApiKey,
-    models: config.models,
+    proxyApiKey: config.server.proxyApiKey,
+    models: config.server.models,
     limits,
   });
   const shellLines =
@@ -123,7 +126,7 @@ export async function runSetup(args: readonly string[], options: RunSetupOptions
   const settingsPath = join(env.CLAUDE_CONFIG_DIR?.trim() || join(home, ".claude"), "settings.json");
   // What is printed for people to read shows the proxy key masked; `--write` and `--shell`
   // (for `eval`) carry the real one.
-  const shownEnv = maskSecret(claudeEnv, config.proxyApiKey);
+  const shownEnv = maskSecret(claudeEnv, config.server.proxyApiKey);
   const shownShellLines = `${Object.entries(shownEnv)
     .map(([name, value]) => `export ${name}=${quoteForShell(value)}\n`)
     .join("")}unset ANTHROPIC_API_KEY\n`;
@@ -136,7 +139,7 @@ export async function runSetup(args: readonly string[], options: RunSetupOptions
   if (write) {
     const existing = existsSync(settingsPath) ? readFileSync(settingsPath, "utf8") : undefined;
     // What an older setup wrote as the key: now ANTHROPIC_AUTH_TOKEN carries it.
-    const ours = new Set([PLACEHOLDER_API_KEY, config.proxyApiKey]);
+    const ours = new Set([PLACEHOLDER_API_KEY, config.server.proxyApiKey]);
     let merged: string;
     try {
       merged = mergeClaudeSettings(
@@ -177,11 +180,11 @@ export async function runSetup(args: readonly string[], options: RunSetupOptions
   }
 
   const connection = await testGeminiConnection({
-    apiKey: config.apiKey,
-    apiKeys: config.apiKeys,
-    vertexai: config.vertexai,
-    baseUrl: config.baseUrl,
-    models: config.models,
+    apiKey: config.server.apiKey,
+    apiKeys: config.server.apiKeys,
+    vertexai: config.server.vertexai,
+    baseUrl: config.server.baseUrl,
+    models: config.server.models,
     retry: { maxAttempts: 1 },
   });
   if (!connection.ok) {

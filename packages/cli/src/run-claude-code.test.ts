@@ -13,9 +13,9 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createServer } from "@claude-gemini/node-http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type GeminiFake, startGeminiFake } from "../../../test/gemini-fake/index.js";
-import { createServer } from "./create-server.js";
 import { type RunClaudeCodeOptions, runClaudeCode } from "./run-claude-code.js";
 
 let fake: GeminiFake;

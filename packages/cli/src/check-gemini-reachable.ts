@@ -1,5 +1,5 @@
+import type { FetchHandlerOptions } from "@claude-gemini/fetch-handler";
 import { describeGeminiFailure, type GeminiFailureKind } from "@claude-gemini/fetch-handler";
-import type { ProxyConfig } from "./load-config.js";
 
 /** What {@link checkGeminiReachable} found. */
 export type ReachabilityResult =
@@ -26,7 +26,7 @@ const BLOCKING: ReadonlySet<GeminiFailureKind> = new Set(["network", "timeout", 
  * (its credentials come from Application Default Credentials).
  */
 export async function checkGeminiReachable(
-  config: Pick<ProxyConfig, "apiKey" | "apiKeys" | "vertexai" | "baseUrl" | "models">,
+  config: Pick<FetchHandlerOptions, "apiKey" | "apiKeys" | "vertexai" | "baseUrl" | "models">,
   model: string,
   options: CheckGeminiReachableOptions = {},
 ): Promise<ReachabilityResult> {

@@ -1,6 +1,6 @@
-import type { RequestCompleteRecord } from "@claude-gemini/fetch-handler";
 import { describe, expect, it } from "vitest";
 import { createRequestLogger } from "./create-request-logger.js";
+import type { RequestCompleteRecord } from "./fetch-handler-options.js";
 
 const record: RequestCompleteRecord = {
   requestId: "req_abc",

@@ -5,13 +5,11 @@ import type { AddressInfo } from "node:net";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { resolveModel } from "@claude-gemini/core";
+import { createRequestLogger } from "@claude-gemini/fetch-handler";
+import { type CreateServerOptions, closeServerGracefully, createServer } from "@claude-gemini/node-http";
 import { buildClaudeCodeEnv } from "./build-claude-code-env.js";
-import { buildServerOptions } from "./build-server-options.js";
 import { checkGeminiReachable, type ReachabilityResult } from "./check-gemini-reachable.js";
-import { closeServerGracefully } from "./close-server-gracefully.js";
 import { completeClaudeOnboarding, type OnboardingResult } from "./complete-claude-onboarding.js";
-import { createRequestLogger } from "./create-request-logger.js";
-import { createServer } from "./create-server.js";
 import { type FoundClaudeCode, findClaudeCode } from "./find-claude-code.js";
 import { findLatestSession } from "./find-latest-session.js";
 import { findOnPath } from "./find-on-path.js";
@@ -39,7 +37,7 @@ export interface RunClaudeCodeOptions {
   /** Where the log of a proxy started here goes. Default: `claude-gemini-proxy-<user>/` in the temp directory. */
   logDirectory?: string;
   /** The check before Claude Code starts; default {@link checkGeminiReachable}. */
-  checkGemini?: (config: ProxyConfig, model: string) => Promise<ReachabilityResult>;
+  checkGemini?: (options: CreateServerOptions, model: string) => Promise<ReachabilityResult>;
   spawn?: (command: string, args: readonly string[], env: Record<string, string | undefined>) => ChildProcess;
   /** Where signals are received; default `process`. */
   signals?: Pick<NodeJS.Process, "on" | "off">;
@@ -106,9 +104,15 @@ export async function runClaudeCode(
     return 1;
   }
 
-  const mainModel = resolveModel(readModelArgument(args) ?? "claude-sonnet", config.models).geminiModel;
+  const mainModel = resolveModel(
+    readModelArgument(args) ?? "claude-sonnet",
+    config.server.models,
+  ).geminiModel;
   const configuredUrl = formatProxyUrl(config.host, config.port);
-  const probe = await probeProxy(configuredUrl, { fetch: options.fetch, proxyApiKey: config.proxyApiKey });
+  const probe = await probeProxy(configuredUrl, {
+    fetch: options.fetch,
+    proxyApiKey: config.server.proxyApiKey,
+  });
   let proxy: StartedProxy | undefined;
   let baseUrl = configuredUrl;
   if (probe === "ours") {
@@ -117,7 +121,7 @@ export async function runClaudeCode(
     const check = await (
       options.checkGemini ??
       ((checked, model) => checkGeminiReachable(checked, model, { fetch: options.fetch }))
-    )(config, mainModel);
+    )(config.server, mainModel);
     if (!check.ok && check.blocking) {
       say(`${check.problem}\n  Claude Code was not started: it would only retry without saying why.`);
       return 1;
@@ -131,13 +135,13 @@ export async function runClaudeCode(
   try {
     const extraModels = readModelArgument(args) === undefined ? [] : [mainModel];
     const geminiModels = ["claude-opus", "claude-sonnet", "claude-haiku", "claude-fable"]
-      .map((family) => resolveModel(family, config.models).geminiModel)
+      .map((family) => resolveModel(family, config.server.models).geminiModel)
       .concat(extraModels);
     const limits = await readModelLimits(geminiModels, {
       proxyUrl: probe === "ours" ? configuredUrl : undefined,
-      proxyApiKey: config.proxyApiKey,
+      proxyApiKey: config.server.proxyApiKey,
       fetch: options.fetch,
-      models: config.models,
+      models: config.server.models,
     });
     reportOnboarding(
       completeClaudeOnboarding({ env, homeDirectory: options.homeDirectory, now: options.now }),
@@ -148,8 +152,8 @@ export async function runClaudeCode(
       ...env,
       ...buildClaudeCodeEnv({
         baseUrl,
-        proxyApiKey: config.proxyApiKey,
-        models: config.models,
+        proxyApiKey: config.server.proxyApiKey,
+        models: config.server.models,
         limits,
         extraModels,
       }),
@@ -265,7 +269,7 @@ async function startProxyWithLog(
     write: (line) => stream.write(`${new Date().toISOString()} ${line}`),
   });
   const server = createServer({
-    ...buildServerOptions(config),
+    ...config.server,
     logger,
     onRequestComplete: (record) => {
       if (record.errorType !== undefined && record.errorType !== "aborted") failures++;
@@ -283,7 +287,7 @@ async function startProxyWithLog(
     "info",
     `claude-gemini-proxy for Claude Code listening on port ${(server.address() as AddressInfo).port}`,
     {
-      gemini: config.baseUrl ?? (config.vertexai ? "Vertex AI" : "Google"),
+      gemini: config.server.baseUrl ?? (config.server.vertexai ? "Vertex AI" : "Google"),
     },
   );
   return {

@@ -71,11 +71,11 @@ export async function runDoctor(options: RunDoctorOptions = {}): Promise<number>
     await checkConnection(
       loaded.success
         ? {
-            apiKey: loaded.config.apiKey,
-            apiKeys: loaded.config.apiKeys,
-            vertexai: loaded.config.vertexai,
-            baseUrl: loaded.config.baseUrl,
-            models: loaded.config.models,
+            apiKey: loaded.config.server.apiKey,
+            apiKeys: loaded.config.server.apiKeys,
+            vertexai: loaded.config.server.vertexai,
+            baseUrl: loaded.config.server.baseUrl,
+            models: loaded.config.server.models,
             retry: { maxAttempts: 1 },
           }
         : undefined,
@@ -89,7 +89,7 @@ export async function runDoctor(options: RunDoctorOptions = {}): Promise<number>
       await isPortFree(host, port),
       await probeProxy(proxyUrl, {
         fetch: options.fetch,
-        proxyApiKey: loaded.success ? loaded.config.proxyApiKey : undefined,
+        proxyApiKey: loaded.success ? loaded.config.server.proxyApiKey : undefined,
       }),
       cli,
     ),
@@ -105,11 +105,11 @@ export async function runDoctor(options: RunDoctorOptions = {}): Promise<number>
       cli,
     ),
     checkModelLimits(
-      await readModelLimits(listConfiguredModels(loaded.success ? loaded.config.models : undefined), {
+      await readModelLimits(listConfiguredModels(loaded.success ? loaded.config.server.models : undefined), {
         proxyUrl,
-        proxyApiKey: loaded.success ? loaded.config.proxyApiKey : undefined,
+        proxyApiKey: loaded.success ? loaded.config.server.proxyApiKey : undefined,
         fetch: options.fetch,
-        models: loaded.success ? loaded.config.models : undefined,
+        models: loaded.success ? loaded.config.server.models : undefined,
       }),
     ),
   ];

@@ -2,10 +2,8 @@ import { readFileSync } from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { resolveModel } from "@claude-gemini/core";
-import { buildServerOptions } from "./build-server-options.js";
-import { closeServerGracefully } from "./close-server-gracefully.js";
-import { createRequestLogger } from "./create-request-logger.js";
-import { createServer } from "./create-server.js";
+import { createRequestLogger } from "@claude-gemini/fetch-handler";
+import { closeServerGracefully, createServer } from "@claude-gemini/node-http";
 import { loadConfig, type ProxyConfig } from "./load-config.js";
 import { runClaudeCode } from "./run-claude-code.js";
 import { runDoctor } from "./run-doctor.js";
@@ -69,6 +67,9 @@ working directory (the first that sets a variable wins; blank counts as unset):
   ENABLE_STREAMING           false to serve streams from one non-streaming call
   LOG_LEVEL                  debug, info, warn, error or silent (default info)
   REQUEST_TIMEOUT_MS         time limit of a non-streaming request
+  RETRY_MAX_ATTEMPTS         Gemini calls per request before the first byte (default 3)
+  RETRY_BASE_DELAY_MS        first backoff delay between them (default 500, doubling)
+  RETRY_MAX_TOTAL_DELAY_MS   most time spent waiting between them (default 20000)
   MAX_BODY_BYTES             largest request body, after decompression (default 25165824, 24 MiB)
   MAX_BODY_BYTES_IN_FLIGHT   most bytes of request bodies held at once (default 134217728, 128 MiB)
   MAX_JSON_DEPTH             deepest nesting of arrays and objects in a body (default 128)
@@ -232,8 +233,8 @@ async function serve(
     return 1;
   }
   const config = loaded.config;
-  const openToOthers = !isLoopback(config.host) && !config.proxyApiKey;
-  if (openToOthers && config.allowUnauthenticatedRemote !== true) {
+  const openToOthers = !isLoopback(config.host) && !config.server.proxyApiKey;
+  if (openToOthers && config.server.allowUnauthenticatedRemote !== true) {
     io.stderr(
       `claude-gemini-proxy cannot start: PROXY_HOST=${config.host} is not a loopback address and PROXY_API_KEY is not set, so anyone who can reach the port could spend your Gemini quota.\n` +
         "  - Set PROXY_API_KEY (clients send it as ANTHROPIC_API_KEY), or\n" +
@@ -249,7 +250,7 @@ async function serve(
     write: io.stdout,
   });
 
-  const server = createServer({ ...buildServerOptions(config), logger, onRequestComplete });
+  const server = createServer({ ...config.server, logger, onRequestComplete });
 
   try {
     await new Promise<void>((resolve, reject) => {
@@ -322,7 +323,7 @@ function waitForShutdown(server: Server, io: CliIo, log: ReturnType<typeof creat
 
 function describeModels(config: ProxyConfig): string {
   return (["opus", "sonnet", "haiku"] as const)
-    .map((family) => `${family}→${resolveModel(`claude-${family}`, config.models).geminiModel}`)
+    .map((family) => `${family}→${resolveModel(`claude-${family}`, config.server.models).geminiModel}`)
     .join(", ");
 }
 

@@ -1,8 +1,8 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { createRequestLogger } from "@claude-gemini/fetch-handler";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type GeminiFake, startGeminiFake } from "../../../test/gemini-fake/index.js";
-import { createRequestLogger } from "./create-request-logger.js";
 import { createServer } from "./create-server.js";
 
 // The request line as the CLI writes it, from a real server talking to the Gemini fake.

@@ -1,8 +1,9 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { MISSING_API_KEY_MESSAGE } from "@claude-gemini/fetch-handler";
 import { afterEach, describe, expect, it } from "vitest";
-import { CONFIG_VARIABLE_NAMES, loadConfig, MISSING_API_KEY_MESSAGE } from "./load-config.js";
+import { CONFIG_VARIABLE_NAMES, loadConfig } from "./load-config.js";
 
 const directories: string[] = [];
 
@@ -27,10 +28,9 @@ describe("loadConfig", () => {
       config: {
         host: "127.0.0.1",
         port: 8080,
-        apiKey: "key-1",
-        models: {},
-        enableStreaming: true,
         logLevel: "info",
+        // The command gives memory back after bursts; createServer alone leaves it off.
+        server: { apiKey: "key-1", releaseMemoryWhenIdle: true },
       },
     });
   });
@@ -52,27 +52,43 @@ describe("loadConfig", () => {
         LOG_LEVEL: "DEBUG",
         REQUEST_TIMEOUT_MS: "60000",
         MAX_BODY_BYTES: "1048576",
+        MAX_BODY_BYTES_IN_FLIGHT: "4194304",
         UPSTREAM_MAX_SOCKETS: "64",
+        IDLE_MEMORY_RELEASE_MS: "2500",
+        ENABLE_METRICS: "true",
       },
     });
     expect(result.success && result.config).toEqual({
       host: "0.0.0.0",
       port: 9000,
-      apiKey: "key-1",
-      baseUrl: "http://127.0.0.1:9999",
-      proxyApiKey: "proxy-key",
-      models: {
-        defaultModel: "gemini-3.5-flash-lite",
-        opusModel: "models/gemini-3.1-pro-preview",
-        sonnetModel: "gemini-3.8-flash",
-        haikuModel: "gemini-2.5-flash-lite",
-      },
-      enableStreaming: false,
       logLevel: "debug",
-      requestTimeoutMs: 60000,
-      maxBodyBytes: 1048576,
-      upstreamMaxSockets: 64,
+      server: {
+        apiKey: "key-1",
+        baseUrl: "http://127.0.0.1:9999",
+        proxyApiKey: "proxy-key",
+        models: {
+          defaultModel: "gemini-3.5-flash-lite",
+          opusModel: "models/gemini-3.1-pro-preview",
+          sonnetModel: "gemini-3.8-flash",
+          haikuModel: "gemini-2.5-flash-lite",
+        },
+        enableStreaming: false,
+        requestTimeoutMs: 60000,
+        maxBodyBytes: 1048576,
+        maxBodyBytesInFlight: 4194304,
+        upstreamMaxSockets: 64,
+        releaseMemoryWhenIdle: { idleMs: 2500 },
+        metrics: true,
+      },
     });
+  });
+
+  it("turns memory release off with IDLE_MEMORY_RELEASE_MS=0", () => {
+    const result = loadConfig({
+      env: { GEMINI_API_KEY: "key-1", IDLE_MEMORY_RELEASE_MS: "0" },
+      cwd: workingDirectory(),
+    });
+    expect(result.success && result.config.server.releaseMemoryWhenIdle).toBe(false);
   });
 
   it("uses Vertex AI without an API key when asked to", () => {
@@ -84,11 +100,11 @@ describe("loadConfig", () => {
         GOOGLE_CLOUD_LOCATION: "us-central1",
       },
     });
-    expect(result.success && result.config.vertexai).toEqual({
+    expect(result.success && result.config.server.vertexai).toEqual({
       project: "my-project",
       location: "us-central1",
     });
-    expect(result.success && result.config.apiKey).toBeUndefined();
+    expect(result.success && result.config.server.apiKey).toBeUndefined();
   });
 
   it("explains a missing key with where to get one", () => {
@@ -156,7 +172,7 @@ describe("loadConfig", () => {
     const result = loadConfig({ env: { LOG_LEVEL: "error" }, cwd });
     expect(result.success).toBe(true);
     if (!result.success) return;
-    expect(result.config.apiKey).toBe("from-file");
+    expect(result.config.server.apiKey).toBe("from-file");
     expect(result.config.port).toBe(9100);
     expect(result.config.logLevel).toBe("error");
     expect(result.warnings).toEqual([".env line 4 is not a KEY=VALUE assignment; it was ignored."]);
@@ -167,17 +183,17 @@ describe("loadConfig", () => {
       env: { GEMINI_API_KEY: "key", PROXY_API_KEY: "", PROXY_PORT: " ", OPUS_MODEL: "" },
       cwd: workingDirectory(),
     });
-    expect(result.success && result.config).toMatchObject({ port: 8080, models: {} });
-    expect(result.success && "proxyApiKey" in result.config).toBe(false);
+    expect(result.success && result.config).toMatchObject({ port: 8080, server: { apiKey: "key" } });
+    expect(result.success && "proxyApiKey" in result.config.server).toBe(false);
+    expect(result.success && "models" in result.config.server).toBe(false);
   });
 
   it("falls back to .env for a variable set blank in the environment, as documented", () => {
     const cwd = workingDirectory("GEMINI_API_KEY=from-file\nPROXY_API_KEY=file-secret\nPROXY_PORT=9100\n");
     const result = loadConfig({ env: { GEMINI_API_KEY: "", PROXY_API_KEY: "  ", PROXY_PORT: "" }, cwd });
     expect(result.success && result.config).toMatchObject({
-      apiKey: "from-file",
-      proxyApiKey: "file-secret",
       port: 9100,
+      server: { apiKey: "from-file", proxyApiKey: "file-secret" },
     });
   });
 
@@ -194,12 +210,10 @@ describe("loadConfig", () => {
     );
     const result = loadConfig({ env: { LOG_LEVEL: "error" }, cwd, configFile: "proxy.json" });
     expect(result.success && result.config).toMatchObject({
-      apiKey: "from-env-file",
       host: "10.0.0.1",
       port: 9000,
       logLevel: "error",
-      enableMetrics: true,
-      apiKeys: ["a", "b"],
+      server: { apiKey: "from-env-file", metrics: true, apiKeys: ["a", "b"] },
     });
   });
 
@@ -249,7 +263,7 @@ describe("loadConfig", () => {
       },
       cwd: workingDirectory(),
     });
-    expect(result.success && result.config).toMatchObject({
+    expect(result.success && result.config.server).toMatchObject({
       apiKeys: ["key-a", "key-b", "key-c"],
       fallbackModels: {
         "gemini-3.1-pro-preview": ["gemini-3.8-flash", "gemini-3.5-flash-lite"],
@@ -258,7 +272,7 @@ describe("loadConfig", () => {
       contextCache: { enabled: true, minTokens: 2048, ttlSeconds: 600 },
     });
     // GEMINI_API_KEYS alone is enough credentials.
-    expect(result.success && result.config.apiKey).toBeUndefined();
+    expect(result.success && result.config.server.apiKey).toBeUndefined();
   });
 
   it("rejects fallback chains naming something that is not a Gemini model", () => {
@@ -285,15 +299,15 @@ describe("loadConfig", () => {
       env: { GEMINI_API_KEY: "key", MAX_JSON_DEPTH: "64", MAX_TOOLS: "0", MAX_MEDIA_BYTES: "1048576" },
       cwd: workingDirectory(),
     });
-    expect(all.success && all.config.requestLimits).toEqual({
+    expect(all.success && all.config.server.requestLimits).toEqual({
       maxNestingDepth: 64,
       maxTools: 0,
       maxMediaBytes: 1_048_576,
     });
     const one = loadConfig({ env: { GEMINI_API_KEY: "key" }, cwd: workingDirectory("MAX_TOOLS=100\n") });
-    expect(one.success && one.config.requestLimits).toEqual({ maxTools: 100 });
+    expect(one.success && one.config.server.requestLimits).toEqual({ maxTools: 100 });
     const none = loadConfig({ env: { GEMINI_API_KEY: "key", MAX_JSON_DEPTH: " " }, cwd: workingDirectory() });
-    expect(none.success && "requestLimits" in none.config).toBe(false);
+    expect(none.success && "requestLimits" in none.config.server).toBe(false);
   });
 
   it("reads the auto-mode check settings, and leaves the check on by default", () => {
@@ -306,13 +320,13 @@ describe("loadConfig", () => {
       },
       cwd: workingDirectory(),
     });
-    expect(all.success && all.config.autoModeCheck).toEqual({
+    expect(all.success && all.config.server.autoModeCheck).toEqual({
       enabled: false,
       model: "gemini-2.5-flash-lite",
       timeoutMs: 8000,
     });
     const none = loadConfig({ env: { GEMINI_API_KEY: "key" }, cwd: workingDirectory() });
-    expect(none.success && "autoModeCheck" in none.config).toBe(false);
+    expect(none.success && "autoModeCheck" in none.config.server).toBe(false);
     const bad = loadConfig({
       env: {
         GEMINI_API_KEY: "key",
