@@ -1,0 +1,71 @@
+import type { GeminiGenerateContentResponse } from "@claude-gemini/core";
+import { ApiError } from "@google/genai";
+import { createParser } from "eventsource-parser";
+
+/**
+ * Reads the body of a `streamGenerateContent?alt=sse` answer: one `GenerateContentResponse`
+ * per SSE event, parsed from its `data`, yielded as a plain object (the SDK's type, none of its
+ * getters). Lines may be split across reads anywhere, end in LF, CRLF or CR; comments and
+ * events without data are skipped (`eventsource-parser`).
+ *
+ * Failures read as `@google/genai` reports them, so every reader of a Gemini failure sees the
+ * same thing: an event whose data is `{ error: { code: 400–599, … } }` throws an `ApiError`
+ * with that status and the chunk's JSON in its message (`got status: …. {…}`); data that is
+ * not JSON, and a stream that ends in the middle of an event, throw an `Error`. The body is
+ * cancelled when the reader stops early (`return()`, a thrown error, an abort).
+ */
+export async function* readGeminiEventStream(
+  body: ReadableStream<Uint8Array>,
+): AsyncGenerator<GeminiGenerateContentResponse, void, undefined> {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  const pending: string[] = [];
+  const parser = createParser({ onEvent: (event) => pending.push(event.data) });
+  let finished = false;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) {
+        parser.feed(decoder.decode());
+        // A last event without its blank line was cut off: the stream ended mid-event.
+        const complete = pending.length;
+        parser.feed("\n\n");
+        if (pending.length > complete) {
+          throw new Error("Gemini's stream ended in the middle of an event.");
+        }
+      } else {
+        parser.feed(decoder.decode(value, { stream: true }));
+      }
+      // Events parsed from this read; cleared before yielding so a consumer that stops
+      // early never sees a stale one.
+      if (pending.length > 0) {
+        const events = pending.splice(0);
+        for (const data of events) yield parseChunk(data);
+      }
+      if (done) break;
+    }
+    finished = true;
+  } finally {
+    if (!finished) await reader.cancel().catch(() => {});
+    reader.releaseLock();
+  }
+}
+
+function parseChunk(data: string): GeminiGenerateContentResponse {
+  let chunk: unknown;
+  try {
+    chunk = JSON.parse(data);
+  } catch {
+    throw new Error(`Gemini sent a stream chunk that is not JSON: ${data.slice(0, 200)}`);
+  }
+  if (typeof chunk === "object" && chunk !== null && "error" in chunk) {
+    const error = (chunk as { error: unknown }).error;
+    if (typeof error === "object" && error !== null) {
+      const { code, status } = error as { code?: unknown; status?: unknown };
+      if (typeof code === "number" && code >= 400 && code < 600) {
+        throw new ApiError({ message: `got status: ${String(status)}. ${data}`, status: code });
+      }
+    }
+  }
+  return chunk as GeminiGenerateContentResponse;
+}
