@@ -164,7 +164,8 @@ function createNoTimeoutDispatcher(): Dispatcher | undefined {
         new Headers();
         global = readGlobalDispatcher();
       }
-      if (typeof global?.dispatch !== "function") throw new Error("Node's fetch dispatcher is not available.");
+      if (typeof global?.dispatch !== "function")
+        throw new Error("Node's fetch dispatcher is not available.");
       return global.dispatch({ ...options, headersTimeout: 0, bodyTimeout: 0 }, handler);
     },
   };
