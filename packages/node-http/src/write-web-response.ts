@@ -125,8 +125,11 @@ export async function writeWebResponse(
       }
     }
     if (clientClosed) return "client-closed";
-    flush();
-    outgoing.end();
+    // The last gathered bytes go with the end of the response: one write, not two.
+    const rest = gathered.length === 0 ? undefined : Buffer.concat(gathered, gatheredBytes);
+    gathered = [];
+    if (rest === undefined) outgoing.end();
+    else outgoing.end(rest);
     return "complete";
   } finally {
     outgoing.off("close", onClose);
