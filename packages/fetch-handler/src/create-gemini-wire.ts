@@ -3,6 +3,7 @@ import type { GoogleGenAI } from "@google/genai";
 import { buildGenerateContentBody, type GenerateContentTarget } from "./build-generate-content-body.js";
 import { readGeminiErrorResponse } from "./read-gemini-error-response.js";
 import { readGeminiEventStream } from "./read-gemini-event-stream.js";
+import { readGeminiResponse } from "./read-gemini-response.js";
 
 /** The generate calls of one Gemini client, spoken in Gemini's REST wire format. */
 export interface GeminiWire {
@@ -120,7 +121,7 @@ export function createGeminiWire(client: GoogleGenAI): GeminiWire {
   return {
     async generateContent(parameters) {
       const response = await send(parameters, "generateContent");
-      return (await response.json()) as GeminiGenerateContentResponse;
+      return readGeminiResponse(await response.json());
     },
     async generateContentStream(parameters) {
       const response = await send(parameters, "streamGenerateContent?alt=sse");

@@ -1,17 +1,19 @@
 import type { GeminiGenerateContentResponse } from "@claude-gemini/core";
 import { ApiError } from "@google/genai";
 import { createParser } from "eventsource-parser";
+import { readGeminiResponse } from "./read-gemini-response.js";
 
 /**
  * Reads the body of a `streamGenerateContent?alt=sse` answer: one `GenerateContentResponse`
  * per SSE event, parsed from its `data`, yielded as a plain object (the SDK's type, none of its
- * getters). Lines may be split across reads anywhere, end in LF, CRLF or CR; comments and
+ * getters; `readGeminiResponse` keeps the response's own fields, as the SDK does). Lines may be split across reads anywhere, end in LF, CRLF or CR; comments and
  * events without data are skipped (`eventsource-parser`).
  *
  * Failures read as `@google/genai` reports them, so every reader of a Gemini failure sees the
  * same thing: an event whose data is `{ error: { code: 400–599, … } }` throws an `ApiError`
  * with that status and the chunk's JSON in its message (`got status: …. {…}`); data that is
- * not JSON, and a stream that ends in the middle of an event, throw an `Error`. The body is
+ * not JSON throws `JSON.parse`'s `SyntaxError`, and a stream that ends in the middle of an
+ * event an `Error`. The body is
  * cancelled when the reader stops early (`return()`, a thrown error, an abort).
  */
 export async function* readGeminiEventStream(
@@ -52,12 +54,9 @@ export async function* readGeminiEventStream(
 }
 
 function parseChunk(data: string): GeminiGenerateContentResponse {
-  let chunk: unknown;
-  try {
-    chunk = JSON.parse(data);
-  } catch {
-    throw new Error(`Gemini sent a stream chunk that is not JSON: ${data.slice(0, 200)}`);
-  }
+  // A chunk that is not JSON fails with the parser's own SyntaxError, as from the SDK: failure
+  // descriptions never quote such text (`describe-failure.ts`), which may hold a credential.
+  const chunk: unknown = JSON.parse(data);
   if (typeof chunk === "object" && chunk !== null && "error" in chunk) {
     const error = (chunk as { error: unknown }).error;
     if (typeof error === "object" && error !== null) {
@@ -67,5 +66,5 @@ function parseChunk(data: string): GeminiGenerateContentResponse {
       }
     }
   }
-  return chunk as GeminiGenerateContentResponse;
+  return readGeminiResponse(chunk);
 }
