@@ -8,16 +8,16 @@ import type { GeminiGenerateContentResponse } from "@claude-gemini/core";
  * (or a gateway) put beside those fields is left out, so readers see what they saw before.
  */
 export function readGeminiResponse(value: unknown): GeminiGenerateContentResponse {
-  const response = {} as Record<string, unknown>;
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    return response as GeminiGenerateContentResponse;
-  }
+  const response: Record<string, unknown> = {};
+  // The SDK's class type, whose getters (`text`, `functionCalls`…) nothing here reads.
+  const typed = response as unknown as GeminiGenerateContentResponse;
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return typed;
   const source = value as Record<string, unknown>;
   for (const field of RESPONSE_FIELDS) {
     const fieldValue = source[field];
     if (fieldValue !== undefined && fieldValue !== null) response[field] = fieldValue;
   }
-  return response as GeminiGenerateContentResponse;
+  return typed;
 }
 
 const RESPONSE_FIELDS = [
