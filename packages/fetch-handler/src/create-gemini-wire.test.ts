@@ -151,6 +151,19 @@ describe("createGeminiWire", () => {
     );
   });
 
+  it("hands over the chunks of one read at once through takeBuffered, in order", async () => {
+    const events = [1, 2, 3].map((index) => ({ ...ANSWER, responseId: `r${index}` }));
+    const pieces = [events.map((event) => `data: ${JSON.stringify(event)}\n\n`).join(""), "data: {oops\n\n"];
+    const { wire } = createClient({ pieces, contentType: "text/event-stream" });
+    const chunks = await wire.generateContentStream(PARAMETERS);
+    expect(chunks.takeBuffered()).toBeUndefined();
+    expect((await chunks.next()).value).toEqual(events[0]);
+    expect(chunks.takeBuffered()).toEqual(events[1]);
+    expect(chunks.takeBuffered()).toEqual(events[2]);
+    expect(chunks.takeBuffered()).toBeUndefined();
+    await expect(chunks.next()).rejects.toBeInstanceOf(SyntaxError);
+  });
+
   it("hands on every chunk as an object with the response's own fields, as the SDK does", async () => {
     const odd = [null, 5, "text", [1, 2], { ...ANSWER, extra: 1, error: { message: "no code" } }];
     const pieces = odd.map((chunk) => `data: ${JSON.stringify(chunk)}\n\n`);

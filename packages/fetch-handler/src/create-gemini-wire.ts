@@ -2,7 +2,7 @@ import type { GeminiGenerateContentParameters, GeminiGenerateContentResponse } f
 import type { GoogleGenAI } from "@google/genai";
 import { buildGenerateContentBody, type GenerateContentTarget } from "./build-generate-content-body.js";
 import { readGeminiErrorResponse } from "./read-gemini-error-response.js";
-import { readGeminiEventStream } from "./read-gemini-event-stream.js";
+import { type GeminiChunkStream, readGeminiEventStream } from "./read-gemini-event-stream.js";
 import { readGeminiResponse } from "./read-gemini-response.js";
 
 /** The generate calls of one Gemini client, spoken in Gemini's REST wire format. */
@@ -10,9 +10,7 @@ export interface GeminiWire {
   /** `…:generateContent`; rejects with the `ApiError` the SDK would throw. */
   generateContent(parameters: GeminiGenerateContentParameters): Promise<GeminiGenerateContentResponse>;
   /** `…:streamGenerateContent?alt=sse`, resolved once the answer's status is in. */
-  generateContentStream(
-    parameters: GeminiGenerateContentParameters,
-  ): Promise<AsyncGenerator<GeminiGenerateContentResponse, void, undefined>>;
+  generateContentStream(parameters: GeminiGenerateContentParameters): Promise<GeminiChunkStream>;
 }
 
 /**

@@ -4,6 +4,7 @@ import { type ContextCache, createContextCache } from "./create-context-cache.js
 import { createGeminiWire, type GeminiWire } from "./create-gemini-wire.js";
 import { createKeyPool, type KeyPool } from "./create-key-pool.js";
 import type { FetchHandlerLogger, FetchHandlerOptions } from "./fetch-handler-options.js";
+import type { GeminiChunkStream } from "./read-gemini-event-stream.js";
 
 /** The part of a request the pool writes to: what the completion record reports. */
 export interface UpstreamCallScope {
@@ -27,7 +28,7 @@ export interface UpstreamPool {
   generateContentStream(
     scope: UpstreamCallScope,
     parameters: GeminiGenerateContentParameters,
-  ): Promise<AsyncGenerator<GeminiGenerateContentResponse>>;
+  ): Promise<GeminiChunkStream>;
   /** Runs any other call (countTokens, models.get) on the next key, with the same rotation. */
   run<T>(operation: (client: GoogleGenAI) => Promise<T>): Promise<T>;
   /** The generate calls of one of the pool's clients in Gemini's wire format (`create-gemini-wire.ts`). */

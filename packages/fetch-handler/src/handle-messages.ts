@@ -22,6 +22,7 @@ import { linkAbortSignal } from "./link-abort-signal.js";
 import { observeUpstreamAttempt } from "./observe-upstream-attempt.js";
 import { raceWithTimeout } from "./race-with-timeout.js";
 import { readBetas } from "./read-betas.js";
+import type { GeminiChunkStream } from "./read-gemini-event-stream.js";
 import { readJsonBody } from "./read-json-body.js";
 import type { RequestScope } from "./request-scope.js";
 import { retryWithBackoff } from "./retry-with-backoff.js";
@@ -238,7 +239,7 @@ async function openUpstreamStream(
   const { value } = await retryWithBackoff(
     observeUpstreamAttempt(scope, async (): Promise<OpenedUpstream> => {
       const { controller, release } = linkAbortSignal(scope.signal);
-      let iterator: AsyncIterator<GeminiGenerateContentResponse> | undefined;
+      let iterator: GeminiChunkStream | undefined;
       const close = () => {
         release();
         if (!controller.signal.aborted) controller.abort();
@@ -250,7 +251,7 @@ async function openUpstreamStream(
           ...parameters,
           config: { ...parameters.config, abortSignal: controller.signal },
         });
-        iterator = chunks[Symbol.asyncIterator]();
+        iterator = chunks;
         return { chunkIterator: iterator, first: await iterator.next() };
       })();
       try {
@@ -270,7 +271,12 @@ async function openUpstreamStream(
           });
         }
         scope.record.timeToFirstTokenMs = scope.elapsed();
-        return { first: first.value, next: () => chunkIterator.next(), close };
+        return {
+          first: first.value,
+          next: () => chunkIterator.next(),
+          takeBuffered: () => chunkIterator.takeBuffered(),
+          close,
+        };
       } catch (error) {
         close();
         throw error;

@@ -16,12 +16,32 @@ import { readGeminiResponse } from "./read-gemini-response.js";
  * event an `Error`. The body is
  * cancelled when the reader stops early (`return()`, a thrown error, an abort).
  */
-export async function* readGeminiEventStream(
+export function readGeminiEventStream(body: ReadableStream<Uint8Array>): GeminiChunkStream {
+  const pending: string[] = [];
+  const chunks = readEvents(body, pending) as GeminiChunkStream;
+  chunks.takeBuffered = () => {
+    const data = pending.shift();
+    return data === undefined ? undefined : parseChunk(data);
+  };
+  return chunks;
+}
+
+/**
+ * The chunks of a Gemini stream, plus `takeBuffered`: the next chunk when it has already
+ * arrived (parsed from the same read as the one `next()` just gave), without waiting, else
+ * `undefined`. A burst of chunks is then translated and written as one piece of work instead of
+ * one round of promises each. It throws what `next()` would throw for that chunk.
+ */
+export type GeminiChunkStream = AsyncGenerator<GeminiGenerateContentResponse, void, undefined> & {
+  takeBuffered(): GeminiGenerateContentResponse | undefined;
+};
+
+async function* readEvents(
   body: ReadableStream<Uint8Array>,
+  pending: string[],
 ): AsyncGenerator<GeminiGenerateContentResponse, void, undefined> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
-  const pending: string[] = [];
   const parser = createParser({ onEvent: (event) => pending.push(event.data) });
   let finished = false;
   try {
@@ -38,11 +58,9 @@ export async function* readGeminiEventStream(
       } else {
         parser.feed(decoder.decode(value, { stream: true }));
       }
-      // Events parsed from this read; cleared before yielding so a consumer that stops
-      // early never sees a stale one.
-      if (pending.length > 0) {
-        const events = pending.splice(0);
-        for (const data of events) yield parseChunk(data);
+      // Events parsed from this read, one by one; `takeBuffered` may take some of them first.
+      for (let data = pending.shift(); data !== undefined; data = pending.shift()) {
+        yield parseChunk(data);
       }
       if (done) break;
     }

@@ -48,7 +48,11 @@ export async function writeWebResponse(
     .startsWith("text/event-stream");
   if (isEventStream) {
     outgoing.socket?.setNoDelay(true);
-    outgoing.flushHeaders();
+    // The headers leave with the first event when it is already there (one write, not two);
+    // a stream whose first event is slow to come still shows its headers at once.
+    setImmediate(() => {
+      if (!outgoing.headersSent && !outgoing.destroyed) outgoing.flushHeaders();
+    });
   }
 
   // A body of known length ends with the `end` call that writes its last bytes: headers and
