@@ -19,7 +19,7 @@ import type { RequestScope } from "./request-scope.js";
 const encoder = new TextEncoder();
 
 /** Most upstream chunks translated into one piece of the response, so a long burst still flows. */
-const BURST_CHUNKS = 64;
+const BURST_CHUNKS = 256;
 
 /** An upstream Gemini stream whose first chunk has already arrived. */
 export interface OpenedUpstream {
