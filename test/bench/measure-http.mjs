@@ -20,7 +20,7 @@ const ANTHROPIC_HEADERS = {
 
 /**
  * @typedef {{ method: "POST", url: string, headers: Record<string, string>, body: string }} Target
- * @typedef {{ name: string, proxy: Target, direct: Target, stream: boolean, connections?: number[] }} HttpCase
+ * @typedef {{ name: string, proxy: Target, direct: Target, passThrough?: Target, stream: boolean, connections?: number[] }} HttpCase
  * @typedef {{ requestsPerSecond: number, p50: number, p99: number, errors: number, total: number }} LoadResult
  */
 
@@ -28,9 +28,11 @@ const ANTHROPIC_HEADERS = {
  * Builds one case: sends the Anthropic body once through the proxy while the stand-in keeps
  * what it receives, checks the answer, and pairs the proxied request with the captured one.
  *
- * `connections`, when given, replaces the run's connection counts for this case.
+ * `connections`, when given, replaces the run's connection counts for this case. With
+ * `passThroughUrl`, the same Anthropic request also goes to the bare pass-through
+ * (`serve-pass-through.mjs`), the reference line of issue 15.
  *
- * @param {{ name: string, body: object, proxyUrl: string, upstream: { url: string, request: (message: object) => Promise<any> }, connections?: number[] }} options
+ * @param {{ name: string, body: object, proxyUrl: string, passThroughUrl?: string, upstream: { url: string, request: (message: object) => Promise<any> }, connections?: number[] }} options
  * @returns {Promise<HttpCase>}
  */
 export async function prepareCase(options) {
@@ -56,10 +58,21 @@ export async function prepareCase(options) {
     headers: { "content-type": "application/json", "x-goog-api-key": "bench-key" },
     body: captured.body,
   };
+  const passThrough = options.passThroughUrl
+    ? { ...proxy, url: `${options.passThroughUrl}/v1/messages?beta=true` }
+    : undefined;
+  if (passThrough) {
+    const answer = await fetch(passThrough.url, { method: "POST", headers: proxy.headers, body: proxy.body });
+    const answered = await answer.text();
+    if (answer.status !== 200 || (stream && !answered.includes("event: message_stop"))) {
+      throw new Error(`${name}: the pass-through answered ${answer.status}: ${answered.slice(0, 300)}`);
+    }
+  }
   return {
     name,
     proxy,
     direct,
+    ...(passThrough ? { passThrough } : {}),
     stream,
     ...(options.connections ? { connections: options.connections } : {}),
   };
@@ -150,8 +163,9 @@ export async function measureTimeToFirstEvent(target, samples) {
 }
 
 /**
- * Runs every case at every connection count, direct and proxied runs alternated (`rounds`
- * times each, the median round kept), after a short unrecorded warm-up of both.
+ * Runs every case at every connection count, direct, pass-through (when the case has one) and
+ * proxied runs alternated (`rounds` times each, the median round kept), after a short
+ * unrecorded warm-up of each.
  *
  * @param {HttpCase[]} cases
  * @param {{ connections: number[], durationSeconds: number, warmupSeconds: number, rounds: number, log: (line: string) => void }} options
@@ -159,14 +173,16 @@ export async function measureTimeToFirstEvent(target, samples) {
 export async function measureHttp(cases, options) {
   const rows = [];
   for (const httpCase of cases) {
-    for (const target of [httpCase.direct, httpCase.proxy]) {
-      await runLoad(target, { connections: 16, durationSeconds: options.warmupSeconds });
+    /** @type {("direct" | "passThrough" | "proxy")[]} */
+    const sides = httpCase.passThrough ? ["direct", "passThrough", "proxy"] : ["direct", "proxy"];
+    for (const side of sides) {
+      await runLoad(httpCase[side], { connections: 16, durationSeconds: options.warmupSeconds });
     }
     for (const connections of httpCase.connections ?? options.connections) {
-      /** @type {{ direct: LoadResult[], proxy: LoadResult[] }} */
-      const results = { direct: [], proxy: [] };
+      /** @type {{ direct: LoadResult[], passThrough: LoadResult[], proxy: LoadResult[] }} */
+      const results = { direct: [], passThrough: [], proxy: [] };
       for (let round = 0; round < options.rounds; round++) {
-        for (const side of /** @type {const} */ (["direct", "proxy"])) {
+        for (const side of sides) {
           const result = await runLoad(httpCase[side], {
             connections,
             durationSeconds: options.durationSeconds,
@@ -181,6 +197,7 @@ export async function measureHttp(cases, options) {
         name: httpCase.name,
         connections,
         direct: medianRound(results.direct),
+        ...(httpCase.passThrough ? { passThrough: medianRound(results.passThrough) } : {}),
         proxy: medianRound(results.proxy),
       });
     }

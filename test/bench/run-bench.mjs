@@ -5,8 +5,9 @@
  * Never run by the test suite: timings on shared machines make poor pass/fail tests.
  *
  *   1. core: µs per conversion next to one `JSON.stringify` of the same object;
- *   2. HTTP: autocannon straight at a Gemini REST stand-in and through the node-http proxy
- *      (both child processes), alternated; plus time to the first event of a stream;
+ *   2. HTTP: autocannon straight at a Gemini REST stand-in, through a bare Node pass-through
+ *      (`serve-pass-through.mjs`, the floor any proxy stands on) and through the node-http proxy
+ *      (all child processes), alternated; plus time to the first event of a stream;
  *   3. memory: RSS of a fresh proxy holding 1,000 streams open, and after they end.
  *
  * The packages run from their built `dist` (`pnpm bench` builds first), as users run them.
@@ -14,6 +15,7 @@
  * Flags: --duration <s> (5) --warmup <s> (1) --rounds <n> (1) --connections <list> (1,16)
  *   --ttfe-samples <n> (200) --streams <n> (1000) --core-ms <ms> (1000)
  *   --only <core,http,memory> --profile <dir> (runs the proxy under --cpu-prof, summarises)
+ *   --cases <small,claude,stream,paced> (the HTTP cases to run; default all four)
  *   --json <file> (also writes every figure as JSON)
  *   --paced-ms <ms> (5: the gap between chunks of the paced stream, measured at 16 connections
  *   next to the burst stream, which stays the budget line)
@@ -46,8 +48,10 @@ const { values: flags } = parseArgs({
     json: { type: "string" },
     "no-memory-flags": { type: "boolean", default: false },
     "paced-ms": { type: "string", default: "5" },
+    cases: { type: "string", default: "small,claude,stream,paced" },
   },
 });
+const caseKeys = new Set(flags.cases.split(","));
 const parts = new Set(flags.only.split(","));
 const here = (name) => fileURLToPath(new URL(name, import.meta.url));
 const log = (line) => console.log(line);
@@ -118,32 +122,34 @@ if (parts.has("http")) {
     args: ["--upstream", upstream.url],
     execArgv: [...proxyV8Flags, ...profileArguments],
   });
+  // The reference line runs with the proxy's V8 flags: same memory settings, same floor.
+  const passThrough = await startChild(here("serve-pass-through.mjs"), {
+    args: ["--upstream", upstream.url],
+    execArgv: proxyV8Flags,
+  });
+  const passThroughUrl = passThrough.url;
   try {
-    const cases = [
-      await prepareCase({ name: "small request", body: smallBody, proxyUrl: proxy.url, upstream }),
-      await prepareCase({
-        name: "Claude-Code-size request",
-        body: { ...requestBody, stream: false },
-        proxyUrl: proxy.url,
-        upstream,
-      }),
-      await prepareCase({
-        name: "200-chunk stream",
-        body: { ...smallBody, stream: true },
-        proxyUrl: proxy.url,
-        upstream,
-      }),
+    const definitions = [
+      { key: "small", name: "small request", body: smallBody },
+      { key: "claude", name: "Claude-Code-size request", body: { ...requestBody, stream: false } },
+      { key: "stream", name: "200-chunk stream", body: { ...smallBody, stream: true } },
       // Not a budget line: the same stream paced like Gemini's, so readers see what the proxy
       // costs on a realistic stream next to the burst above (the honest worst case).
-      await prepareCase({
+      {
+        key: "paced",
         name: pacedCaseName,
         body: { ...smallBody, model: "gemini-bench-paced", stream: true },
-        proxyUrl: proxy.url,
-        upstream,
         connections: [16],
-      }),
+      },
     ];
-    console.log("## 2. HTTP: straight to the upstream stand-in vs through the node-http proxy\n");
+    const cases = [];
+    for (const { key, ...definition } of definitions) {
+      if (!caseKeys.has(key)) continue;
+      cases.push(await prepareCase({ ...definition, proxyUrl: proxy.url, passThroughUrl, upstream }));
+    }
+    console.log(
+      "## 2. HTTP: straight to the upstream stand-in, through a bare pass-through, through the node-http proxy\n",
+    );
     for (const httpCase of cases) {
       console.log(
         `${httpCase.name}: ${httpCase.proxy.body.length} B to the proxy, ${httpCase.direct.body.length} B to Gemini`,
@@ -156,11 +162,13 @@ if (parts.has("http")) {
       rounds: Number(flags.rounds),
       log,
     });
-    const streamCase = cases[2];
-    const ttfe = {
-      direct: await measureTimeToFirstEvent(streamCase.direct, Number(flags["ttfe-samples"])),
-      proxy: await measureTimeToFirstEvent(streamCase.proxy, Number(flags["ttfe-samples"])),
-    };
+    const streamCase = cases.find((httpCase) => httpCase.name === "200-chunk stream");
+    const ttfe = streamCase
+      ? {
+          direct: await measureTimeToFirstEvent(streamCase.direct, Number(flags["ttfe-samples"])),
+          proxy: await measureTimeToFirstEvent(streamCase.proxy, Number(flags["ttfe-samples"])),
+        }
+      : { direct: { p50: Number.NaN, p99: Number.NaN }, proxy: { p50: Number.NaN, p99: Number.NaN } };
     report.http = rows;
     report.timeToFirstEvent = ttfe;
     console.log("");
@@ -170,8 +178,10 @@ if (parts.has("http")) {
           "case",
           "conn",
           "direct req/s",
+          "pass-through req/s",
           "proxy req/s",
           "proxy/direct",
+          "proxy/pass-through",
           "direct p50 ms",
           "proxy p50 ms",
           "added p50 ms",
@@ -184,8 +194,10 @@ if (parts.has("http")) {
           row.name,
           row.connections,
           row.direct.requestsPerSecond,
+          row.passThrough?.requestsPerSecond ?? Number.NaN,
           row.proxy.requestsPerSecond,
           row.proxy.requestsPerSecond / row.direct.requestsPerSecond,
+          row.proxy.requestsPerSecond / (row.passThrough?.requestsPerSecond ?? Number.NaN),
           row.direct.p50,
           row.proxy.p50,
           row.proxy.p50 - row.direct.p50,
@@ -220,6 +232,29 @@ if (parts.has("http")) {
     const find = (name, connections) =>
       rows.find((row) => row.name === name && row.connections === connections);
     const ratio = (row) => (row ? row.proxy.requestsPerSecond / row.direct.requestsPerSecond : Number.NaN);
+    const toPassThrough = (row) =>
+      row?.passThrough ? row.proxy.requestsPerSecond / row.passThrough.requestsPerSecond : Number.NaN;
+    // Issue 15, item 6: the proxy measured against the bare pass-through of the same run.
+    for (const connections of flags.connections.split(",").map(Number)) {
+      const streamLine = find("200-chunk stream", connections);
+      budget.push(
+        checkBudget({
+          name: `200-chunk streams, ${connections} connection(s), proxy/pass-through (errors: ${streamLine?.proxy.errors ?? "n/a"})`,
+          measured: toPassThrough(streamLine),
+          limit: 0.5,
+          kind: "at-least",
+          unit: "×",
+          extra: streamLine?.proxy.errors === 0,
+        }),
+        checkBudget({
+          name: `small requests, ${connections} connection(s), proxy/pass-through`,
+          measured: toPassThrough(find("small request", connections)),
+          limit: 0.8,
+          kind: "at-least",
+          unit: "×",
+        }),
+      );
+    }
     budget.push(
       checkBudget({
         name: "throughput, Claude-Code-size request, 16 connections, proxy/direct",
@@ -268,6 +303,7 @@ if (parts.has("http")) {
     );
   } finally {
     await proxy.stop();
+    await passThrough.stop();
   }
   if (flags.profile) {
     console.log(`## CPU profile of the proxy (${flags.profile})\n`);

@@ -1,6 +1,6 @@
 import type { AnthropicStreamEvent } from "@claude-gemini/core";
 import { createSseDecoder } from "@claude-gemini/core";
-import type { GoogleGenAI } from "@google/genai";
+import { GoogleGenAI } from "@google/genai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type GeminiFake, startGeminiFake } from "../../../test/gemini-fake/index.js";
 import { createFetchHandler } from "./create-fetch-handler.js";
@@ -215,18 +215,38 @@ describe("upstream control", () => {
   it("pulls upstream chunks only as fast as the client reads", async () => {
     let produced = 0;
     let finished = false;
-    async function* chunks() {
-      try {
-        for (let index = 0; index < 1000; index++) {
-          produced++;
-          yield { candidates: [{ content: { role: "model", parts: [{ text: `word${index} ` }] } }] };
-        }
-      } finally {
-        finished = true;
-      }
-    }
-    const client = { models: { generateContentStream: async () => chunks() } } as unknown as GoogleGenAI;
-    const handler = createFetchHandler({ client });
+    const encoder = new TextEncoder();
+    // An upstream that writes one SSE chunk each time its reader asks for more.
+    const client = new GoogleGenAI({
+      apiKey: GEMINI_KEY,
+      apiVersion: "v1beta",
+      httpOptions: {
+        baseUrl: "http://gemini.test",
+        fetch: async (_url: string | URL | Request, init?: RequestInit) => {
+          const body = new ReadableStream<Uint8Array>(
+            {
+              pull(controller) {
+                if (produced === 1000) return controller.close();
+                const chunk = {
+                  candidates: [{ content: { role: "model", parts: [{ text: `word${produced} ` }] } }],
+                };
+                produced++;
+                controller.enqueue(encoder.encode(`data: ${JSON.stringify(chunk)}\r\n\r\n`));
+              },
+              cancel() {
+                finished = true;
+              },
+            },
+            { highWaterMark: 0 },
+          );
+          init?.signal?.addEventListener("abort", () => {
+            finished = true;
+          });
+          return new Response(body, { headers: { "content-type": "text/event-stream" } });
+        },
+      },
+    });
+    const handler = createFetchHandler({ client, modelMetadata: false });
     const response = await handler(post("/v1/messages", messagesBody({ stream: true })));
     const reader = response.body!.getReader();
     await reader.read();
@@ -238,23 +258,33 @@ describe("upstream control", () => {
     expect(produced).toBeLessThan(10);
   });
 
-  it("uses an injected client and passes it an abort signal", async () => {
-    let seen: { model: string; config?: { abortSignal?: AbortSignal } } | undefined;
-    const client = {
-      models: {
-        generateContent: async (parameters: typeof seen) => {
-          seen = parameters;
-          return {
-            candidates: [{ content: { role: "model", parts: [{ text: "injected" }] }, finishReason: "STOP" }],
-            usageMetadata: { promptTokenCount: 3, candidatesTokenCount: 1 },
-          };
-        },
-      },
-    } as unknown as GoogleGenAI;
-    const response = await createFetchHandler({ client })(post("/v1/messages", messagesBody()));
+  it("sends generate calls with an injected client's settings, headers and abort signal", async () => {
+    const client = new GoogleGenAI({
+      apiKey: GEMINI_KEY,
+      apiVersion: "v1beta",
+      httpOptions: { baseUrl: fake.url, headers: { "x-injected": "yes" } },
+    });
+    fake.enqueue(
+      { kind: "slow", delayMs: 3000, inner: { kind: "text", text: "too late" } },
+      { kind: "text", text: "injected" },
+    );
+    const handler = createFetchHandler({ client, modelMetadata: false });
+    const abort = new AbortController();
+    const pending = handler(post("/v1/messages", messagesBody(), { signal: abort.signal }));
+    await waitFor(() => fake.requests.length === 1);
+    abort.abort();
+    await pending;
+    await waitFor(() => fake.requests[0]?.aborted === true);
+    const response = await handler(post("/v1/messages", messagesBody()));
     expect((await response.json()).content[0].text).toBe("injected");
-    expect(seen?.model).toBe("gemini-3.8-flash");
-    expect(seen?.config?.abortSignal).toBeInstanceOf(AbortSignal);
+    expect(fake.requests[1]?.model).toBe("gemini-3.8-flash");
+    expect(fake.requests[1]?.headers["x-injected"]).toBe("yes");
+    expect(fake.requests[1]?.headers["x-goog-api-client"]).toMatch(/^google-genai-sdk\//);
+  });
+
+  it("refuses a client that is not a GoogleGenAI when the handler is built", () => {
+    const client = { models: { generateContent: async () => ({}) } } as unknown as GoogleGenAI;
+    expect(() => createFetchHandler({ client })).toThrow(/GoogleGenAI instance/);
   });
 
   it("answers 504 timeout_error when a non-streaming call outlives requestTimeoutMs", async () => {

@@ -1,9 +1,11 @@
 import type { GeminiGenerateContentParameters, GeminiGenerateContentResponse } from "@claude-gemini/core";
 import type { GoogleGenAI } from "@google/genai";
 import { type ContextCache, createContextCache } from "./create-context-cache.js";
+import { createGeminiWire, type GeminiWire } from "./create-gemini-wire.js";
 import { createKeyPool, type KeyPool } from "./create-key-pool.js";
 import type { FetchHandlerLogger, FetchHandlerOptions } from "./fetch-handler-options.js";
 import type { RequestEventInput } from "./lifecycle-event.js";
+import type { GeminiChunkStream } from "./read-gemini-event-stream.js";
 
 /** One upstream attempt of a request, as the pool sees it: where to report, and the key it used. */
 export interface UpstreamCallScope {
@@ -29,9 +31,11 @@ export interface UpstreamPool {
   generateContentStream(
     scope: UpstreamCallScope,
     parameters: GeminiGenerateContentParameters,
-  ): Promise<AsyncGenerator<GeminiGenerateContentResponse>>;
+  ): Promise<GeminiChunkStream>;
   /** Runs any other call (countTokens, models.get) on the next key, with the same rotation. */
   run<T>(operation: (client: GoogleGenAI) => Promise<T>): Promise<T>;
+  /** The generate calls of one of the pool's clients in Gemini's wire format (`create-gemini-wire.ts`). */
+  wire(client: GoogleGenAI): GeminiWire;
 }
 
 export interface CreateUpstreamPoolOptions {
@@ -48,6 +52,10 @@ export interface CreateUpstreamPoolOptions {
  * context cache of `createContextCache`. One call tries each usable key at most once: a 429 or
  * a dead key hands the call to the next key at once, and retrying with backoff stays the
  * caller's job. A call whose cached content turned out to be gone is sent again uncached.
+ *
+ * Every generate call, JSON or stream, AI Studio or Vertex AI, goes out through the client's
+ * {@link GeminiWire} (Gemini's REST format, the client's settings and credentials); the client
+ * itself serves the other calls (`run`: token counts, model metadata, context caches).
  */
 export function createUpstreamPool(
   options: FetchHandlerOptions,
@@ -96,6 +104,18 @@ export function createUpstreamPool(
     });
   }
 
+  const wires = new WeakMap<GoogleGenAI, GeminiWire>();
+  const wire = (client: GoogleGenAI): GeminiWire => {
+    let found = wires.get(client);
+    if (found === undefined) {
+      found = createGeminiWire(client);
+      wires.set(client, found);
+    }
+    return found;
+  };
+  // A client the wire cannot read is refused when the handler is built, not on the first request.
+  wire(keys.first.client);
+
   async function run<T>(operation: (client: GoogleGenAI, keyIndex: number) => Promise<T>): Promise<T> {
     for (let tried = 1; ; tried++) {
       const key = keys.acquire();
@@ -114,10 +134,11 @@ export function createUpstreamPool(
     keys,
     contextCache,
     generateContent: (scope, parameters) =>
-      call(scope, parameters, (client, prepared) => client.models.generateContent(prepared)),
+      call(scope, parameters, (client, prepared) => wire(client).generateContent(prepared)),
     generateContentStream: (scope, parameters) =>
-      call(scope, parameters, (client, prepared) => client.models.generateContentStream(prepared)),
+      call(scope, parameters, (client, prepared) => wire(client).generateContentStream(prepared)),
     run: (operation) => run((client) => operation(client)),
+    wire,
   };
 }
 

@@ -72,7 +72,11 @@ export interface FetchHandlerOptions {
    * `fetch`. `@claude-gemini/node-http` passes one on `node:http` with a bounded keep-alive pool.
    */
   fetch?: (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
-  /** A ready client; when given, `apiKey`, `vertexai`, `baseUrl` and `apiVersion` are ignored. */
+  /**
+   * A ready client; when given, `apiKey`, `vertexai`, `baseUrl` and `apiVersion` are ignored. It
+   * must be a `GoogleGenAI` from `@google/genai`: generate calls are sent in Gemini's REST format
+   * with its base URL, API version, headers, `fetch` and credentials (`create-gemini-wire.ts`).
+   */
   client?: GoogleGenAI;
   /**
    * A key clients must send as `x-api-key` or `Authorization: Bearer` on every route but

@@ -1,5 +1,6 @@
 import { checkModelName, mapUpstreamError, resolveModel } from "@claude-gemini/core";
 import type { GoogleGenAI } from "@google/genai";
+import type { GeminiWire } from "./create-gemini-wire.js";
 import { describeGeminiFailure } from "./describe-gemini-failure.js";
 import { linkAbortSignal } from "./link-abort-signal.js";
 import type { RequestScope } from "./request-scope.js";
@@ -43,7 +44,7 @@ export async function handleTestConnection(scope: RequestScope): Promise<Respons
     if (settings.upstream.keys.size > 1) return await testEveryKey(scope, model, controller.signal);
     // Through the key pool: a dead key is taken out here too, and the next one is tried.
     const metadataProblem = await settings.upstream.run((client) =>
-      probeModel(client, model, controller.signal, settings.baseUrl),
+      probeModel(client, settings.upstream.wire(client), model, controller.signal, settings.baseUrl),
     );
     const body: Record<string, unknown> = { ok: true, model, latencyMs: scope.elapsed() - startedAt };
     if (metadataProblem) body.warning = metadataProblem;
@@ -65,13 +66,13 @@ export async function handleTestConnection(scope: RequestScope): Promise<Respons
 
 /** The same two calls with each key of the pool on its own client, so one broken key cannot hide behind another. */
 async function testEveryKey(scope: RequestScope, model: string, signal: AbortSignal): Promise<Response> {
-  const { keys } = scope.settings.upstream;
+  const { keys, wire } = scope.settings.upstream;
   const startedAt = scope.elapsed();
   let firstError: unknown;
   const checks = await mapWithConcurrency(keys.all, KEY_CHECK_CONCURRENCY, async (key): Promise<KeyCheck> => {
     const keyStartedAt = scope.elapsed();
     try {
-      await probeModel(key.client, model, signal, scope.settings.baseUrl);
+      await probeModel(key.client, wire(key.client), model, signal, scope.settings.baseUrl);
       return { key: key.fingerprint, ok: true, latencyMs: scope.elapsed() - keyStartedAt };
     } catch (error) {
       // Told to the pool as any failed call would be: a dead key is taken out, a limited one rests.
@@ -114,11 +115,13 @@ async function testEveryKey(scope: RequestScope, model: string, signal: AbortSig
  */
 async function probeModel(
   client: GoogleGenAI,
+  wire: GeminiWire,
   model: string,
   signal: AbortSignal,
   baseUrl: string | undefined,
 ): Promise<string | undefined> {
-  await client.models.generateContent({
+  // The generate call takes the same path as every request's (the REST wire); metadata, the SDK.
+  await wire.generateContent({
     model,
     contents: [{ role: "user", parts: [{ text: "Reply with OK." }] }],
     config: { maxOutputTokens: 1, abortSignal: signal },

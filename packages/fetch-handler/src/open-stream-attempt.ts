@@ -1,8 +1,9 @@
-import type { GeminiGenerateContentParameters, GeminiGenerateContentResponse } from "@claude-gemini/core";
+import type { GeminiGenerateContentParameters } from "@claude-gemini/core";
 import { ClaudeGeminiError } from "@claude-gemini/core";
 import type { UpstreamCallScope } from "./create-upstream-pool.js";
 import { linkAbortSignal } from "./link-abort-signal.js";
 import { raceWithTimeout } from "./race-with-timeout.js";
+import type { GeminiChunkStream } from "./read-gemini-event-stream.js";
 import type { RequestScope } from "./request-scope.js";
 import type { OpenedUpstream } from "./stream-anthropic-events.js";
 
@@ -19,7 +20,7 @@ export async function openStreamAttempt(
 ): Promise<OpenedUpstream> {
   const { settings } = scope;
   const { controller, release } = linkAbortSignal(scope.signal);
-  let iterator: AsyncIterator<GeminiGenerateContentResponse> | undefined;
+  let iterator: GeminiChunkStream | undefined;
   const close = () => {
     release();
     if (!controller.signal.aborted) controller.abort();
@@ -31,7 +32,7 @@ export async function openStreamAttempt(
       ...parameters,
       config: { ...parameters.config, abortSignal: controller.signal },
     });
-    iterator = chunks[Symbol.asyncIterator]();
+    iterator = chunks;
     return { chunkIterator: iterator, first: await iterator.next() };
   })();
   try {
@@ -54,6 +55,7 @@ export async function openStreamAttempt(
       first: first.value,
       timeToFirstTokenMs: scope.elapsed(),
       next: () => chunkIterator.next(),
+      takeBuffered: () => chunkIterator.takeBuffered(),
       close,
     };
   } catch (error) {

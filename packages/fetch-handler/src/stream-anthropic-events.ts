@@ -19,6 +19,9 @@ import type { RequestScope } from "./request-scope.js";
 
 const encoder = new TextEncoder();
 
+/** Most upstream chunks translated into one piece of the response, so a long burst still flows. */
+const BURST_CHUNKS = 256;
+
 /** An upstream Gemini stream whose first chunk has already arrived. */
 export interface OpenedUpstream {
   /** The first chunk; the response is only started once there is one. */
@@ -27,6 +30,11 @@ export interface OpenedUpstream {
   timeToFirstTokenMs?: number;
   /** The next chunk; rejects when the upstream fails or sends something unparsable. */
   next(): Promise<IteratorResult<GeminiGenerateContentResponse>>;
+  /**
+   * The next chunk when it has already arrived, else `undefined`, without waiting; throws as
+   * `next` rejects. Lets a burst of chunks be translated and sent as one piece.
+   */
+  takeBuffered?(): GeminiGenerateContentResponse | undefined;
   /** Cancels the upstream call (idempotent). */
   close(): void;
 }
@@ -217,6 +225,21 @@ export function streamAnthropicEvents(
           }
           noteUsage(usage, result.value);
           const events = translate(() => translator.push(result.value));
+          // The chunks of the same burst that already arrived go out with this one.
+          for (let taken = 1; taken < BURST_CHUNKS && !translator.finished; taken++) {
+            let buffered: GeminiGenerateContentResponse | undefined;
+            try {
+              buffered = upstream.takeBuffered?.();
+            } catch (error) {
+              send(controller, events);
+              failStream(controller, error);
+              return;
+            }
+            if (buffered === undefined) break;
+            noteUsage(usage, buffered);
+            const chunk = buffered;
+            for (const event of translate(() => translator.push(chunk))) events.push(event);
+          }
           send(controller, events);
           if (translator.finished) return end(controller);
           if (events.length > 0) return;

@@ -2,7 +2,6 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { Readable } from "node:stream";
 import * as zlib from "node:zlib";
-import { regroupServerSentEvents } from "./regroup-server-sent-events.js";
 
 /** Options of {@link createNodeFetch}. */
 export interface NodeFetchOptions {
@@ -32,9 +31,9 @@ const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
  * connection it ever opened while the server's keep-alive lasts, and costs more per call.
  *
  * The response body is a `ReadableStream` with backpressure (the socket pauses while the
- * reader is behind), an aborted `signal` destroys the request, and an `text/event-stream`
- * body is delivered in pieces of whole events (parsed with `eventsource-parser`), so an SSE
- * reader that rescans its buffer per event never sees a burst of hundreds at once. No redirects are followed: Gemini sends none.
+ * reader is behind) that hands on the bytes as they arrive (an event stream's reader splits
+ * them into events), and an aborted `signal` destroys the request. No redirects are followed:
+ * Gemini sends none.
  *
  * @example
  * createFetchHandler({ apiKey, fetch: createNodeFetch({ maxSockets: 64 }) });
@@ -122,8 +121,7 @@ function toWebResponse(
     headers.delete("content-encoding");
     headers.delete("content-length");
   }
-  const eventStream = String(incoming.headers["content-type"] ?? "").startsWith("text/event-stream");
-  return new Response(createBodyStream(incoming, decoder, eventStream, signal, release), init);
+  return new Response(createBodyStream(incoming, decoder, signal, release), init);
 }
 
 function createDecoder(
@@ -144,13 +142,11 @@ function createDecoder(
 
 /**
  * The response body as a pull-based web stream: data is enqueued as it arrives and the socket
- * is paused once {@link QUEUE_BYTES} wait unread. For event streams, each enqueued chunk is
- * whole events (a partial event waits for the rest).
+ * is paused once {@link QUEUE_BYTES} wait unread.
  */
 function createBodyStream(
   incoming: IncomingMessage,
   decoder: zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress | undefined,
-  eventStream: boolean,
   signal: AbortSignal | undefined,
   release: () => void,
 ): ReadableStream<Uint8Array> {
@@ -160,8 +156,6 @@ function createBodyStream(
     incoming.pipe(decoder);
     source = decoder;
   }
-  const regrouper = eventStream ? regroupServerSentEvents() : undefined;
-  const enqueue = (piece: Uint8Array) => controller.enqueue(piece);
   let settled = false;
   let controller: ReadableStreamDefaultController<Uint8Array>;
 
@@ -175,17 +169,12 @@ function createBodyStream(
   };
   const onData = (chunk: Buffer) => {
     if (settled) return;
-    if (regrouper) {
-      regrouper.push(chunk, enqueue);
-    } else {
-      controller.enqueue(chunk);
-    }
+    controller.enqueue(chunk);
     if ((controller.desiredSize ?? 0) <= 0) source.pause();
   };
   const onEnd = () => {
     if (settled) return;
     detach();
-    regrouper?.flush();
     controller.close();
   };
   const onError = (error: unknown) => {

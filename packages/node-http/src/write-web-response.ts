@@ -3,6 +3,9 @@ import type { ServerResponse } from "node:http";
 /** Framing is Node's business: a handler's `transfer-encoding` would clash with Node's own. */
 const SKIPPED_HEADERS = new Set(["transfer-encoding", "set-cookie"]);
 
+/** Gathered event-stream bytes are written at once past this size, without waiting for the event loop. */
+const GATHER_LIMIT_BYTES = 64 * 1024;
+
 /** Outcome of {@link writeWebResponse}. */
 export type WriteOutcome =
   /** Every byte of the body was handed to Node and the response ended. */
@@ -45,7 +48,11 @@ export async function writeWebResponse(
     .startsWith("text/event-stream");
   if (isEventStream) {
     outgoing.socket?.setNoDelay(true);
-    outgoing.flushHeaders();
+    // The headers leave with the first event when it is already there (one write, not two);
+    // a stream whose first event is slow to come still shows its headers at once.
+    setImmediate(() => {
+      if (!outgoing.headersSent && !outgoing.destroyed) outgoing.flushHeaders();
+    });
   }
 
   // A body of known length ends with the `end` call that writes its last bytes: headers and
@@ -54,6 +61,22 @@ export async function writeWebResponse(
   let written = 0;
   const reader = body.getReader();
   let clientClosed = outgoing.destroyed;
+  // Event-stream chunks after the first are gathered while a burst of upstream chunks is being
+  // translated and leave as one write when the event loop turns: Node writes each `write` to
+  // the socket on its own (a `cork` on the response does not merge them), and one system call
+  // per upstream chunk was the largest line of the streaming profile.
+  let gathered: Uint8Array[] = [];
+  let gatheredBytes = 0;
+  let flushScheduled = false;
+  let needsDrain = false;
+  const flush = () => {
+    flushScheduled = false;
+    if (gathered.length === 0 || clientClosed) return;
+    const chunk = gathered.length === 1 ? gathered[0]! : Buffer.concat(gathered, gatheredBytes);
+    gathered = [];
+    gatheredBytes = 0;
+    if (!outgoing.write(chunk)) needsDrain = true;
+  };
   const onClose = () => {
     if (outgoing.writableFinished) return;
     clientClosed = true;
@@ -67,6 +90,7 @@ export async function writeWebResponse(
         result = await reader.read();
       } catch (error) {
         if (clientClosed) break;
+        flush();
         if (!outgoing.headersSent) {
           // Nothing is on the wire yet: clear what we set so the caller can send an error instead.
           for (const name of outgoing.getHeaderNames()) outgoing.removeHeader(name);
@@ -82,6 +106,20 @@ export async function writeWebResponse(
         outgoing.end(result.value);
         return "complete";
       }
+      if (isEventStream && written !== result.value.byteLength) {
+        gathered.push(result.value);
+        gatheredBytes += result.value.byteLength;
+        if (gatheredBytes >= GATHER_LIMIT_BYTES) flush();
+        else if (!flushScheduled) {
+          flushScheduled = true;
+          setImmediate(flush);
+        }
+        if (needsDrain) {
+          needsDrain = false;
+          await waitForDrain(outgoing);
+        }
+        continue;
+      }
       if (!outgoing.write(result.value)) await waitForDrain(outgoing);
       else if (isEventStream && written === result.value.byteLength) {
         // Node sends what was written on its next tick, and a burst of upstream chunks is
@@ -91,7 +129,11 @@ export async function writeWebResponse(
       }
     }
     if (clientClosed) return "client-closed";
-    outgoing.end();
+    // The last gathered bytes go with the end of the response: one write, not two.
+    const rest = gathered.length === 0 ? undefined : Buffer.concat(gathered, gatheredBytes);
+    gathered = [];
+    if (rest === undefined) outgoing.end();
+    else outgoing.end(rest);
     return "complete";
   } finally {
     outgoing.off("close", onClose);
