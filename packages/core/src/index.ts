@@ -4,7 +4,6 @@
  * does the talking and passes in what core needs.
  */
 
-export { addGroundingCitations } from "./add-grounding-citations.js";
 export type {
   AnthropicErrorBody,
   AnthropicErrorType,
@@ -43,7 +42,6 @@ export type {
   WebSearchResultLocation,
   WebSearchToolResultContent,
 } from "./anthropic-api.js";
-export { countTokensRequestSchema, messagesRequestSchema } from "./anthropic-api.js";
 export { buildCountTokensRequest } from "./build-count-tokens-request.js";
 export type {
   BuildSafeguardClassifierRequestOptions,
@@ -55,35 +53,13 @@ export { checkModelName, isValidModelName } from "./check-model-name.js";
 export type { RequestLimits } from "./check-request-limits.js";
 export { ClaudeGeminiError, InvalidRequestError } from "./claude-gemini-error.js";
 export type { ConversionContext } from "./conversion-context.js";
-export type { Effort, GenerationConfigResult } from "./convert-generation-config.js";
-export { convertGenerationConfig } from "./convert-generation-config.js";
-export type {
-  ConvertedGrounding,
-  ConvertGroundingOptions,
-  GroundedSpan,
-} from "./convert-grounding-to-anthropic.js";
-export { convertGroundingToAnthropic } from "./convert-grounding-to-anthropic.js";
+export type { Effort } from "./convert-generation-config.js";
 export type { ConvertJsonSchemaOptions, JsonSchemaTarget } from "./convert-json-schema.js";
 export { convertJsonSchema } from "./convert-json-schema.js";
-export type {
-  ConvertOutputFormatOptions,
-  OutputFormatConfig,
-  OutputFormatPlan,
-} from "./convert-output-format.js";
-export { convertOutputFormat } from "./convert-output-format.js";
-export type {
-  ConvertedServerTools,
-  ConvertServerToolsOptions,
-  WebSearchDomainFilter,
-} from "./convert-server-tools-to-gemini.js";
-export { convertServerToolsToGemini } from "./convert-server-tools-to-gemini.js";
 export type { ConvertResponseOptions } from "./convert-to-anthropic-message.js";
 export { convertToAnthropicMessage } from "./convert-to-anthropic-message.js";
 export type { ConvertedGeminiRequest, ConvertToGeminiRequestOptions } from "./convert-to-gemini-request.js";
 export { convertToGeminiRequest } from "./convert-to-gemini-request.js";
-export type { ToolNameMap } from "./convert-tool-name.js";
-export { createToolNameMap } from "./convert-tool-name.js";
-export { convertUsage } from "./convert-usage.js";
 export type { CapabilityCorrection } from "./correct-model-capabilities.js";
 export { correctModelCapabilities } from "./correct-model-capabilities.js";
 export type { IdGenerator } from "./create-id-generator.js";
@@ -126,8 +102,6 @@ export type {
 export { isRetryableGeminiResponse } from "./is-retryable-gemini-response.js";
 export type { SchemaCompiler, SchemaCompilerOptions } from "./json-schema-compiler.js";
 export { createSchemaCompiler } from "./json-schema-compiler.js";
-export type { FinishReasonMapping } from "./map-gemini-finish-reason.js";
-export { mapGeminiFinishReason } from "./map-gemini-finish-reason.js";
 export type { AnthropicErrorResponse, MapUpstreamErrorOptions } from "./map-upstream-error.js";
 export { mapUpstreamError } from "./map-upstream-error.js";
 export type { ModelCapabilities, ThinkingStyle } from "./model-capabilities.js";
@@ -136,29 +110,7 @@ export { readGeminiFailure } from "./read-gemini-failure.js";
 export type { NetworkFailure } from "./read-network-failure.js";
 export { readNetworkFailure } from "./read-network-failure.js";
 export { readSafeguardVerdicts } from "./read-safeguard-verdicts.js";
-export type {
-  AnthropicClientToolDefinition,
-  AnthropicClientToolType,
-} from "./resolve-anthropic-client-tool.js";
-export { resolveAnthropicClientTool } from "./resolve-anthropic-client-tool.js";
 export type { ModelMappingOptions, RetiredModelSubstitution } from "./resolve-model.js";
-export {
-  DEFAULT_MODEL_CAPABILITIES,
-  listBuiltInFamilyModels,
-  listConfiguredModels,
-  RETIRED_MODELS,
-  resolveModel,
-} from "./resolve-model.js";
-export type { SignatureCarrierKind } from "./thought-signature.js";
-export {
-  decodeServerToolPart,
-  decodeThinkingSignature,
-  decodeToolUseIdCallId,
-  decodeToolUseIdSignature,
-  encodeServerToolPart,
-  encodeThinkingSignature,
-  encodeToolUseId,
-  SKIP_THOUGHT_SIGNATURE_VALIDATOR,
-} from "./thought-signature.js";
+export { DEFAULT_MODEL_CAPABILITIES, listConfiguredModels, resolveModel } from "./resolve-model.js";
 export type { ValidateRequestOptions } from "./validate-messages-request.js";
 export { validateCountTokensRequest, validateMessagesRequest } from "./validate-messages-request.js";
