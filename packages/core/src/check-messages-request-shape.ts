@@ -198,10 +198,12 @@ function isBlock(value: unknown, scope: Scope): boolean {
         scope === "message" &&
         typeof value.id === "string" &&
         typeof value.name === "string" &&
-        value.input !== undefined
+        Object.hasOwn(value, "input")
       );
+    // `input` and `content` are `z.unknown()` in the schema: zod wants the key, whatever its value
+    // (even `undefined`, which only a caller passing objects rather than JSON can send).
     case "web_search_tool_result":
-      return scope === "message" && typeof value.tool_use_id === "string" && value.content !== undefined;
+      return scope === "message" && typeof value.tool_use_id === "string" && Object.hasOwn(value, "content");
     default:
       return false;
   }

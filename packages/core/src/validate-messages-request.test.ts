@@ -831,6 +831,22 @@ describe("checkMessagesRequestShape: the fast path of validateMessagesRequest", 
     );
   });
 
+  it("agrees with zod on server blocks whose input or content is present but undefined", () => {
+    // Seen as a property-test failure: zod wants the key of a `z.unknown()` field, not a value.
+    for (const block of [
+      { type: "server_tool_use", id: "srvtoolu_01", name: "web_search", input: undefined },
+      { type: "web_search_tool_result", tool_use_id: "srvtoolu_01", content: undefined },
+    ]) {
+      const present = { model: "claude-sonnet-4-5", messages: [{ role: "assistant", content: [block] }] };
+      expect(checkMessagesRequestShape(present, { maxTokensOptional: true })).toBe(present);
+      expect(countTokensRequestSchema.safeParse(present).success).toBe(true);
+      const { [block.type === "server_tool_use" ? "input" : "content"]: _gone, ...absent } = block;
+      const missing = { ...present, messages: [{ role: "assistant", content: [absent] }] };
+      expect(checkMessagesRequestShape(missing, { maxTokensOptional: true })).toBeUndefined();
+      expect(countTokensRequestSchema.safeParse(missing).success).toBe(false);
+    }
+  });
+
   it("leaves unknown block types to zod, which turns them into unknown_block", () => {
     const unknown = userMessage([{ type: "mystery_block", text: "x" }]);
     expect(checkMessagesRequestShape(unknown)).toBeUndefined();
