@@ -88,7 +88,9 @@ export function resolveHandlerSettings(
 ): HandlerSettings {
   checkConfiguredModels(options);
   const redact = createSecretRedactor([options.apiKey, options.proxyApiKey, ...(options.apiKeys ?? [])]);
-  const logger = createRedactingLogger(options.logger ?? silentLogger, redact);
+  // Without a logger nothing is written: no line is worth redacting (the field walk and the
+  // key search showed in the profile of every request, for a `debug` line nobody reads).
+  const logger = options.logger === undefined ? silentLogger : createRedactingLogger(options.logger, redact);
   const metrics = options.metrics === true ? createMetrics() : options.metrics || undefined;
   metrics?.knowModels(options);
   const emit = createLifecycleEmitter(

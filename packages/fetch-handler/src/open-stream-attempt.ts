@@ -8,6 +8,13 @@ import type { RequestScope } from "./request-scope.js";
 import type { OpenedUpstream } from "./stream-anthropic-events.js";
 
 /**
+ * The reason an attempt's own signal aborts with when it is closed: the `AbortError` that
+ * `abort()` would make, built once (a new one with its stack on every stream end showed in the
+ * streaming profile; the reason is read only as an `AbortError`, never for its stack).
+ */
+const STREAM_CLOSED = new DOMException("The upstream stream was closed.", "AbortError");
+
+/**
  * One attempt at opening a Gemini stream: opens it and waits for its first chunk, at most
  * `idleTimeoutMs` (then 529 `overloaded_error`, so clients back off). The attempt has its own
  * abort controller, so an attempt that is dropped (failed, or retried for its first chunk) is
@@ -23,7 +30,7 @@ export async function openStreamAttempt(
   let iterator: GeminiChunkStream | undefined;
   const close = () => {
     release();
-    if (!controller.signal.aborted) controller.abort();
+    if (!controller.signal.aborted) controller.abort(STREAM_CLOSED);
     // Also ends the generator itself, for clients (or test doubles) that ignore the signal.
     iterator?.return?.().catch(() => {});
   };

@@ -40,10 +40,12 @@ const QUEUE_BYTES = 64 * 1024;
  * handler cannot decode either is passed on untouched, header included, for it to refuse.
  */
 export function createRequestBody(incoming: IncomingMessage, options: RequestBodyOptions): RequestBody {
-  const raw = readSocket(incoming);
   const encoding = incoming.headers["content-encoding"];
   const decodes = encoding !== undefined && isDecodableEncoding(encoding);
-  const source = decodes ? decodeContentEncoding(raw.stream, encoding) : raw.stream;
+  // Bytes as sent (no encoding, or one the handler refuses): one stream, checked as they arrive.
+  if (!decodes) return { ...readSocket(incoming, options), decoded: false };
+  const raw = readSocket(incoming);
+  const source = decodeContentEncoding(raw.stream, encoding);
   const reader = source.getReader();
 
   let received = 0;
@@ -72,12 +74,7 @@ export function createRequestBody(incoming: IncomingMessage, options: RequestBod
         return;
       }
       received += result.value.byteLength;
-      const refusal: BodyRefusal | undefined =
-        received > options.maxBodyBytes
-          ? "too-large"
-          : options.admit !== undefined && !options.admit(received)
-            ? "busy"
-            : undefined;
+      const refusal = judgeReceived(received, options);
       if (refusal !== undefined) {
         detach();
         options.onRefused(refusal);
@@ -95,9 +92,24 @@ export function createRequestBody(incoming: IncomingMessage, options: RequestBod
   return { stream, decoded: decodes, detach };
 }
 
-/** The request's bytes as they come off the socket, pulled on demand, with a way to stop listening. */
-function readSocket(incoming: IncomingMessage): { stream: ReadableStream<Uint8Array>; detach(): void } {
+/** Why the body stops being read once `received` bytes (decoded) have come, if it does. */
+function judgeReceived(received: number, options: RequestBodyOptions): BodyRefusal | undefined {
+  if (received > options.maxBodyBytes) return "too-large";
+  if (options.admit !== undefined && !options.admit(received)) return "busy";
+  return undefined;
+}
+
+/**
+ * The request's bytes as they come off the socket, pulled on demand, with a way to stop
+ * listening. With `limits`, each chunk is judged before it is passed on (as the decoding
+ * stream of `createRequestBody` does), so a body sent as is needs no second stream.
+ */
+function readSocket(
+  incoming: IncomingMessage,
+  limits?: RequestBodyOptions,
+): { stream: ReadableStream<Uint8Array>; detach(): void } {
   let settled = false;
+  let received = 0;
   let controllerReference: ReadableStreamDefaultController<Uint8Array> | undefined;
   const detach = () => {
     settled = true;
@@ -108,6 +120,16 @@ function readSocket(incoming: IncomingMessage): { stream: ReadableStream<Uint8Ar
   const onData = (chunk: Buffer) => {
     const controller = controllerReference;
     if (settled || !controller) return;
+    if (limits !== undefined) {
+      received += chunk.byteLength;
+      const refusal = judgeReceived(received, limits);
+      if (refusal !== undefined) {
+        detach();
+        limits.onRefused(refusal);
+        controller.error(limits.refusalError(refusal));
+        return;
+      }
+    }
     controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
     if ((controller.desiredSize ?? 0) <= 0) incoming.pause();
   };
