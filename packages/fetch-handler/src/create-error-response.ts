@@ -1,4 +1,4 @@
-import { mapUpstreamError } from "@claude-gemini/core";
+import { type AnthropicErrorResponse, mapUpstreamError } from "@claude-gemini/core";
 
 /**
  * An Anthropic-format error response for anything thrown. The body comes from
@@ -11,7 +11,16 @@ export function createErrorResponse(
   extraHeaders: Record<string, string> = {},
   redact: (text: string) => string = (text) => text,
 ): Response {
-  const mapped = mapUpstreamError(error, { requestId });
+  return respondWithMappedError(mapUpstreamError(error, { requestId }), requestId, extraHeaders, redact);
+}
+
+/** {@link createErrorResponse} for an error already mapped, for a caller that reads the mapping too. */
+export function respondWithMappedError(
+  mapped: AnthropicErrorResponse,
+  requestId: string,
+  extraHeaders: Record<string, string> = {},
+  redact: (text: string) => string = (text) => text,
+): Response {
   // Gemini error messages may quote the key they were sent.
   mapped.body.error.message = redact(mapped.body.error.message);
   const headers = new Headers(mapped.headers);

@@ -2,7 +2,7 @@ import { ClaudeGeminiError, listConfiguredModels, mapUpstreamError } from "@clau
 import { applyCors } from "./apply-cors.js";
 import { checkClientAuth } from "./check-client-auth.js";
 import { checkKeylessRequest } from "./check-keyless-request.js";
-import { createErrorResponse } from "./create-error-response.js";
+import { createErrorResponse, respondWithMappedError } from "./create-error-response.js";
 import { createTracer } from "./create-tracer.js";
 import { describeFailure } from "./describe-failure.js";
 import type { FetchHandler, FetchHandlerOptions } from "./fetch-handler-options.js";
@@ -134,14 +134,15 @@ function respondWithMetrics(scope: RequestScope): Response {
 }
 
 function failWith(scope: RequestScope, error: unknown): Response {
-  const response = createErrorResponse(error, scope.requestId, {}, scope.settings.redact);
+  const mapped = mapUpstreamError(error, { requestId: scope.requestId });
+  const response = respondWithMappedError(mapped, scope.requestId, {}, scope.settings.redact);
   if (scope.signal.aborted) {
     scope.emit({ type: "requestFailed", status: response.status, errorType: "aborted" });
   } else {
     scope.emit({
       type: "requestFailed",
       status: response.status,
-      errorType: mapUpstreamError(error, {}).body.error.type,
+      errorType: mapped.body.error.type,
     });
     const log = response.status >= 500 ? scope.settings.logger.error : scope.settings.logger.info;
     log("request failed", {
