@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
-import { accessSync, constants, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, join } from "node:path";
+import { isExecutableFile } from "./find-on-path.js";
 
 /** Where {@link findClaudeCode} found the `claude` executable. */
 export interface FoundClaudeCode {
@@ -70,16 +70,6 @@ export function readClaudeCodeVersion(path: string): string | undefined {
       .split("\n")[0];
   } catch {
     return undefined;
-  }
-}
-
-function isExecutableFile(path: string): boolean {
-  try {
-    if (!statSync(path).isFile()) return false;
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
   }
 }
 

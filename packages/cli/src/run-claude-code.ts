@@ -15,20 +15,14 @@ import { findLatestSession } from "./find-latest-session.js";
 import { findOnPath } from "./find-on-path.js";
 import { CODE_COMMAND, formatCliCommand } from "./format-cli-command.js";
 import { formatProxyUrl } from "./format-proxy-url.js";
-import { loadConfig, type ProxyConfig } from "./load-config.js";
+import { type LoadConfigOptions, loadConfig, type ProxyConfig } from "./load-config.js";
 import { probeProxy } from "./probe-proxy.js";
 import { readModelLimits } from "./read-model-limits.js";
 
 /** What `claude-gemini-proxy code` needs from the world; tests replace every part. */
-export interface RunClaudeCodeOptions {
-  env?: Record<string, string | undefined>;
-  cwd?: string;
+export interface RunClaudeCodeOptions extends LoadConfigOptions {
   /** Where `~/.claude.json` and `~/.claude/projects` are, unless `CLAUDE_CONFIG_DIR` says otherwise. */
   homeDirectory?: string;
-  /** `--config`: a JSON file of settings. */
-  configFile?: string;
-  /** `--port`, `--host`: settings that win over everything else. */
-  overrides?: Record<string, string>;
   stderr?: (text: string) => void;
   fetch?: typeof fetch;
   findClaudeCode?: () => FoundClaudeCode | undefined;

@@ -17,19 +17,13 @@ import {
 import { type FoundClaudeCode, findClaudeCode, readClaudeCodeVersion } from "./find-claude-code.js";
 import { formatCliCommand } from "./format-cli-command.js";
 import { formatProxyUrl } from "./format-proxy-url.js";
-import { loadConfig } from "./load-config.js";
+import { type LoadConfigOptions, loadConfig } from "./load-config.js";
 import { probeProxy } from "./probe-proxy.js";
 import { readModelLimits } from "./read-model-limits.js";
 
 /** What `claude-gemini-proxy doctor` looks at; tests replace every part. */
-export interface RunDoctorOptions {
-  env?: Record<string, string | undefined>;
-  cwd?: string;
+export interface RunDoctorOptions extends LoadConfigOptions {
   homeDirectory?: string;
-  /** `--config`: a JSON file of settings. */
-  configFile?: string;
-  /** `--port`, `--host`: settings that win over everything else. */
-  overrides?: Record<string, string>;
   stdout?: (text: string) => void;
   nodeVersion?: string;
   fetch?: typeof fetch;

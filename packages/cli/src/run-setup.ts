@@ -7,21 +7,15 @@ import { completeClaudeOnboarding, type OnboardingResult } from "./complete-clau
 import { type FoundClaudeCode, findClaudeCode, readClaudeCodeVersion } from "./find-claude-code.js";
 import { formatCliCommand } from "./format-cli-command.js";
 import { formatProxyUrl } from "./format-proxy-url.js";
-import { loadConfig } from "./load-config.js";
+import { type LoadConfigOptions, loadConfig } from "./load-config.js";
 import { mergeClaudeSettings } from "./merge-claude-settings.js";
 import { probeProxy } from "./probe-proxy.js";
 import { readModelLimits } from "./read-model-limits.js";
 import { testGeminiConnection } from "./test-gemini-connection.js";
 
 /** What `claude-gemini-proxy setup` needs from the world; tests replace every part. */
-export interface RunSetupOptions {
-  env?: Record<string, string | undefined>;
-  cwd?: string;
+export interface RunSetupOptions extends LoadConfigOptions {
   homeDirectory?: string;
-  /** `--config`: a JSON file of settings. */
-  configFile?: string;
-  /** `--port`, `--host`: settings that win over everything else. */
-  overrides?: Record<string, string>;
   stdout?: (text: string) => void;
   stderr?: (text: string) => void;
   fetch?: typeof fetch;
