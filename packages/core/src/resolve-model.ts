@@ -252,6 +252,9 @@ export const DEFAULT_MODEL_CAPABILITIES: Readonly<Record<string, ModelCapabiliti
   },
 });
 
+/** The keys of {@link DEFAULT_MODEL_CAPABILITIES}, split once for `findBestKey`. */
+const BUILT_IN_PATTERNS = compilePatterns(Object.keys(DEFAULT_MODEL_CAPABILITIES));
+
 /**
  * For a name the table cannot place (an alias such as `gemini-flash-latest`, a codename, a
  * release newer than the table): the newest rules, with only what every model of them takes —
@@ -371,11 +374,11 @@ function stripGeminiPrefix(name: string): string {
 /** Built-in row (or the newest rules), then what the service reports, the user's entries, and proven corrections. */
 function resolveCapabilities(geminiModel: string, options: ModelMappingOptions): ModelCapabilities {
   const lower = geminiModel.toLowerCase();
-  const builtInKey = findBestKey(lower, Object.keys(DEFAULT_MODEL_CAPABILITIES));
+  const builtInKey = findBestKey(lower, BUILT_IN_PATTERNS);
   let capabilities =
     builtInKey === undefined ? UNPLACED_GEMINI_CAPABILITIES : DEFAULT_MODEL_CAPABILITIES[builtInKey]!;
   const overrides = options.capabilities;
-  const overrideKey = overrides ? findBestKey(lower, Object.keys(overrides)) : undefined;
+  const overrideKey = overrides ? findBestKey(lower, compilePatterns(Object.keys(overrides))) : undefined;
   for (const layer of [
     options.discovered?.(geminiModel),
     overrideKey === undefined ? undefined : overrides?.[overrideKey],
@@ -386,30 +389,41 @@ function resolveCapabilities(geminiModel: string, options: ModelMappingOptions):
   return capabilities;
 }
 
-/** The most specific key (most literal characters) whose pattern matches the start of `name`. */
-function findBestKey(name: string, keys: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestSpecificity = -1;
-  for (const key of keys) {
-    if (!matchesPrefixPattern(name, key.toLowerCase())) continue;
-    const specificity = key.replaceAll("*", "").length;
-    if (specificity > bestSpecificity) {
-      best = key;
-      bestSpecificity = specificity;
-    }
-  }
-  return best;
+/** A table key split at its `*`s, lower-cased, with its count of literal characters. */
+interface KeyPattern {
+  key: string;
+  pieces: readonly string[];
+  specificity: number;
 }
 
-/** Whether `pattern` (literal text, `*` = any run of characters) matches a prefix of `name`. */
-function matchesPrefixPattern(name: string, pattern: string): boolean {
-  const pieces = pattern.split("*");
+function compilePatterns(keys: readonly string[]): KeyPattern[] {
+  return keys.map((key) => {
+    const pieces = key.toLowerCase().split("*");
+    return { key, pieces, specificity: pieces.join("").length };
+  });
+}
+
+/** The most specific key (most literal characters) whose pattern matches the start of `name`. */
+function findBestKey(name: string, patterns: readonly KeyPattern[]): string | undefined {
+  let best: KeyPattern | undefined;
+  for (const pattern of patterns) {
+    if (
+      (best === undefined || pattern.specificity > best.specificity) &&
+      matchesPrefixPattern(name, pattern.pieces)
+    )
+      best = pattern;
+  }
+  return best?.key;
+}
+
+/** Whether `pieces` (literal text between `*`s, each `*` any run of characters) match a prefix of `name`. */
+function matchesPrefixPattern(name: string, pieces: readonly string[]): boolean {
   if (!name.startsWith(pieces[0]!)) return false;
   let position = pieces[0]!.length;
-  for (const piece of pieces.slice(1)) {
-    const found = name.indexOf(piece, position);
+  for (let index = 1; index < pieces.length; index++) {
+    const found = name.indexOf(pieces[index]!, position);
     if (found < 0) return false;
-    position = found + piece.length;
+    position = found + pieces[index]!.length;
   }
   return true;
 }
