@@ -6,6 +6,7 @@
 import { Agent, request as httpRequest } from "node:http";
 import { createRequire } from "node:module";
 import { computePercentile } from "./compute-percentile.mjs";
+import { readProcessCpu } from "./read-process-cpu.mjs";
 
 // autocannon is a devDependency of the `test` workspace package, not of the root.
 const autocannon = createRequire(new URL("../package.json", import.meta.url))("autocannon");
@@ -21,7 +22,7 @@ const ANTHROPIC_HEADERS = {
 /**
  * @typedef {{ method: "POST", url: string, headers: Record<string, string>, body: string }} Target
  * @typedef {{ name: string, proxy: Target, direct: Target, passThrough?: Target, stream: boolean, connections?: number[] }} HttpCase
- * @typedef {{ requestsPerSecond: number, p50: number, p99: number, errors: number, total: number }} LoadResult
+ * @typedef {{ requestsPerSecond: number, p50: number, p99: number, errors: number, total: number, cpuMicrosPerRequest?: number }} LoadResult
  */
 
 /**
@@ -167,8 +168,11 @@ export async function measureTimeToFirstEvent(target, samples) {
  * proxied runs alternated (`rounds` times each, the median round kept), after a short
  * unrecorded warm-up of each.
  *
+ * With `pids` (the process serving each side), each result also carries the CPU time that
+ * process spent per request during the run (`cpuMicrosPerRequest`, Linux only).
+ *
  * @param {HttpCase[]} cases
- * @param {{ connections: number[], durationSeconds: number, warmupSeconds: number, rounds: number, log: (line: string) => void }} options
+ * @param {{ connections: number[], durationSeconds: number, warmupSeconds: number, rounds: number, log: (line: string) => void, pids?: { direct?: number, passThrough?: number, proxy?: number } }} options
  */
 export async function measureHttp(cases, options) {
   const rows = [];
@@ -183,13 +187,23 @@ export async function measureHttp(cases, options) {
       const results = { direct: [], passThrough: [], proxy: [] };
       for (let round = 0; round < options.rounds; round++) {
         for (const side of sides) {
+          const pid = options.pids?.[side];
+          const cpuBefore = pid === undefined ? undefined : readProcessCpu(pid);
           const result = await runLoad(httpCase[side], {
             connections,
             durationSeconds: options.durationSeconds,
           });
+          const cpuAfter = pid === undefined ? undefined : readProcessCpu(pid);
+          if (cpuBefore !== undefined && cpuAfter !== undefined && result.total > 0) {
+            result.cpuMicrosPerRequest = ((cpuAfter - cpuBefore) * 1000) / result.total;
+          }
           results[side].push(result);
+          const cpu =
+            result.cpuMicrosPerRequest === undefined
+              ? ""
+              : `, ${Math.round(result.cpuMicrosPerRequest)} µs CPU/request`;
           options.log(
-            `  ${httpCase.name}, ${connections} conn, ${side}: ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50.toFixed(2)} ms, errors ${result.errors}`,
+            `  ${httpCase.name}, ${connections} conn, ${side}: ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50.toFixed(2)} ms, errors ${result.errors}${cpu}`,
           );
         }
       }
@@ -209,5 +223,11 @@ export async function measureHttp(cases, options) {
 function medianRound(results) {
   const sorted = [...results].sort((left, right) => left.requestsPerSecond - right.requestsPerSecond);
   const median = sorted[Math.floor(sorted.length / 2)];
-  return { ...median, errors: results.reduce((sum, result) => sum + result.errors, 0) };
+  // CPU per request is a figure of its own: its median over the rounds, not the median round's.
+  const cpu = results.map((result) => result.cpuMicrosPerRequest).filter((value) => value !== undefined);
+  return {
+    ...median,
+    errors: results.reduce((sum, result) => sum + result.errors, 0),
+    cpuMicrosPerRequest: cpu.length === 0 ? undefined : computePercentile(cpu, 0.5),
+  };
 }

@@ -161,6 +161,7 @@ if (parts.has("http")) {
       warmupSeconds: Number(flags.warmup),
       rounds: Number(flags.rounds),
       log,
+      pids: { direct: upstream.child.pid, passThrough: passThrough.child.pid, proxy: proxy.child.pid },
     });
     const streamCase = cases.find((httpCase) => httpCase.name === "200-chunk stream");
     const ttfe = streamCase
@@ -205,6 +206,23 @@ if (parts.has("http")) {
           row.proxy.p99,
           row.proxy.p99 - row.direct.p99,
           `${row.direct.errors}/${row.proxy.errors}`,
+        ]),
+      ),
+    );
+    console.log(
+      "\nCPU time of the serving process per request (Linux; median of the rounds): the stand-in's for the direct runs. It moves less with a busy machine than req/s does.\n",
+    );
+    console.log(
+      formatTable(
+        ["case", "conn", "direct µs", "pass-through µs", "proxy µs", "pass-through µs / proxy µs"],
+        rows.map((row) => [
+          row.name,
+          row.connections,
+          row.direct.cpuMicrosPerRequest ?? Number.NaN,
+          row.passThrough?.cpuMicrosPerRequest ?? Number.NaN,
+          row.proxy.cpuMicrosPerRequest ?? Number.NaN,
+          (row.passThrough?.cpuMicrosPerRequest ?? Number.NaN) /
+            (row.proxy.cpuMicrosPerRequest ?? Number.NaN),
         ]),
       ),
     );
