@@ -14,6 +14,8 @@ export interface BuildResponseChunksOptions {
   finishReason: string | null;
   finishMessage?: string;
   usage?: FakeUsage;
+  /** Put on the last candidate: the answer goes on in a later request (long decode). */
+  continuationToken?: string;
 }
 
 /**
@@ -57,6 +59,7 @@ export function buildResponseChunks(
       candidate.finishReason = options.finishReason;
       if (options.finishMessage) candidate.finishMessage = options.finishMessage;
     }
+    if (isLast && options.continuationToken) candidate.continuationToken = options.continuationToken;
     return {
       candidates: [candidate],
       usageMetadata: usage,

@@ -31,6 +31,8 @@ export interface PlanContext {
   signatures: SignatureRegistry;
   /** Where sent `toolCall` / `toolResponse` parts are remembered. Absent: not remembered. */
   serverParts?: ServerPartRegistry;
+  /** Continuation tokens handed out, which later requests may send back. Absent: not remembered. */
+  continuations?: Set<string>;
   responseId: string;
 }
 
@@ -77,9 +79,10 @@ export function planScenario(scenario: Scenario, context: PlanContext): Response
       return chunks(
         buildResponseChunks(steps, {
           ...chunkOptions,
-          finishReason: scenario.finishReason ?? "STOP",
+          finishReason: scenario.finishReason ?? (scenario.continuationToken ? "CONTINUATION" : "STOP"),
           hiddenThoughtTokens: hiddenThoughts(scenario.thoughts, includeThoughts),
           usage: scenario.usage,
+          continuationToken: issueContinuation(context, scenario.continuationToken),
         }),
       );
     }
@@ -377,4 +380,10 @@ function planGrounded(
     groundingSupports,
   };
   return built;
+}
+
+/** Remembers a continuation token the answer hands out, so a later request may send it back. */
+function issueContinuation(context: PlanContext, token: string | undefined): string | undefined {
+  if (token !== undefined) context.continuations?.add(token);
+  return token;
 }

@@ -20,6 +20,8 @@ const DEFAULT_SCENARIO: Scenario = { kind: "text", text: "Hello from the Gemini 
 // the server-side tool parts a client must echo.
 const signatures = createSignatureRegistry();
 const serverParts = createServerPartRegistry();
+/** Continuation tokens of long-decode hops handed out; a request may send one back. */
+const continuations = new Set<string>();
 
 interface Route {
   apiVersion: "v1" | "v1beta" | "v1beta1";
@@ -166,6 +168,15 @@ export async function startGeminiFake(options: StartGeminiFakeOptions = {}): Pro
     }
     const rejection = strict ? validateGenerateRequest(checkedRecord.body, checkContext) : undefined;
     if (rejection) return reject(rejection);
+    const continuationToken = (record.body as { continuationToken?: unknown } | null)?.continuationToken;
+    if (continuationToken !== undefined && !continuations.has(continuationToken as string)) {
+      // Wording guessed: no source quotes the service's answer to a token it did not issue.
+      return reject({
+        status: 400,
+        geminiStatus: "INVALID_ARGUMENT",
+        message: "Request contains an invalid argument: the continuation token is not valid.",
+      });
+    }
 
     const scenario = queue.shift() ?? defaultScenario;
     const plan = addCachedTokens(
@@ -174,6 +185,7 @@ export async function startGeminiFake(options: StartGeminiFakeOptions = {}): Pro
         model,
         signatures,
         serverParts,
+        continuations,
         responseId: randomBytes(9).toString("base64url"),
       }),
       cachedTokens,

@@ -114,6 +114,12 @@ export type Scenario =
       signatures?: boolean | "gemini3";
       /** Server-side tool parts sent first, when the request combines built-in tools with functions. */
       serverTools?: FakeServerTool[];
+      /**
+       * Ends this answer as one hop of a long decode (Gemini 4): the last chunk carries this
+       * token and finish reason `CONTINUATION` (unless `finishReason` says otherwise), and the
+       * fake accepts the token in a later request's top-level `continuationToken`.
+       */
+      continuationToken?: string;
     }
   | {
       kind: "tool_calls";

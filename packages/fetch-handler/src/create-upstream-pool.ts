@@ -4,6 +4,7 @@ import { type ContextCache, createContextCache } from "./create-context-cache.js
 import { createGeminiWire, type GeminiWire } from "./create-gemini-wire.js";
 import { createKeyPool, type KeyPool } from "./create-key-pool.js";
 import type { FetchHandlerLogger, FetchHandlerOptions } from "./fetch-handler-options.js";
+import { followContinuation } from "./follow-continuation.js";
 import type { RequestEventInput } from "./lifecycle-event.js";
 import type { GeminiChunkStream } from "./read-gemini-event-stream.js";
 
@@ -108,7 +109,7 @@ export function createUpstreamPool(
   const wire = (client: GoogleGenAI): GeminiWire => {
     let found = wires.get(client);
     if (found === undefined) {
-      found = createGeminiWire(client);
+      found = followContinuation(createGeminiWire(client));
       wires.set(client, found);
     }
     return found;
