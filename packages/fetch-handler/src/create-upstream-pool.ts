@@ -108,7 +108,7 @@ export function createUpstreamPool(
   const wire = (client: GoogleGenAI): GeminiWire => {
     let found = wires.get(client);
     if (found === undefined) {
-      found = createGeminiWire(client);
+      found = createGeminiWire(client, { transport: options.transport });
       wires.set(client, found);
     }
     return found;
