@@ -5,6 +5,9 @@
  * from `process.cpuUsage`, so a busy machine moves the figures less than wall time would):
  *
  *   - the SDK on the global (undici) `fetch`, and on `createNodeFetch` from node-http;
+ *   - node-http's two upstream layers alone, each read to the end and parsed like the bare call:
+ *     `createNodeFetch` (a WHATWG `Response`: `json()`, or its body's reader for a stream) and
+ *     `createNodeTransport` (the handler's `transport`: `text()`, or `read()` for a stream);
  *   - a bare `node:http` POST and `JSON.parse` of the answer (for a stream: the SSE split and
  *     one `JSON.parse` per event), i.e. the floor any client pays.
  *
@@ -16,7 +19,7 @@ import { Agent, request as httpRequest } from "node:http";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { convertToGeminiRequest, validateMessagesRequest } from "@claude-gemini/core";
-import { createNodeFetch } from "@claude-gemini/node-http";
+import { createNodeFetch, createNodeTransport } from "@claude-gemini/node-http";
 import { GoogleGenAI } from "@google/genai";
 import { formatTable } from "./format-table.mjs";
 import { CLAUDE_CODE_BETAS } from "./measure-core.mjs";
@@ -74,21 +77,23 @@ function restCall(path, body, stream) {
       (incoming) => {
         const parts = [];
         incoming.on("data", (part) => parts.push(part));
-        incoming.on("end", () => {
-          const text = Buffer.concat(parts).toString("utf8");
-          if (!stream) return resolve(JSON.parse(text));
-          const events = [];
-          for (const event of text.split("\r\n\r\n")) {
-            if (event.startsWith("data:")) events.push(JSON.parse(event.slice(5)));
-          }
-          resolve(events);
-        });
+        incoming.on("end", () => resolve(parseAnswer(Buffer.concat(parts).toString("utf8"), stream)));
         incoming.on("error", reject);
       },
     );
     outgoing.on("error", reject);
     outgoing.end(body);
   });
+}
+
+/** The answer parsed: one JSON, or for a stream one `JSON.parse` per SSE event. */
+function parseAnswer(text, stream) {
+  if (!stream) return JSON.parse(text);
+  const events = [];
+  for (const event of text.split("\r\n\r\n")) {
+    if (event.startsWith("data:")) events.push(JSON.parse(event.slice(5)));
+  }
+  return events;
 }
 
 /** CPU µs per call over `calls` sequential calls, after a warm-up of a quarter as many. */
@@ -114,6 +119,46 @@ for (const [name, client] of Object.entries(clients)) {
     }),
   ]);
 }
+const layerHeaders = { "content-type": "application/json", "x-goog-api-key": "bench-key" };
+const nodeFetch = createNodeFetch({ maxSockets: 1 });
+const fetchCall = async (path, stream) => {
+  const response = await nodeFetch(`${upstream.url}${path}`, {
+    method: "POST",
+    headers: layerHeaders,
+    body: captured.body,
+  });
+  if (!stream) return response.json();
+  const decoder = new TextDecoder();
+  let text = "";
+  for await (const piece of response.body) text += decoder.decode(piece, { stream: true });
+  return parseAnswer(text, true);
+};
+const transport = createNodeTransport({ maxSockets: 1 });
+const transportCall = async (path, stream) => {
+  const reply = await transport({
+    url: `${upstream.url}${path}`,
+    method: "POST",
+    headers: layerHeaders,
+    body: captured.body,
+  });
+  if (!stream) return JSON.parse(await reply.text());
+  const decoder = new TextDecoder();
+  let text = "";
+  for (let piece = await reply.read(); piece !== undefined; piece = await reply.read()) {
+    text += decoder.decode(piece, { stream: true });
+  }
+  return parseAnswer(text, true);
+};
+rows.push([
+  "createNodeFetch alone (Response)",
+  await measure(() => fetchCall(generatePath, false)),
+  await measure(() => fetchCall(streamPath, true)),
+]);
+rows.push([
+  "createNodeTransport alone",
+  await measure(() => transportCall(generatePath, false)),
+  await measure(() => transportCall(streamPath, true)),
+]);
 rows.push([
   "bare node:http + JSON.parse",
   await measure(() => restCall(generatePath, captured.body, false)),

@@ -2,6 +2,7 @@ import { type GeminiGenerateContentParameters, readGeminiFailure } from "@claude
 import { GoogleGenAI } from "@google/genai";
 import { describe, expect, it } from "vitest";
 import { createGeminiWire } from "./create-gemini-wire.js";
+import type { UpstreamRequest, UpstreamTransport } from "./upstream-transport.js";
 
 const PARAMETERS: GeminiGenerateContentParameters = {
   model: "gemini-3.8-flash",
@@ -27,7 +28,10 @@ interface Answer {
  * A GoogleGenAI client whose `fetch` records each request and answers with `answer`; the SDK
  * and the wire share it, so both see the same settings and the same bytes.
  */
-function createClient(answer: Answer, options: { vertex?: boolean } = {}) {
+function createClient(
+  answer: Answer,
+  options: { vertex?: boolean; extraBody?: Record<string, unknown>; transport?: UpstreamTransport } = {},
+) {
   const sent: Sent[] = [];
   const encoder = new TextEncoder();
   const fetch = async (url: string | URL | Request, init?: RequestInit) => {
@@ -60,7 +64,7 @@ function createClient(answer: Answer, options: { vertex?: boolean } = {}) {
     : new GoogleGenAI({
         apiKey: "wire-key",
         apiVersion: "v1beta",
-        httpOptions: { baseUrl: "http://gemini.test", fetch },
+        httpOptions: { baseUrl: "http://gemini.test", fetch, extraBody: options.extraBody },
       });
   if (options.vertex) {
     // Vertex AI credentials come from google-auth-library; a stand-in that needs no Google.
@@ -75,7 +79,7 @@ function createClient(answer: Answer, options: { vertex?: boolean } = {}) {
       },
     };
   }
-  return { client, sent, wire: createGeminiWire(client) };
+  return { client, sent, wire: createGeminiWire(client, { transport: options.transport }) };
 }
 
 const withoutSdkFields = (value: unknown): unknown =>
@@ -289,5 +293,70 @@ describe("createGeminiWire", () => {
     });
     controller.abort(new Error("client left"));
     await expect(pending).rejects.toThrow("client left");
+  });
+
+  it("merges the client's httpOptions.extraBody into the body as the SDK does", async () => {
+    const extraBody = {
+      generationConfig: { temperature: 0.25, stopSequences: ["END"] },
+      labels: { team: "wire" },
+      contents: [{ role: "user", parts: [{ text: "Replaced" }] }],
+    };
+    const { client, sent, wire } = createClient({ pieces: [JSON.stringify(ANSWER)] }, { extraBody });
+    await client.models.generateContent(structuredClone(PARAMETERS));
+    await wire.generateContent(PARAMETERS);
+    expect(sent[1]).toEqual(sent[0]);
+    expect(sent[1]?.body).toMatchObject({
+      generationConfig: { maxOutputTokens: 64, temperature: 0.25, stopSequences: ["END"] },
+      systemInstruction: { parts: [{ text: "Be brief." }] },
+      labels: { team: "wire" },
+      contents: [{ role: "user", parts: [{ text: "Replaced" }] }],
+    });
+  });
+
+  it("sends through the transport it is given instead of the client's fetch", async () => {
+    const requests: UpstreamRequest[] = [];
+    const transport: UpstreamTransport = async (request) => {
+      requests.push(request);
+      return {
+        status: 200,
+        statusText: "",
+        header: () => "application/json",
+        text: async () => JSON.stringify(ANSWER),
+        read: async () => undefined,
+        cancel: () => {},
+      };
+    };
+    const controller = new AbortController();
+    const { sent, wire } = createClient({ pieces: [] }, { transport });
+    const answer = await wire.generateContent({
+      ...PARAMETERS,
+      config: { ...PARAMETERS.config, abortSignal: controller.signal },
+    });
+    expect(answer).toEqual(ANSWER);
+    expect(sent).toEqual([]);
+    expect(requests).toHaveLength(1);
+    expect(requests[0]).toMatchObject({
+      url: "http://gemini.test/v1beta/models/gemini-3.8-flash:generateContent",
+      method: "POST",
+      headers: { "x-goog-api-key": "wire-key" },
+      signal: controller.signal,
+    });
+    expect(JSON.parse(requests[0]!.body)).toMatchObject({ contents: PARAMETERS.contents });
+  });
+
+  it("bounds the call with the client's httpOptions.timeout, as X-Server-Timeout and the transport's limit", async () => {
+    const requests: UpstreamRequest[] = [];
+    const transport: UpstreamTransport = async (request) => {
+      requests.push(request);
+      throw new DOMException("The operation was aborted due to timeout", "TimeoutError");
+    };
+    const client = new GoogleGenAI({
+      apiKey: "wire-key",
+      httpOptions: { baseUrl: "http://gemini.test", timeout: 1500 },
+    });
+    const failure = await failureOf(createGeminiWire(client, { transport }).generateContent(PARAMETERS));
+    expect(failure.name).toBe("TimeoutError");
+    expect(requests[0]?.timeoutMs).toBe(1500);
+    expect(requests[0]?.headers["X-Server-Timeout"]).toBe("2");
   });
 });

@@ -1,9 +1,11 @@
 import type { GeminiGenerateContentParameters, GeminiGenerateContentResponse } from "@claude-gemini/core";
 import type { GoogleGenAI } from "@google/genai";
 import { buildGenerateContentBody, type GenerateContentTarget } from "./build-generate-content-body.js";
+import { createFetchTransport } from "./create-fetch-transport.js";
 import { readGeminiErrorResponse } from "./read-gemini-error-response.js";
 import { type GeminiChunkStream, readGeminiEventStream } from "./read-gemini-event-stream.js";
 import { readGeminiResponse } from "./read-gemini-response.js";
+import type { UpstreamReply, UpstreamTransport } from "./upstream-transport.js";
 
 /** The generate calls of one Gemini client, spoken in Gemini's REST wire format. */
 export interface GeminiWire {
@@ -33,31 +35,43 @@ interface SdkRequestClient {
   getApiKey(): string | undefined;
   clientOptions: {
     auth: { addAuthHeaders(headers: Headers, url?: string): Promise<void> };
-    httpOptions?: { baseUrlResourceScope?: string };
+    httpOptions?: { baseUrlResourceScope?: string; extraBody?: Record<string, unknown> | null };
   };
+}
+
+/** Options of {@link createGeminiWire}. */
+export interface GeminiWireOptions {
+  /**
+   * How the calls reach Gemini. Default: a {@link createFetchTransport} on the client's
+   * `httpOptions.fetch`, or on the runtime's `fetch` when the client has none.
+   */
+  transport?: UpstreamTransport;
 }
 
 /** The SDK's `ResourceScope.COLLECTION`: a base URL that already names the project and location. */
 const COLLECTION_SCOPE = "COLLECTION";
-const GLOBAL_DISPATCHER = Symbol.for("undici.globalDispatcher.1");
+/** 2xx statuses that carry no body by definition. */
+const NULL_BODY_STATUSES = new Set([204, 205]);
 
 /**
  * Makes the generate calls of `client` (a `GoogleGenAI`) without its per-chunk machinery: the
- * body built by `buildGenerateContentBody`, sent with one `fetch`, a JSON answer parsed once, a
- * stream read by `readGeminiEventStream`, a failure turned into the SDK's `ApiError` by
- * `readGeminiErrorResponse`. `config.abortSignal` cancels the call and its stream. The client
- * itself goes on serving everything else (token counts, caches, model metadata).
+ * body built by `buildGenerateContentBody` (with the client's `httpOptions.extraBody` merged in
+ * as the SDK merges it), sent through one {@link UpstreamTransport} call, a JSON answer parsed
+ * once, a stream read by `readGeminiEventStream`, a failure turned into the SDK's `ApiError` by
+ * `readGeminiErrorResponse`. `config.abortSignal` cancels the call and its stream; the client's
+ * `httpOptions.timeout` bounds the whole call, body included, as in the SDK. The client itself
+ * goes on serving everything else (token counts, caches, model metadata).
  *
  * Not taken over from the SDK: its optional client-side retries (`httpOptions.retryOptions`;
- * the handler retries itself), `httpOptions.extraBody`, automatic function calling (the proxy
- * declares no callable tools) and automatic continuation of long decodes (a continuation
- * token in an answer is not followed: the answer ends with finish reason `CONTINUATION`).
+ * the handler retries itself), automatic function calling (the proxy declares no callable
+ * tools) and automatic continuation of long decodes (a continuation token in an answer is not
+ * followed: the answer ends with finish reason `CONTINUATION`).
  *
  * @example
  * const wire = createGeminiWire(new GoogleGenAI({ apiKey }));
  * const answer = await wire.generateContent({ model: "gemini-3.8-flash", contents });
  */
-export function createGeminiWire(client: GoogleGenAI): GeminiWire {
+export function createGeminiWire(client: GoogleGenAI, options: GeminiWireOptions = {}): GeminiWire {
   const sdk = readRequestClient(client);
   const vertexai = sdk.isVertexAI();
   const target: GenerateContentTarget = {
@@ -74,57 +88,51 @@ export function createGeminiWire(client: GoogleGenAI): GeminiWire {
     target.location !== undefined &&
     sdk.clientOptions.httpOptions?.baseUrlResourceScope !== COLLECTION_SCOPE;
   const resourcePrefix = scoped ? `projects/${target.project}/locations/${target.location}/` : "";
-  const customFetch = sdk.getFetch();
-  const fetchFunction = customFetch ?? globalThis.fetch;
+  const transport = options.transport ?? createFetchTransport(sdk.getFetch());
   const timeout = sdk.getTimeout();
+  const timeoutMs = timeout !== undefined && timeout > 0 ? timeout : undefined;
   const baseHeaders: Record<string, string> = { ...sdk.getHeaders() };
-  if (timeout !== undefined && timeout > 0)
-    baseHeaders["X-Server-Timeout"] = String(Math.ceil(timeout / 1000));
+  if (timeoutMs !== undefined) baseHeaders["X-Server-Timeout"] = String(Math.ceil(timeoutMs / 1000));
   const apiKey = sdk.getApiKey();
   // An API key is one fixed header; other credentials (Vertex AI) are asked for each call,
   // google-auth-library caching and refreshing its tokens.
   const keyHeaders = apiKey === undefined ? undefined : { ...baseHeaders, "x-goog-api-key": apiKey };
-  // Node's built-in fetch (undici) cuts a response after 300 s without headers or body data;
-  // Gemini may think longer. The SDK lifts those limits the same way when no fetch is given.
-  const dispatcher = customFetch === undefined ? createNoTimeoutDispatcher() : undefined;
+  const extraBody = sdk.clientOptions.httpOptions?.extraBody ?? undefined;
+  const hasExtraBody = extraBody !== undefined && Object.keys(extraBody).length > 0;
 
-  async function send(parameters: GeminiGenerateContentParameters, action: string): Promise<Response> {
+  async function send(parameters: GeminiGenerateContentParameters, action: string): Promise<UpstreamReply> {
     const { modelPath, body } = buildGenerateContentBody(parameters, target);
     const url = `${root}/${modelPath.startsWith("projects/") ? "" : resourcePrefix}${modelPath}:${action}`;
-    let headers: Record<string, string> | Headers | undefined = keyHeaders;
+    let headers: Record<string, string> | undefined = keyHeaders;
     if (headers === undefined) {
       const authorised = new Headers(baseHeaders);
       await sdk.clientOptions.auth.addAuthHeaders(authorised, url);
-      headers = authorised;
+      headers = Object.fromEntries(authorised);
     }
-    const callerSignal = parameters.config?.abortSignal;
-    const signal =
-      timeout !== undefined && timeout > 0
-        ? callerSignal === undefined
-          ? AbortSignal.timeout(timeout)
-          : AbortSignal.any([callerSignal, AbortSignal.timeout(timeout)])
-        : callerSignal;
-    const init: RequestInit & { dispatcher?: unknown } = {
+    const reply = await transport({
+      url,
       method: "POST",
       headers,
-      body: JSON.stringify(body),
-      signal,
-    };
-    if (dispatcher !== undefined) init.dispatcher = dispatcher;
-    const response = await fetchFunction(url, init);
-    if (!response.ok) throw await readGeminiErrorResponse(response);
-    return response;
+      body: JSON.stringify(hasExtraBody ? mergeExtraBody(body, extraBody) : body),
+      signal: parameters.config?.abortSignal,
+      timeoutMs,
+    });
+    if (reply.status < 200 || reply.status > 299) throw await readGeminiErrorResponse(reply);
+    return reply;
   }
 
   return {
     async generateContent(parameters) {
-      const response = await send(parameters, "generateContent");
-      return readGeminiResponse(await response.json());
+      const reply = await send(parameters, "generateContent");
+      return readGeminiResponse(JSON.parse(await reply.text()));
     },
     async generateContentStream(parameters) {
-      const response = await send(parameters, "streamGenerateContent?alt=sse");
-      if (response.body === null) throw new Error("Gemini answered the stream without a body.");
-      return readGeminiEventStream(response.body);
+      const reply = await send(parameters, "streamGenerateContent?alt=sse");
+      if (NULL_BODY_STATUSES.has(reply.status)) {
+        reply.cancel();
+        throw new Error("Gemini answered the stream without a body.");
+      }
+      return readGeminiEventStream(reply);
     },
   };
 }
@@ -143,29 +151,19 @@ function readRequestClient(client: GoogleGenAI): SdkRequestClient {
   return candidate as SdkRequestClient;
 }
 
-/** Node's fetch dispatcher, as far as it is used here. */
-interface Dispatcher {
-  dispatch(options: Record<string, unknown>, handler: unknown): unknown;
+/**
+ * `extraBody` deep-merged into `body` as `@google/genai` merges `httpOptions.extraBody`: plain
+ * objects merge key by key, anything else (arrays, values) from `extraBody` replaces.
+ */
+function mergeExtraBody(body: object, extraBody: Record<string, unknown>): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...(body as Record<string, unknown>) };
+  for (const key of Object.keys(extraBody)) {
+    const value = extraBody[key];
+    const current = merged[key];
+    merged[key] = isPlainObject(value) && isPlainObject(current) ? mergeExtraBody(current, value) : value;
+  }
+  return merged;
 }
 
-const readGlobalDispatcher = (): Dispatcher | undefined =>
-  (globalThis as unknown as Record<symbol, Dispatcher | undefined>)[GLOBAL_DISPATCHER];
-
-/** A per-request undici dispatcher with its header and body timeouts off (Node only). */
-function createNoTimeoutDispatcher(): Dispatcher | undefined {
-  const runtime = (globalThis as { process?: { versions?: { node?: string } } }).process;
-  if (typeof runtime?.versions?.node !== "string") return undefined;
-  return {
-    dispatch(options, handler) {
-      let global = readGlobalDispatcher();
-      if (global === undefined) {
-        // Node creates its dispatcher on first use of its fetch machinery.
-        new Headers();
-        global = readGlobalDispatcher();
-      }
-      if (typeof global?.dispatch !== "function")
-        throw new Error("Node's fetch dispatcher is not available.");
-      return global.dispatch({ ...options, headersTimeout: 0, bodyTimeout: 0 }, handler);
-    },
-  };
-}
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);

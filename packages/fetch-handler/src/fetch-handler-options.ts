@@ -3,6 +3,7 @@ import type { GoogleGenAI } from "@google/genai";
 import type { CorsOptions } from "./apply-cors.js";
 import type { ProxyMetrics } from "./create-metrics.js";
 import type { LifecycleSubscriber } from "./lifecycle-event.js";
+import type { UpstreamTransport } from "./upstream-transport.js";
 
 /** A request handler in the WHATWG fetch shape: Deno, Bun and Workers serve it as is. */
 export type FetchHandler = (request: Request) => Promise<Response>;
@@ -69,9 +70,18 @@ export interface FetchHandlerOptions {
   apiVersion?: string;
   /**
    * The `fetch` the Gemini client calls (`httpOptions.fetch`). Default: the runtime's global
-   * `fetch`. `@claude-gemini/node-http` passes one on `node:http` with a bounded keep-alive pool.
+   * `fetch`. Generate calls go through it too unless `transport` is given.
    */
   fetch?: (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+  /**
+   * How generate calls (`generateContent`, `streamGenerateContent`) reach Gemini: an
+   * {@link UpstreamTransport}, one request in, one reply out. When given it wins over `fetch`
+   * and over a `client`'s `httpOptions.fetch` for those calls; the client still serves token
+   * counts, model metadata and context caches with its own `fetch`. Default: a `fetch`-based
+   * transport on `fetch` (or the client's, else the runtime's). `@claude-gemini/node-http`'s
+   * `createServer` passes `createNodeTransport()`, on `node:http` without WHATWG objects.
+   */
+  transport?: UpstreamTransport;
   /**
    * A ready client; when given, `apiKey`, `vertexai`, `baseUrl` and `apiVersion` are ignored. It
    * must be a `GoogleGenAI` from `@google/genai`: generate calls are sent in Gemini's REST format

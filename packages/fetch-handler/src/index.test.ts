@@ -11,6 +11,7 @@ describe("public API", () => {
         "checkKeylessRequest",
         "createErrorResponse",
         "createFetchHandler",
+        "createFetchTransport",
         "createMetrics",
         "createRequestLogger",
         "decodeContentEncoding",

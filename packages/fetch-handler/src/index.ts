@@ -2,6 +2,7 @@ export type { CorsOptions } from "./apply-cors.js";
 export { checkKeylessRequest, type KeylessRequestOptions } from "./check-keyless-request.js";
 export { createErrorResponse } from "./create-error-response.js";
 export { createFetchHandler } from "./create-fetch-handler.js";
+export { createFetchTransport, type TransportFetch } from "./create-fetch-transport.js";
 export { createMetrics, type ProxyMetrics } from "./create-metrics.js";
 export { createRequestLogger, type LogLevel, type RequestLoggerOptions } from "./create-request-logger.js";
 export { decodeContentEncoding, isDecodableEncoding } from "./decode-content-encoding.js";
@@ -48,3 +49,4 @@ export {
 } from "./parse-environment.js";
 export { DEFAULT_MAX_BODY_BYTES } from "./read-json-body.js";
 export type { RouteName } from "./route-request.js";
+export type { UpstreamReply, UpstreamRequest, UpstreamTransport } from "./upstream-transport.js";

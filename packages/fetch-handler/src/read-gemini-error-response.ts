@@ -1,4 +1,5 @@
 import { ApiError } from "@google/genai";
+import type { UpstreamReply } from "./upstream-transport.js";
 
 /**
  * The error a failed Gemini answer (status 400–599) becomes, exactly as `@google/genai`
@@ -8,10 +9,12 @@ import { ApiError } from "@google/genai";
  * JSON (a proxy's HTML page, plain text) is wrapped as `{ error: { message, code, status } }`
  * with the status text, as the SDK wraps it. Any other status gives a plain `Error`.
  */
-export async function readGeminiErrorResponse(response: Response): Promise<Error> {
+export async function readGeminiErrorResponse(
+  response: Pick<UpstreamReply, "status" | "statusText" | "header" | "text">,
+): Promise<Error> {
   const text = await response.text().catch(() => "");
   let body: unknown;
-  if (response.headers.get("content-type")?.includes("application/json")) {
+  if (response.header("content-type")?.includes("application/json")) {
     try {
       body = JSON.parse(text);
     } catch {

@@ -2,6 +2,7 @@ import type { GeminiGenerateContentResponse } from "@claude-gemini/core";
 import { ApiError } from "@google/genai";
 import { createParser } from "eventsource-parser";
 import { readGeminiResponse } from "./read-gemini-response.js";
+import type { UpstreamReply } from "./upstream-transport.js";
 
 /**
  * Reads the body of a `streamGenerateContent?alt=sse` answer: one `GenerateContentResponse`
@@ -13,10 +14,10 @@ import { readGeminiResponse } from "./read-gemini-response.js";
  * same thing: an event whose data is `{ error: { code: 400–599, … } }` throws an `ApiError`
  * with that status and the chunk's JSON in its message (`got status: …. {…}`); data that is
  * not JSON throws `JSON.parse`'s `SyntaxError`, and a stream that ends in the middle of an
- * event an `Error`. The body is
- * cancelled when the reader stops early (`return()`, a thrown error, an abort).
+ * event an `Error`. The reply's body is cancelled when the reader stops early (`return()`, a
+ * thrown error, an abort).
  */
-export function readGeminiEventStream(body: ReadableStream<Uint8Array>): GeminiChunkStream {
+export function readGeminiEventStream(body: Pick<UpstreamReply, "read" | "cancel">): GeminiChunkStream {
   const pending: string[] = [];
   const chunks = readEvents(body, pending) as GeminiChunkStream;
   chunks.takeBuffered = () => {
@@ -37,16 +38,16 @@ export type GeminiChunkStream = AsyncGenerator<GeminiGenerateContentResponse, vo
 };
 
 async function* readEvents(
-  body: ReadableStream<Uint8Array>,
+  body: Pick<UpstreamReply, "read" | "cancel">,
   pending: string[],
 ): AsyncGenerator<GeminiGenerateContentResponse, void, undefined> {
-  const reader = body.getReader();
   const decoder = new TextDecoder();
   const parser = createParser({ onEvent: (event) => pending.push(event.data) });
   let finished = false;
   try {
     for (;;) {
-      const { done, value } = await reader.read();
+      const value = await body.read();
+      const done = value === undefined;
       if (done) {
         parser.feed(decoder.decode());
         // A last event without its blank line was cut off: the stream ended mid-event.
@@ -66,8 +67,7 @@ async function* readEvents(
     }
     finished = true;
   } finally {
-    if (!finished) await reader.cancel().catch(() => {});
-    reader.releaseLock();
+    if (!finished) body.cancel();
   }
 }
 

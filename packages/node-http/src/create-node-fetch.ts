@@ -1,20 +1,12 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
-import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import { request as httpRequest, type IncomingMessage } from "node:http";
+import { request as httpsRequest } from "node:https";
 import type { Readable } from "node:stream";
-import * as zlib from "node:zlib";
+import type * as zlib from "node:zlib";
+import { type AgentPool, type AgentPoolOptions, createAgentPool } from "./create-agent-pool.js";
+import { createBodyDecoder } from "./create-body-decoder.js";
 
-/** Options of {@link createNodeFetch}. */
-export interface NodeFetchOptions {
-  /**
-   * Most connections open at once to one upstream origin; further calls wait for a free one.
-   * Default 256: each open stream holds a connection for its whole length.
-   */
-  maxSockets?: number;
-  /** Most idle keep-alive connections kept per origin; the rest are closed. Default 32. */
-  maxFreeSockets?: number;
-  /** An idle keep-alive connection is closed after this long. Default 30000. */
-  freeSocketTimeoutMs?: number;
-}
+/** Options of {@link createNodeFetch}: its connection pool's. */
+export type NodeFetchOptions = AgentPoolOptions;
 
 /** The part of `fetch` the Gemini client calls: a URL or `Request`, and init options. */
 export type NodeFetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -33,30 +25,16 @@ const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
  * The response body is a `ReadableStream` with backpressure (the socket pauses while the
  * reader is behind) that hands on the bytes as they arrive (an event stream's reader splits
  * them into events), and an aborted `signal` destroys the request. No redirects are followed:
- * Gemini sends none.
+ * Gemini sends none. `agentFor` lets it share a pool (`createAgentPool`) with
+ * `createNodeTransport`.
  *
  * @example
  * createFetchHandler({ apiKey, fetch: createNodeFetch({ maxSockets: 64 }) });
  */
-export function createNodeFetch(options: NodeFetchOptions = {}): NodeFetch {
-  const agentOptions = {
-    keepAlive: true,
-    maxSockets: options.maxSockets ?? 256,
-    maxFreeSockets: options.maxFreeSockets ?? 32,
-    // Node's agent applies this to sockets in its free list: an idle one is destroyed.
-    timeout: options.freeSocketTimeoutMs ?? 30_000,
-    scheduling: "lifo" as const,
-  };
-  const agents = new Map<string, HttpAgent>();
-  const agentFor = (url: URL): HttpAgent => {
-    let agent = agents.get(url.origin);
-    if (!agent) {
-      agent = url.protocol === "https:" ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions);
-      agents.set(url.origin, agent);
-    }
-    return agent;
-  };
-
+export function createNodeFetch(
+  options: NodeFetchOptions = {},
+  agentFor: AgentPool = createAgentPool(options),
+): NodeFetch {
   return async (input, init = {}) => {
     if (typeof input !== "string" && !(input instanceof URL)) {
       return sendRequest(new URL(input.url), {
@@ -115,29 +93,13 @@ function toWebResponse(
     release();
     return new Response(null, init);
   }
-  const decoder = createDecoder(incoming.headers["content-encoding"]);
+  const decoder = createBodyDecoder(incoming.headers["content-encoding"]);
   if (decoder) {
     // The bytes handed out are decoded, so the framing headers no longer describe them.
     headers.delete("content-encoding");
     headers.delete("content-length");
   }
   return new Response(createBodyStream(incoming, decoder, signal, release), init);
-}
-
-function createDecoder(
-  encoding: string | undefined,
-): zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress | undefined {
-  switch (encoding?.trim().toLowerCase()) {
-    case "gzip":
-    case "x-gzip":
-      return zlib.createGunzip();
-    case "deflate":
-      return zlib.createInflate();
-    case "br":
-      return zlib.createBrotliDecompress();
-    default:
-      return undefined;
-  }
 }
 
 /**

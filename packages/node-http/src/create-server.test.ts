@@ -1,8 +1,10 @@
 import type { Server } from "node:http";
 import { gzipSync } from "node:zlib";
+import type { UpstreamTransport } from "@claude-gemini/fetch-handler";
 import { describe, expect, it } from "vitest";
 import { useGeminiFake } from "../../../test/support/use-gemini-fake.js";
 import { closeServerGracefully } from "./close-server-gracefully.js";
+import { createNodeTransport } from "./create-node-transport.js";
 import { type CreateServerOptions, createServer } from "./create-server.js";
 
 // The real fetch handler behind the real Node server, talking to the Gemini fake.
@@ -196,6 +198,37 @@ describe("createServer with the real fetch handler", () => {
         for (;;) if ((await reader.read()).done) return "ended";
       })(),
     ).rejects.toThrow();
+  });
+});
+
+describe("createServer's upstream", () => {
+  const ask = async (url: string) =>
+    fetch(`${url}/v1/messages`, { method: "POST", headers, body: messagesBody() });
+
+  it("sends generate calls through a transport it is given, and adds none of its own", async () => {
+    gemini.fake.enqueue({ kind: "text", text: "Through the transport" });
+    const seen: string[] = [];
+    const inner = createNodeTransport();
+    const transport: UpstreamTransport = (request) => {
+      seen.push(request.url);
+      return inner(request);
+    };
+    const { url } = await start({ transport });
+    expect((await ask(url)).status).toBe(200);
+    expect(seen).toEqual([`${gemini.fake.url}/v1beta/models/gemini-3.8-flash:generateContent`]);
+  });
+
+  it("leaves generate calls on a fetch it is given", async () => {
+    gemini.fake.enqueue({ kind: "text", text: "Through fetch" });
+    const seen: string[] = [];
+    const { url } = await start({
+      fetch: (input, init) => {
+        seen.push(String(input));
+        return globalThis.fetch(input, init);
+      },
+    });
+    expect((await ask(url)).status).toBe(200);
+    expect(seen).toEqual([`${gemini.fake.url}/v1beta/models/gemini-3.8-flash:generateContent`]);
   });
 });
 

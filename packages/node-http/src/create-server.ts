@@ -1,11 +1,13 @@
 import { createServer as createHttpServer, type Server } from "node:http";
 import { createFetchHandler, type FetchHandlerOptions } from "@claude-gemini/fetch-handler";
+import { createAgentPool } from "./create-agent-pool.js";
 import { createNodeFetch } from "./create-node-fetch.js";
 import {
   createNodeListener,
   DEFAULT_MAX_BODY_BYTES,
   type NodeListenerOptions,
 } from "./create-node-listener.js";
+import { createNodeTransport } from "./create-node-transport.js";
 import { type IdleMemoryReleaseOptions, releaseMemoryWhenIdle } from "./release-memory-when-idle.js";
 
 /** Options of {@link createServer}: the fetch handler's, plus Node server timeouts. */
@@ -26,8 +28,8 @@ export interface CreateServerOptions
   receiveTimeoutMs?: number;
   /**
    * Most connections open at once to Gemini (each open stream holds one); further calls wait
-   * for a free one. Default 256. Used by the built-in `node:http` fetch, which is skipped when
-   * `fetch` or `client` is given.
+   * for a free one. Default 256. Used by the built-in `node:http` transport and fetch, which
+   * are skipped when `fetch`, `client` or `transport` is given.
    */
   upstreamMaxSockets?: number;
   /**
@@ -61,11 +63,13 @@ export function createServer(options: CreateServerOptions = {}): Server {
     unreadBody,
     ...rest
   } = options;
-  // A pooled `node:http` fetch: cheaper per call than the global one, and its pool is bounded.
-  const handlerOptions: FetchHandlerOptions =
-    rest.fetch === undefined && rest.client === undefined
-      ? { ...rest, fetch: createNodeFetch({ maxSockets: upstreamMaxSockets }) }
-      : rest;
+  // Generate calls go out on a `node:http` transport without WHATWG objects; the client's other
+  // calls (token counts, model metadata) on a `node:http` fetch; both share one bounded pool.
+  let handlerOptions: FetchHandlerOptions = rest;
+  if (rest.fetch === undefined && rest.client === undefined && rest.transport === undefined) {
+    const pool = createAgentPool({ maxSockets: upstreamMaxSockets });
+    handlerOptions = { ...rest, fetch: createNodeFetch({}, pool), transport: createNodeTransport({}, pool) };
+  }
   // `metrics` is the fetch handler's own option: it serves `GET /metrics` itself.
   const handler = createFetchHandler(handlerOptions);
   const listener = createNodeListener(handler, {

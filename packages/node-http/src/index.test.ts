@@ -8,9 +8,11 @@ describe("@claude-gemini/node-http exports", () => {
         "DEFAULT_MAX_BODY_BYTES",
         "DEFAULT_MAX_BODY_BYTES_IN_FLIGHT",
         "closeServerGracefully",
+        "createAgentPool",
         "createMetrics",
         "createNodeFetch",
         "createNodeListener",
+        "createNodeTransport",
         "createServer",
         "releaseMemoryWhenIdle",
       ]

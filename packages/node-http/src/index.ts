@@ -1,6 +1,7 @@
 // Metrics live in the fetch handler now (`metrics` option); re-exported for existing imports.
 export { createMetrics, type ProxyMetrics } from "@claude-gemini/fetch-handler";
 export { type CloseServerOptions, closeServerGracefully } from "./close-server-gracefully.js";
+export { type AgentPool, type AgentPoolOptions, createAgentPool } from "./create-agent-pool.js";
 export { createNodeFetch, type NodeFetch, type NodeFetchOptions } from "./create-node-fetch.js";
 export {
   createNodeListener,
@@ -10,6 +11,7 @@ export {
   type NodeListener,
   type NodeListenerOptions,
 } from "./create-node-listener.js";
+export { createNodeTransport, type NodeTransportOptions } from "./create-node-transport.js";
 export { type CreateServerOptions, createServer } from "./create-server.js";
 export {
   type IdleMemoryRelease,
