@@ -63,9 +63,8 @@ const NULL_BODY_STATUSES = new Set([204, 205]);
  * goes on serving everything else (token counts, caches, model metadata).
  *
  * Not taken over from the SDK: its optional client-side retries (`httpOptions.retryOptions`;
- * the handler retries itself), automatic function calling (the proxy declares no callable
- * tools) and automatic continuation of long decodes (a continuation token in an answer is not
- * followed: the answer ends with finish reason `CONTINUATION`).
+ * the handler retries itself) and automatic function calling (the proxy declares no callable
+ * tools). Automatic continuation of long decodes is `followContinuation`'s, around this wire.
  *
  * @example
  * const wire = createGeminiWire(new GoogleGenAI({ apiKey }));
