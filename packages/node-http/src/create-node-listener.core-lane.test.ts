@@ -11,7 +11,7 @@ import {
 } from "@claude-gemini/fetch-handler";
 import { describe, expect, it } from "vitest";
 import { useGeminiFake } from "../../../test/support/use-gemini-fake.js";
-import { createNodeListener } from "./create-node-listener.js";
+import { createNodeListener, type NodeListenerOptions } from "./create-node-listener.js";
 
 // The bridge serves a handler from createFetchHandler through its core (no WHATWG Request or
 // Response); these tests hold that lane to the WHATWG one, byte for byte, with the real handler
@@ -23,6 +23,7 @@ const gemini = useGeminiFake({ apiKey: API_KEY });
 /** The same handler configuration twice: one served through its core, one through Request and Response. */
 async function startLanes(
   options: Partial<FetchHandlerOptions> = {},
+  listenerOptions: NodeListenerOptions = {},
 ): Promise<{ core: string; web: string }> {
   const make = () => {
     // Each handler numbers its ids from 0, so the same requests get the same ids in both lanes.
@@ -43,8 +44,8 @@ async function startLanes(
   const webOnly = (request: Request) => webHandler(request);
   expect(findHandlerCore(webOnly)).toBeUndefined();
   return {
-    core: await gemini.listen(createServer(createNodeListener(coreHandler))),
-    web: await gemini.listen(createServer(createNodeListener(webOnly))),
+    core: await gemini.listen(createServer(createNodeListener(coreHandler, listenerOptions))),
+    web: await gemini.listen(createServer(createNodeListener(webOnly, listenerOptions))),
   };
 }
 
@@ -170,6 +171,33 @@ describe("createNodeListener: the core lane answers as the WHATWG lane does", ()
     expect(core.status).toBe(200);
     expect(JSON.parse(core.body)).toHaveProperty("input_tokens");
     expect(core).toEqual(web);
+  });
+
+  it("a body sent without a length and refused by the bridge's limit, mid-way", async () => {
+    const lanes = await startLanes({}, { maxBodyBytes: 1000 });
+    // Chunked (no content-length), so the bridge only learns the size as the bytes come.
+    const body = messagesBody({ messages: [{ role: "user", content: "x".repeat(3000) }] });
+    const { core, web } = await bothLanes(lanes, "/v1/messages", {
+      method: "POST",
+      headers: [
+        "host",
+        new URL(lanes.core).host,
+        "content-type",
+        "application/json",
+        "transfer-encoding",
+        "chunked",
+      ],
+      body,
+    });
+    expect(core.status).toBe(413);
+    // The bridge's own answers carry a random request id.
+    const withoutId = (answer: RawAnswer) => ({
+      ...answer,
+      headers: { ...answer.headers, "request-id": "req_" },
+      body: answer.body.replace(/req_\w+/, "req_"),
+    });
+    expect(withoutId(core)).toEqual(withoutId(web));
+    expect(gemini.fake.requests).toHaveLength(0);
   });
 
   it.each([
