@@ -9,6 +9,8 @@ import type { HandlerRequest } from "./handler-core.js";
  */
 export const DEFAULT_MAX_BODY_BYTES = 24 * 1024 * 1024;
 
+const decoder = new TextDecoder();
+
 /**
  * Reads a request body as JSON, never holding more than `maxBodyBytes` of it: bytes are
  * counted as they arrive (after gzip/deflate decoding, so a small bomb cannot expand past the
@@ -53,9 +55,22 @@ async function readLimited(
   body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>,
   maxBodyBytes: number,
 ): Promise<string> {
-  const decoder = new TextDecoder();
-  let received = 0;
+  // A body of one chunk (most) is decoded at the end by the decoder every request shares: a
+  // decoder per request showed in the profile of small requests. From a second chunk on, a
+  // decoder of its own decodes as the bytes come, so no copy of a large body is held.
+  let first: Uint8Array | undefined;
+  let streaming: TextDecoder | undefined;
   let text = "";
+  const take = (chunk: Uint8Array) => {
+    if (streaming !== undefined) text += streaming.decode(chunk, { stream: true });
+    else if (first === undefined) first = chunk;
+    else {
+      streaming = new TextDecoder();
+      text = streaming.decode(first, { stream: true }) + streaming.decode(chunk, { stream: true });
+      first = undefined;
+    }
+  };
+  let received = 0;
   try {
     if (isReadableStream(body)) {
       const reader = body.getReader();
@@ -67,14 +82,14 @@ async function readLimited(
           await reader.cancel().catch(() => {});
           throw createTooLargeError(maxBodyBytes);
         }
-        text += decoder.decode(value, { stream: true });
+        take(value);
       }
     } else {
       // Leaving the loop early (the limit) returns the iterator, which stops its source.
       for await (const value of body) {
         received += value.byteLength;
         if (received > maxBodyBytes) throw createTooLargeError(maxBodyBytes);
-        text += decoder.decode(value, { stream: true });
+        take(value);
       }
     }
   } catch (error) {
@@ -82,7 +97,8 @@ async function readLimited(
     // A broken gzip stream or a body that broke off: the client sent something unreadable.
     throw new InvalidRequestError("Request body is not valid JSON", { cause: error });
   }
-  return text + decoder.decode();
+  if (streaming !== undefined) return text + streaming.decode();
+  return first === undefined ? "" : decoder.decode(first);
 }
 
 function createTooLargeError(maxBodyBytes: number): ClaudeGeminiError {
