@@ -35,6 +35,8 @@ export function readBodyChunks(incoming: IncomingMessage, limits: RequestBodyOpt
   const detach = () => {
     detached = true;
     if (!listening) return;
+    // Paused, not left flowing into nothing: what is left of the body is discarded within bounds.
+    incoming.pause();
     incoming.off("data", onData);
     incoming.off("end", onEnd);
     incoming.off("error", onError);

@@ -25,8 +25,8 @@ const GATHER_LIMIT_CHARACTERS = 64 * 1024;
  * gathered into one write. A client that goes away cancels the event source, which stops the
  * upstream.
  *
- * Throws only when the event source fails before anything was sent, so the caller can still
- * answer with an error of its own.
+ * Rejects only when nothing was sent (a header value Node refuses, an event source that fails
+ * before its first event), so the caller can still answer with an error of its own.
  */
 export function writeHandlerAnswer(
   answer: HandlerAnswer,
@@ -35,11 +35,18 @@ export function writeHandlerAnswer(
 ): Promise<WriteOutcome> {
   outgoing.statusCode = answer.status;
   const { headers, body } = answer;
-  for (const name in headers) {
-    if (!SKIPPED_HEADERS.has(name)) outgoing.setHeader(name, headers[name]!);
+  try {
+    for (const name in headers) {
+      if (!SKIPPED_HEADERS.has(name)) outgoing.setHeader(name, headers[name]!);
+    }
+    const cookie = headers["set-cookie"];
+    if (cookie !== undefined) outgoing.setHeader("set-cookie", [cookie]);
+  } catch (error) {
+    // A value Node refuses (a control character…): nothing is sent, the caller answers an error.
+    for (const name of outgoing.getHeaderNames()) outgoing.removeHeader(name);
+    discardHandlerAnswer(answer);
+    return Promise.reject(error);
   }
-  const cookie = headers["set-cookie"];
-  if (cookie !== undefined) outgoing.setHeader("set-cookie", [cookie]);
 
   if (isEventSource(body)) {
     if (options.method !== "HEAD") return writeEventSource(body, outgoing);
