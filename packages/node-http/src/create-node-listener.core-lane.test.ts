@@ -1,4 +1,5 @@
 import { createServer, request as httpRequest, type IncomingHttpHeaders } from "node:http";
+import { connect } from "node:net";
 import { gzipSync } from "node:zlib";
 import {
   createFetchHandler,
@@ -336,5 +337,44 @@ describe("createNodeListener: the core lane", () => {
     const url = await gemini.listen(createServer(createNodeListener(handler)));
     const answer = await exchange(url, "/echo", { method: "POST", body: "hi" });
     expect(answer).toMatchObject({ status: 200, body: "POST /echo hi", headers: { "x-lane": "web" } });
+  });
+
+  it("pulls an event source only as fast as the client reads, and cancels it when the client leaves", async () => {
+    const piece = `data: ${"x".repeat(256 * 1024)}\n\n`;
+    let pulls = 0;
+    let cancelled = false;
+    const core = async (): Promise<HandlerAnswer> => ({
+      status: 200,
+      headers: { "content-type": "text/event-stream" },
+      body: {
+        kind: "event-source",
+        start: (sink) => sink.enqueue("event: open\n\n"),
+        pull: async (sink) => {
+          pulls++;
+          sink.enqueue(piece);
+        },
+        cancel: () => {
+          cancelled = true;
+        },
+      },
+    });
+    const handler = Object.assign(async (): Promise<Response> => new Response(null), {
+      [HANDLER_CORE]: core,
+    });
+    const url = new URL(await gemini.listen(createServer(createNodeListener(handler))));
+    // A client that sends its request and then reads nothing.
+    const socket = connect(Number(url.port), url.hostname);
+    socket.write(`GET /events HTTP/1.1\r\nhost: ${url.host}\r\n\r\n`);
+    socket.pause();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const pullsWhileStuck = pulls;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Socket buffers fill within a few dozen pieces; without backpressure it would be thousands.
+    expect(pullsWhileStuck).toBeGreaterThan(0);
+    expect(pullsWhileStuck).toBeLessThan(100);
+    expect(pulls).toBe(pullsWhileStuck);
+    expect(cancelled).toBe(false);
+    socket.destroy();
+    await expect.poll(() => cancelled, { timeout: 5000 }).toBe(true);
   });
 });
