@@ -377,4 +377,47 @@ describe("createNodeListener: the core lane", () => {
     socket.destroy();
     await expect.poll(() => cancelled, { timeout: 5000 }).toBe(true);
   });
+
+  it("writes the first event at once and the events of one burst in one write", async () => {
+    let pulls = 0;
+    const core = async (): Promise<HandlerAnswer> => ({
+      status: 200,
+      headers: { "content-type": "text/event-stream" },
+      body: {
+        kind: "event-source",
+        start: (sink) => sink.enqueue("data: 1\n\n"),
+        pull: async (sink) => {
+          pulls++;
+          if (pulls === 1) {
+            sink.enqueue("data: 2\n\n");
+            sink.enqueue("data: 3\n\n");
+            return;
+          }
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          sink.enqueue("data: 4\n\n");
+          sink.close();
+        },
+        cancel: () => {},
+      },
+    });
+    const handler = Object.assign(async (): Promise<Response> => new Response(null), {
+      [HANDLER_CORE]: core,
+    });
+    const listener = createNodeListener(handler);
+    const writes: unknown[] = [];
+    const url = await gemini.listen(
+      createServer((incoming, outgoing) => {
+        const write = outgoing.write.bind(outgoing) as (chunk: unknown) => boolean;
+        outgoing.write = ((chunk: unknown) => {
+          writes.push(chunk);
+          return write(chunk);
+        }) as typeof outgoing.write;
+        listener(incoming, outgoing);
+      }),
+    );
+    const answer = await exchange(url, "/events");
+    expect(answer.body).toBe("data: 1\n\ndata: 2\n\ndata: 3\n\ndata: 4\n\n");
+    // The last event leaves with the end of the response, not in a write of its own.
+    expect(writes).toEqual(["data: 1\n\n", "data: 2\n\ndata: 3\n\n"]);
+  });
 });
