@@ -21,7 +21,9 @@ import { describeRouteMiss, type RouteMatch, routeRequest } from "./route-reques
  * Builds the handler that serves the Anthropic Messages API from Gemini: `POST /v1/messages`
  * (JSON or SSE), `POST /v1/messages/count_tokens`, `GET /v1/models[/{id}]`, `GET /health` and
  * `GET /test-connection` (and `GET /metrics` with the `metrics` option). It is a plain `(Request) => Promise<Response>`, served as is by
- * Deno, Bun and Workers and bridged by `@claude-gemini/node-http` on Node. One Gemini client
+ * Deno, Bun and Workers and bridged by `@claude-gemini/node-http` on Node, which serves Node
+ * requests through the core this function carries under `HANDLER_CORE` (no `Request` or
+ * `Response` built per request; see `handler-core.ts`). One Gemini client
  * is made per handler, so connections are reused. Every response carries `request-id`, and
  * every error is in Anthropic's format. Without `proxyApiKey` only loopback `Host`s are served,
  * foreign `Origin`s are refused and bodies must be `application/json` (`checkKeylessRequest`).
