@@ -1,3 +1,5 @@
+import type { HandlerAnswer, HandlerRequest } from "./handler-core.js";
+
 /** Cross-origin access for browser clients; see {@link FetchHandlerOptions.cors}. */
 export interface CorsOptions {
   /** Origins allowed to call the proxy (`https://app.example.com`), or `"*"` for any. */
@@ -21,43 +23,43 @@ const EXPOSED_HEADERS = "request-id, retry-after, retry-after-ms, x-should-retry
 /**
  * Serves one request under a CORS policy. A preflight (`OPTIONS` with an `Origin` and
  * `Access-Control-Request-Method`) is answered here with 204, before authentication, since
- * browsers send no credentials on it; every other request goes to `respond`, and its response
+ * browsers send no credentials on it; every other request goes to `respond`, and its answer
  * gets `access-control-allow-origin` when the origin is allowed. A request from an origin
  * not allowed gets no CORS headers at all, so the browser withholds the answer.
  *
  * @example
- * const answer = await applyCors(request, { origins: ["https://app.example.com"] }, () => handle(request));
+ * const answer = await applyCors(request, { origins: ["https://app.example.com"] }, () => serve(request));
  */
 export async function applyCors(
-  request: Request,
+  request: HandlerRequest,
   options: CorsOptions,
-  respond: () => Promise<Response>,
-): Promise<Response> {
+  respond: () => Promise<HandlerAnswer>,
+): Promise<HandlerAnswer> {
   const origin = request.headers.get("origin");
   const allowedOrigin = origin === null ? undefined : matchOrigin(origin, options.origins);
   const requestedMethod = request.headers.get("access-control-request-method");
 
   if (request.method.toUpperCase() === "OPTIONS" && origin !== null && requestedMethod !== null) {
-    const headers = new Headers({ vary: "origin, access-control-request-headers" });
+    const headers: Record<string, string> = { vary: "origin, access-control-request-headers" };
     if (allowedOrigin !== undefined) {
-      headers.set("access-control-allow-origin", allowedOrigin);
-      headers.set("access-control-allow-methods", ALLOWED_METHODS);
+      headers["access-control-allow-origin"] = allowedOrigin;
+      headers["access-control-allow-methods"] = ALLOWED_METHODS;
       const allowHeaders =
         options.allowHeaders?.join(", ") ?? request.headers.get("access-control-request-headers");
-      if (allowHeaders) headers.set("access-control-allow-headers", allowHeaders);
-      headers.set("access-control-max-age", String(options.maxAgeSeconds ?? 600));
+      if (allowHeaders) headers["access-control-allow-headers"] = allowHeaders;
+      headers["access-control-max-age"] = String(options.maxAgeSeconds ?? 600);
     }
-    return new Response(null, { status: 204, headers });
+    return { status: 204, headers, body: null };
   }
 
-  const response = await respond();
-  if (allowedOrigin === undefined) return response;
-  const headers = new Headers(response.headers);
-  headers.set("access-control-allow-origin", allowedOrigin);
-  headers.set("access-control-expose-headers", EXPOSED_HEADERS);
-  if (options.origins !== "*") headers.append("vary", "origin");
-  // A fresh Response: the handler's may carry immutable headers (one from `fetch`, say).
-  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  const answer = await respond();
+  if (allowedOrigin === undefined) return answer;
+  const { headers } = answer;
+  headers["access-control-allow-origin"] = allowedOrigin;
+  headers["access-control-expose-headers"] = EXPOSED_HEADERS;
+  if (options.origins !== "*")
+    headers.vary = headers.vary === undefined ? "origin" : `${headers.vary}, origin`;
+  return answer;
 }
 
 function matchOrigin(origin: string, allowed: CorsOptions["origins"]): string | undefined {

@@ -1,3 +1,5 @@
+import type { HandlerRequest, HeaderReader } from "./handler-core.js";
+
 const encoder = new TextEncoder();
 
 /**
@@ -6,7 +8,10 @@ const encoder = new TextEncoder();
  * the digests compared with XOR over every byte, so the time taken says nothing about how
  * much of a guess was right, nor about the key's length.
  */
-export async function checkClientAuth(request: Request, proxyApiKey: string): Promise<boolean> {
+export async function checkClientAuth(
+  request: Pick<HandlerRequest, "headers">,
+  proxyApiKey: string,
+): Promise<boolean> {
   const presented = readPresentedKeys(request.headers);
   if (presented.length === 0) return false;
   const [expected, ...candidates] = await Promise.all([proxyApiKey, ...presented].map(digest));
@@ -25,7 +30,7 @@ function equalDigests(left: Uint8Array, right: Uint8Array): boolean {
   return difference === 0;
 }
 
-function readPresentedKeys(headers: Headers): string[] {
+function readPresentedKeys(headers: HeaderReader): string[] {
   const keys: string[] = [];
   const apiKey = headers.get("x-api-key");
   if (apiKey !== null && apiKey !== "") keys.push(apiKey);

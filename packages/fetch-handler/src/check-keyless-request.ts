@@ -1,5 +1,6 @@
 import { ClaudeGeminiError } from "@claude-gemini/core";
 import type { CorsOptions } from "./apply-cors.js";
+import type { HandlerRequest } from "./handler-core.js";
 
 /** What {@link checkKeylessRequest} needs to know of the handler's configuration. */
 export interface KeylessRequestOptions {
@@ -36,7 +37,7 @@ const LOOPBACK_IPV4 = /^127(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
  * if (refusal) throw refusal;
  */
 export function checkKeylessRequest(
-  request: Request,
+  request: Pick<HandlerRequest, "headers" | "url">,
   options: KeylessRequestOptions = {},
 ): ClaudeGeminiError | undefined {
   const host = request.headers.get("host") ?? new URL(request.url).host;

@@ -1,4 +1,6 @@
 import { type AnthropicErrorResponse, mapUpstreamError } from "@claude-gemini/core";
+import { createWebResponse } from "./create-web-response.js";
+import type { HandlerAnswer } from "./handler-core.js";
 
 /**
  * An Anthropic-format error response for anything thrown. The body comes from
@@ -11,21 +13,32 @@ export function createErrorResponse(
   extraHeaders: Record<string, string> = {},
   redact: (text: string) => string = (text) => text,
 ): Response {
-  return respondWithMappedError(mapUpstreamError(error, { requestId }), requestId, extraHeaders, redact);
+  return createWebResponse(createErrorAnswer(error, requestId, extraHeaders, redact));
 }
 
-/** {@link createErrorResponse} for an error already mapped, for a caller that reads the mapping too. */
-export function respondWithMappedError(
+/** {@link createErrorResponse} as the handler core's answer. */
+export function createErrorAnswer(
+  error: unknown,
+  requestId: string,
+  extraHeaders: Record<string, string> = {},
+  redact: (text: string) => string = (text) => text,
+): HandlerAnswer {
+  return answerWithMappedError(mapUpstreamError(error, { requestId }), requestId, extraHeaders, redact);
+}
+
+/** {@link createErrorAnswer} for an error already mapped, for a caller that reads the mapping too. */
+export function answerWithMappedError(
   mapped: AnthropicErrorResponse,
   requestId: string,
   extraHeaders: Record<string, string> = {},
   redact: (text: string) => string = (text) => text,
-): Response {
+): HandlerAnswer {
   // Gemini error messages may quote the key they were sent.
   mapped.body.error.message = redact(mapped.body.error.message);
-  const headers = new Headers(mapped.headers);
-  headers.set("content-type", "application/json");
-  headers.set("request-id", requestId);
-  for (const [name, value] of Object.entries(extraHeaders)) headers.set(name, value);
-  return new Response(JSON.stringify(mapped.body), { status: mapped.status, headers });
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(mapped.headers)) headers[name.toLowerCase()] = value;
+  headers["content-type"] = "application/json";
+  headers["request-id"] = requestId;
+  for (const [name, value] of Object.entries(extraHeaders)) headers[name.toLowerCase()] = value;
+  return { status: mapped.status, headers, body: JSON.stringify(mapped.body) };
 }

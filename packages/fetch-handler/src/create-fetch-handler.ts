@@ -2,15 +2,18 @@ import { ClaudeGeminiError, listConfiguredModels, mapUpstreamError } from "@clau
 import { applyCors } from "./apply-cors.js";
 import { checkClientAuth } from "./check-client-auth.js";
 import { checkKeylessRequest } from "./check-keyless-request.js";
-import { createErrorResponse, respondWithMappedError } from "./create-error-response.js";
+import { answerWithMappedError, createErrorAnswer } from "./create-error-response.js";
 import { createTracer } from "./create-tracer.js";
+import { createWebResponse } from "./create-web-response.js";
 import { describeFailure } from "./describe-failure.js";
 import type { FetchHandler, FetchHandlerOptions } from "./fetch-handler-options.js";
 import { handleCountTokens } from "./handle-count-tokens.js";
 import { handleMessages } from "./handle-messages.js";
 import { handleModels } from "./handle-models.js";
 import { handleTestConnection } from "./handle-test-connection.js";
+import { HANDLER_CORE, type HandlerAnswer, type HandlerCore } from "./handler-core.js";
 import { resolveHandlerSettings } from "./handler-settings.js";
+import { readWebRequest } from "./read-web-request.js";
 import { createRequestScope, type RequestScope } from "./request-scope.js";
 import { describeRouteMiss, type RouteMatch, routeRequest } from "./route-request.js";
 
@@ -18,7 +21,9 @@ import { describeRouteMiss, type RouteMatch, routeRequest } from "./route-reques
  * Builds the handler that serves the Anthropic Messages API from Gemini: `POST /v1/messages`
  * (JSON or SSE), `POST /v1/messages/count_tokens`, `GET /v1/models[/{id}]`, `GET /health` and
  * `GET /test-connection` (and `GET /metrics` with the `metrics` option). It is a plain `(Request) => Promise<Response>`, served as is by
- * Deno, Bun and Workers and bridged by `@claude-gemini/node-http` on Node. One Gemini client
+ * Deno, Bun and Workers and bridged by `@claude-gemini/node-http` on Node, which serves Node
+ * requests through the core this function carries under `HANDLER_CORE` (no `Request` or
+ * `Response` built per request; see `handler-core.ts`). One Gemini client
  * is made per handler, so connections are reused. Every response carries `request-id`, and
  * every error is in Anthropic's format. Without `proxyApiKey` only loopback `Host`s are served,
  * foreign `Origin`s are refused and bodies must be `application/json` (`checkKeylessRequest`).
@@ -32,8 +37,8 @@ export function createFetchHandler(options: FetchHandlerOptions): FetchHandler {
   // The configured models' metadata, in the background: no request waits for it.
   for (const model of listConfiguredModels(options.models)) settings.knowledge.prefetch(model);
 
-  const handle: FetchHandler = async (request) => {
-    const path = new URL(request.url).pathname;
+  const handle: HandlerCore = async (request) => {
+    const path = request.pathname;
     const match = routeRequest(request.method, path);
     const scope = createRequestScope(
       request,
@@ -41,20 +46,24 @@ export function createFetchHandler(options: FetchHandlerOptions): FetchHandler {
       match.kind === "not-found" ? undefined : match.name,
       settings,
     );
-    let response: Response;
+    let answer: HandlerAnswer;
     try {
-      response = await dispatch(scope, match);
+      answer = await dispatch(scope, match);
     } catch (error) {
-      response = failWith(scope, error);
+      answer = failWith(scope, error);
     }
-    if (!scope.deferCompletion) scope.complete(response.status);
-    return response;
+    if (!scope.deferCompletion) scope.complete(answer.status);
+    return answer;
   };
   const cors = options.cors;
-  return cors === undefined ? handle : (request) => applyCors(request, cors, () => handle(request));
+  const core: HandlerCore =
+    cors === undefined ? handle : (request) => applyCors(request, cors, () => handle(request));
+  // The WHATWG face every host serves; node-http finds the core under HANDLER_CORE and skips it.
+  const handler: FetchHandler = async (request) => createWebResponse(await core(readWebRequest(request)));
+  return Object.defineProperty(handler, HANDLER_CORE, { value: core });
 }
 
-async function dispatch(scope: RequestScope, match: RouteMatch): Promise<Response> {
+async function dispatch(scope: RequestScope, match: RouteMatch): Promise<HandlerAnswer> {
   // Load balancers poll /health; Claude Code checks its base URL with HEAD / and /api/hello.
   if (match.kind === "route" && (match.name === "health" || match.name === "probe"))
     return respondHealthy(scope);
@@ -82,7 +91,7 @@ async function dispatch(scope: RequestScope, match: RouteMatch): Promise<Respons
     });
   }
   if (match.kind === "method-not-allowed") {
-    const response = createErrorResponse(
+    const answer = createErrorAnswer(
       new ClaudeGeminiError({
         status: 405,
         type: "invalid_request_error",
@@ -92,7 +101,7 @@ async function dispatch(scope: RequestScope, match: RouteMatch): Promise<Respons
       { allow: match.allow },
     );
     scope.emit({ type: "requestFailed", status: 405, errorType: "invalid_request_error" });
-    return response;
+    return answer;
   }
   switch (match.name) {
     case "messages":
@@ -114,28 +123,32 @@ async function dispatch(scope: RequestScope, match: RouteMatch): Promise<Respons
 }
 
 /** No upstream call and nothing about the configuration: load balancers poll this. */
-function respondHealthy(scope: RequestScope): Response {
-  return new Response(JSON.stringify({ status: "ok" }), {
+function respondHealthy(scope: RequestScope): HandlerAnswer {
+  return {
+    status: 200,
     headers: { "content-type": "application/json", "request-id": scope.requestId },
-  });
+    body: JSON.stringify({ status: "ok" }),
+  };
 }
 
 /** The Prometheus page of the handler's metrics (`metrics` option); scrapes themselves are not counted. */
-function respondWithMetrics(scope: RequestScope): Response {
+function respondWithMetrics(scope: RequestScope): HandlerAnswer {
   const metrics = scope.settings.metrics!;
   const head = scope.request.method.toUpperCase() === "HEAD";
-  return new Response(head ? null : metrics.render(), {
+  return {
+    status: 200,
     headers: {
       "content-type": metrics.contentType,
       "cache-control": "no-store",
       "request-id": scope.requestId,
     },
-  });
+    body: head ? null : metrics.render(),
+  };
 }
 
-function failWith(scope: RequestScope, error: unknown): Response {
+function failWith(scope: RequestScope, error: unknown): HandlerAnswer {
   const mapped = mapUpstreamError(error, { requestId: scope.requestId });
-  const response = respondWithMappedError(mapped, scope.requestId, {}, scope.settings.redact);
+  const response = answerWithMappedError(mapped, scope.requestId, {}, scope.settings.redact);
   if (scope.signal.aborted) {
     scope.emit({ type: "requestFailed", status: response.status, errorType: "aborted" });
   } else {

@@ -1,6 +1,7 @@
 import type { GeminiCountTokensParameters } from "@claude-gemini/core";
 import { buildCountTokensRequest, estimateTokens, validateCountTokensRequest } from "@claude-gemini/core";
 import { describeFailure } from "./describe-failure.js";
+import type { HandlerAnswer } from "./handler-core.js";
 import { linkAbortSignal } from "./link-abort-signal.js";
 import { readBetas } from "./read-betas.js";
 import { readJsonBody } from "./read-json-body.js";
@@ -19,7 +20,7 @@ const encoder = new TextEncoder();
  * one in flight is counted once, and past a few new bodies per second the rest get the
  * estimate, with the same header.
  */
-export async function handleCountTokens(scope: RequestScope): Promise<Response> {
+export async function handleCountTokens(scope: RequestScope): Promise<HandlerAnswer> {
   const { settings } = scope;
   const body = await readJsonBody(
     scope.request,
@@ -61,7 +62,7 @@ export async function handleCountTokens(scope: RequestScope): Promise<Response> 
     "request-id": scope.requestId,
   };
   if (estimated) headers["x-claude-gemini-token-estimate"] = "true";
-  return new Response(JSON.stringify({ input_tokens: inputTokens }), { status: 200, headers });
+  return { status: 200, headers, body: JSON.stringify({ input_tokens: inputTokens }) };
 }
 
 /** One countTokens call, bounded by `requestTimeoutMs` and cancelled with the request. */

@@ -14,13 +14,12 @@ import {
 } from "@claude-gemini/core";
 import { generateMessage, openMessageStream } from "./call-gemini.js";
 import { formatWarningsHeader, WARNINGS_HEADER } from "./format-warnings-header.js";
+import type { HandlerAnswer } from "./handler-core.js";
 import { judgeToolUses } from "./judge-tool-uses.js";
 import { readBetas } from "./read-betas.js";
 import { readJsonBody } from "./read-json-body.js";
 import type { RequestScope } from "./request-scope.js";
 import { type OpenedUpstream, streamAnthropicEvents } from "./stream-anthropic-events.js";
-
-const encoder = new TextEncoder();
 
 /** The header that names the Gemini model that produced a response. */
 const GEMINI_MODEL_HEADER = "x-claude-gemini-model";
@@ -34,7 +33,7 @@ const GEMINI_MODEL_HEADER = "x-claude-gemini-model";
  * served by one non-streaming call replayed as SSE. When the request asks for Claude Code's
  * auto-mode check (`safeguards`), the answer's tool calls are judged before it ends.
  */
-export async function handleMessages(scope: RequestScope): Promise<Response> {
+export async function handleMessages(scope: RequestScope): Promise<HandlerAnswer> {
   const { settings } = scope;
   const body = await readJsonBody(
     scope.request,
@@ -118,14 +117,14 @@ function createJudge(scope: RequestScope, request: MessagesRequest): ToolUseJudg
  * of a streamed answer that could not be delivered are logged when the stream ends.
  */
 function nameGeminiModel(
-  response: Response,
+  answer: HandlerAnswer,
   context: ConversionContext,
   dropped: readonly DroppedFeature[] = [],
-): Response {
-  response.headers.set(GEMINI_MODEL_HEADER, context.geminiModel);
+): HandlerAnswer {
+  answer.headers[GEMINI_MODEL_HEADER] = context.geminiModel;
   const warnings = formatWarningsHeader(dropped);
-  if (warnings !== undefined) response.headers.set(WARNINGS_HEADER, warnings);
-  return response;
+  if (warnings !== undefined) answer.headers[WARNINGS_HEADER] = warnings;
+  return answer;
 }
 
 /** One warn-level line (seen at the default log level) for what the request asked and did not get. */
@@ -145,7 +144,7 @@ async function createMessageResponse(
   context: ConversionContext,
   judge: ToolUseJudge | undefined,
   requestDropped: readonly DroppedFeature[],
-): Promise<Response> {
+): Promise<HandlerAnswer> {
   const message = convertToAnthropicMessage(response, { context, generateId: scope.settings.generateId });
   if (judge !== undefined) {
     const toolUses = message.value.content.filter((block) => block.type === "tool_use");
@@ -170,16 +169,14 @@ async function createMessageResponse(
     thinkingTokens: response.usageMetadata?.thoughtsTokenCount,
     cachedTokens: response.usageMetadata?.cachedContentTokenCount,
   });
-  // Encoded here, once, so the length is known: hosts can send it without chunked framing.
-  const bytes = encoder.encode(JSON.stringify(message.value));
   const headers: Record<string, string> = {
     "content-type": "application/json",
-    "content-length": String(bytes.byteLength),
     "request-id": scope.requestId,
   };
   const warnings = formatWarningsHeader([...requestDropped, ...message.dropped]);
   if (warnings !== undefined) headers[WARNINGS_HEADER] = warnings;
-  return new Response(bytes, { status: 200, headers });
+  // With its length, so hosts send it without chunked framing.
+  return { status: 200, headers, body: JSON.stringify(message.value), sendLength: true };
 }
 
 /** A finished non-streaming response served through the stream path as a single chunk. */

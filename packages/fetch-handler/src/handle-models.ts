@@ -4,6 +4,7 @@ import {
   type ModelCapabilities,
   resolveModel,
 } from "@claude-gemini/core";
+import type { HandlerAnswer } from "./handler-core.js";
 import type { RequestScope } from "./request-scope.js";
 
 interface Support {
@@ -67,7 +68,7 @@ const CREATED_AT = "2025-01-01T00:00:00Z";
  * limit and capabilities (from Gemini's model metadata when fetched, else the built-in table,
  * with corrections the service proved). `limit`, `after_id` and `before_id` page the list.
  */
-export function handleModels(scope: RequestScope, modelId?: string): Response {
+export function handleModels(scope: RequestScope, modelId?: string): HandlerAnswer {
   const mapping = scope.settings.models;
   const models = [
     ...CLAUDE_ALIASES.map((alias) => {
@@ -198,9 +199,10 @@ function clampLimit(value: string | null): number {
   return Math.min(limit, 1000);
 }
 
-function respond(scope: RequestScope, body: unknown): Response {
-  return new Response(JSON.stringify(body), {
+function respond(scope: RequestScope, body: unknown): HandlerAnswer {
+  return {
     status: 200,
     headers: { "content-type": "application/json", "request-id": scope.requestId },
-  });
+    body: JSON.stringify(body),
+  };
 }

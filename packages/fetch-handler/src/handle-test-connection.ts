@@ -2,6 +2,7 @@ import { checkModelName, mapUpstreamError, resolveModel } from "@claude-gemini/c
 import type { GoogleGenAI } from "@google/genai";
 import type { GeminiWire } from "./create-gemini-wire.js";
 import { describeGeminiFailure } from "./describe-gemini-failure.js";
+import type { HandlerAnswer } from "./handler-core.js";
 import { linkAbortSignal } from "./link-abort-signal.js";
 import type { RequestScope } from "./request-scope.js";
 
@@ -29,7 +30,7 @@ type KeyCheck = { key: string; ok: true; latencyMs: number } | { key: string; ok
  * `keys: [{ key: "…abcd", ok, latencyMs | problem }]` (fingerprints only). It is `ok` when at
  * least one key works; the broken ones are then named in `warning`, or in `problem` when none works.
  */
-export async function handleTestConnection(scope: RequestScope): Promise<Response> {
+export async function handleTestConnection(scope: RequestScope): Promise<HandlerAnswer> {
   const { settings } = scope;
   const requested = new URL(scope.request.url).searchParams.get("model") ?? PROBE_MODEL_NAME;
   // Before any upstream call: the name goes into the Gemini URL path (a 400 naming `model`).
@@ -65,7 +66,7 @@ export async function handleTestConnection(scope: RequestScope): Promise<Respons
 }
 
 /** The same two calls with each key of the pool on its own client, so one broken key cannot hide behind another. */
-async function testEveryKey(scope: RequestScope, model: string, signal: AbortSignal): Promise<Response> {
+async function testEveryKey(scope: RequestScope, model: string, signal: AbortSignal): Promise<HandlerAnswer> {
   const { keys, wire } = scope.settings.upstream;
   const startedAt = scope.elapsed();
   let firstError: unknown;
@@ -158,9 +159,10 @@ function failureContext(scope: RequestScope, model: string) {
   return { model, baseUrl: settings.baseUrl, vertexai: settings.vertexai };
 }
 
-function respond(scope: RequestScope, status: number, body: unknown): Response {
-  return new Response(JSON.stringify(body), {
+function respond(scope: RequestScope, status: number, body: unknown): HandlerAnswer {
+  return {
     status,
     headers: { "content-type": "application/json", "request-id": scope.requestId },
-  });
+    body: JSON.stringify(body),
+  };
 }

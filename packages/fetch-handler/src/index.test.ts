@@ -7,6 +7,7 @@ describe("public API", () => {
       [
         "DEFAULT_MAX_BODY_BYTES",
         "ENVIRONMENT_VARIABLE_NAMES",
+        "HANDLER_CORE",
         "MISSING_API_KEY_MESSAGE",
         "checkKeylessRequest",
         "createErrorResponse",
@@ -16,7 +17,9 @@ describe("public API", () => {
         "createRequestLogger",
         "decodeContentEncoding",
         "describeGeminiFailure",
+        "findHandlerCore",
         "isDecodableEncoding",
+        "isEventSource",
         "parseEnvironment",
       ]
     `);

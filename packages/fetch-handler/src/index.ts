@@ -23,6 +23,18 @@ export type {
   RetryOptions,
   UpstreamAttemptRecord,
 } from "./fetch-handler-options.js";
+export {
+  type AnswerBody,
+  type AnswerEventSource,
+  type EventSink,
+  findHandlerCore,
+  HANDLER_CORE,
+  type HandlerAnswer,
+  type HandlerCore,
+  type HandlerRequest,
+  type HeaderReader,
+  isEventSource,
+} from "./handler-core.js";
 export type {
   ApiKeyEvent,
   ContextCacheCreatedEvent,

@@ -70,4 +70,50 @@ describe("readJsonBody", () => {
     await expect(readJsonBody(input, 8 * 1024)).rejects.toMatchObject({ status: 413 });
     expect(pulled).toBeLessThan(20);
   });
+
+  describe("a body of chunks (what a host bridge hands the core)", () => {
+    /** Chunks of `text` split in two (a UTF-8 character across the cut), noting whether the reader let go early. */
+    function chunksOf(text: string, cut: number) {
+      const bytes = new TextEncoder().encode(text);
+      const state = { returned: false, taken: 0 };
+      const chunks = [bytes.subarray(0, cut), bytes.subarray(cut)];
+      const body: AsyncIterable<Uint8Array> = {
+        [Symbol.asyncIterator]: () => ({
+          next: async () =>
+            state.taken < chunks.length
+              ? { done: false, value: chunks[state.taken++]! }
+              : { done: true, value: undefined },
+          return: async () => {
+            state.returned = true;
+            return { done: true, value: undefined };
+          },
+        }),
+      };
+      return { body, state };
+    }
+    const headers = new Headers({ "content-type": "application/json" });
+
+    it("parses JSON split across chunks", async () => {
+      const { body } = chunksOf('{"text":"héllo ✓"}', 11);
+      expect(await readJsonBody({ headers, body }, 1000)).toEqual({ text: "héllo ✓" });
+    });
+
+    it("stops at the limit and lets go of the source", async () => {
+      const { body, state } = chunksOf(`{"a":"${"x".repeat(100)}"}`, 60);
+      await expect(readJsonBody({ headers, body }, 80)).rejects.toMatchObject({ status: 413 });
+      expect(state).toEqual({ returned: true, taken: 2 });
+    });
+
+    it("decodes gzip chunks", async () => {
+      const packed = await compress('{"a":[1,2,3]}', "gzip");
+      const body: AsyncIterable<Uint8Array> = {
+        async *[Symbol.asyncIterator]() {
+          yield packed.subarray(0, 5);
+          yield packed.subarray(5);
+        },
+      };
+      const gzipHeaders = new Headers({ "content-encoding": "gzip" });
+      expect(await readJsonBody({ headers: gzipHeaders, body }, 1000)).toEqual({ a: [1, 2, 3] });
+    });
+  });
 });

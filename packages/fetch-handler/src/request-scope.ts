@@ -1,4 +1,5 @@
 import type { RequestCompleteRecord } from "./fetch-handler-options.js";
+import type { HandlerRequest } from "./handler-core.js";
 import type { HandlerSettings } from "./handler-settings.js";
 import type { LifecycleEvent, RequestEventInput } from "./lifecycle-event.js";
 import type { RouteName } from "./route-request.js";
@@ -12,10 +13,10 @@ export type RequestRecordDraft = Omit<
 /** What one request's handlers share: its id, its cancellation and its lifecycle events. */
 export interface RequestScope {
   readonly requestId: string;
-  readonly request: Request;
+  readonly request: HandlerRequest;
   readonly path: string;
   readonly settings: HandlerSettings;
-  /** Aborted when the client goes away (the Request's signal) or its response stream is cancelled. */
+  /** Aborted when the client goes away (the request's signal) or its response stream is cancelled. */
   readonly signal: AbortSignal;
   /** Aborts {@link RequestScope.signal}; called when a response stream is cancelled. */
   abort(reason?: unknown): void;
@@ -33,7 +34,7 @@ export interface RequestScope {
 
 /** Starts the scope of one request and emits its `requestStart` event. */
 export function createRequestScope(
-  request: Request,
+  request: HandlerRequest,
   path: string,
   route: RouteName | undefined,
   settings: HandlerSettings,

@@ -1,6 +1,7 @@
 import type { GeminiErrorStatus, GeminiGenerateContentResponse } from "@claude-gemini/core";
 import { isRetryableGeminiResponse } from "@claude-gemini/core";
 import type { RetryOptions } from "./fetch-handler-options.js";
+import type { HeaderReader } from "./handler-core.js";
 import type { UpstreamFailure } from "./read-upstream-failure.js";
 
 /** What {@link decideRetry} says about one failed attempt. */
@@ -142,7 +143,10 @@ export function decideRetryForAnswer(
  * single upstream attempt: its own retries and the proxy's must add up, not multiply (Claude
  * Code's ten tries of a persistent 429 would otherwise cost thirty Gemini calls).
  */
-export function readRetryBudget(headers: Headers, retry: Required<RetryOptions>): Required<RetryOptions> {
+export function readRetryBudget(
+  headers: HeaderReader,
+  retry: Required<RetryOptions>,
+): Required<RetryOptions> {
   const clientRetry = Number(headers.get("x-stainless-retry-count") ?? "0");
   if (Number.isFinite(clientRetry) && clientRetry > 0) return { ...retry, maxAttempts: 1 };
   return retry;

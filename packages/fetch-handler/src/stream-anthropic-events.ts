@@ -14,10 +14,9 @@ import {
   mapUpstreamError,
 } from "@claude-gemini/core";
 import { describeFailure } from "./describe-failure.js";
+import type { AnswerEventSource, EventSink, HandlerAnswer } from "./handler-core.js";
 import type { StreamEndEvent } from "./lifecycle-event.js";
 import type { RequestScope } from "./request-scope.js";
-
-const encoder = new TextEncoder();
 
 /** Most upstream chunks translated into one piece of the response, so a long burst still flows. */
 const BURST_CHUNKS = 256;
@@ -63,7 +62,7 @@ export function streamAnthropicEvents(
   upstream: OpenedUpstream,
   context: ConversionContext,
   options: StreamAnthropicEventsOptions = {},
-): Response {
+): HandlerAnswer {
   const { settings } = scope;
   const translator = createStreamTranslator({
     context,
@@ -95,22 +94,18 @@ export function streamAnthropicEvents(
     scope.complete(200);
   };
 
-  const end = (controller: ReadableStreamDefaultController<Uint8Array>) => {
+  const end = (sink: EventSink) => {
     if (closed) return;
     closed = true;
     clearInterval(pingTimer);
     clearTimeout(idleTimer);
     upstream.close();
     reportTranslation(scope, translator);
-    try {
-      controller.close();
-    } catch {
-      // Already cancelled by the client.
-    }
+    sink.close();
     finish();
   };
 
-  const send = (controller: ReadableStreamDefaultController<Uint8Array>, events: AnthropicStreamEvent[]) => {
+  const send = (sink: EventSink, events: AnthropicStreamEvent[]) => {
     if (closed || events.length === 0) return;
     // One string and one chunk per upstream chunk: fewer, larger socket writes.
     let text = "";
@@ -118,15 +113,15 @@ export function streamAnthropicEvents(
       observe(usage, event);
       text += encodeSseEvent(event);
     }
-    controller.enqueue(encoder.encode(text));
+    sink.enqueue(text);
   };
 
-  const failStream = (controller: ReadableStreamDefaultController<Uint8Array>, error: unknown) => {
+  const failStream = (sink: EventSink, error: unknown) => {
     if (scope.signal.aborted) {
       // The client left (Escape in Claude Code) and the upstream call was aborted with it: no
       // failure of Gemini's, and nobody is left to read an error event.
       usage.errorType = "aborted";
-      end(controller);
+      end(sink);
       return;
     }
     settings.logger.warn("upstream stream failed", {
@@ -134,10 +129,10 @@ export function streamAnthropicEvents(
       error: describeFailure(error),
     });
     send(
-      controller,
+      sink,
       translate(() => translator.fail(error)),
     );
-    end(controller);
+    end(sink);
   };
 
   // One idle watchdog per stream rather than a timer per chunk (a timer set and cleared for
@@ -145,20 +140,20 @@ export function streamAnthropicEvents(
   // wait for a chunk began (-1: not waiting); the timer re-arms itself for the time left.
   let waitingSince = -1;
   let idleTimer: ReturnType<typeof setTimeout> | undefined;
-  let waitingController: ReadableStreamDefaultController<Uint8Array> | undefined;
+  let waitingSink: EventSink | undefined;
   const onIdleTimer = () => {
     idleTimer = undefined;
-    if (closed || waitingSince < 0 || waitingController === undefined) return;
+    if (closed || waitingSince < 0 || waitingSink === undefined) return;
     const left = waitingSince + settings.idleTimeoutMs - Date.now();
     if (left > 0) {
       idleTimer = setTimeout(onIdleTimer, left);
       return;
     }
     upstream.close();
-    failStream(waitingController, createIdleError(settings.idleTimeoutMs));
+    failStream(waitingSink, createIdleError(settings.idleTimeoutMs));
   };
-  const startWaiting = (controller: ReadableStreamDefaultController<Uint8Array>) => {
-    waitingController = controller;
+  const startWaiting = (sink: EventSink) => {
+    waitingSink = sink;
     waitingSince = Date.now();
     idleTimer ??= setTimeout(onIdleTimer, settings.idleTimeoutMs);
   };
@@ -182,86 +177,86 @@ export function streamAnthropicEvents(
     return { safeguardResults: [await judge(translator.toolUses)] };
   };
 
-  const stream = new ReadableStream<Uint8Array>(
-    {
-      start(controller) {
-        noteUsage(usage, upstream.first);
-        send(
-          controller,
-          translate(() => translator.push(upstream.first)),
-        );
-        if (translator.finished) return end(controller);
-        pingTimer = setInterval(() => {
-          // Only into an empty queue: pings must not pile up behind a slow client.
-          if (!closed && (controller.desiredSize ?? 0) >= 0) send(controller, [{ type: "ping" }]);
-        }, settings.pingIntervalMs);
-      },
-      async pull(controller) {
-        // Loop until something is sent: a chunk may translate to no events, and the stream
-        // would never pull again if this call returned empty-handed.
-        while (!closed) {
-          let result: IteratorResult<GeminiGenerateContentResponse>;
-          startWaiting(controller);
+  const source: AnswerEventSource = {
+    kind: "event-source",
+    start(sink) {
+      noteUsage(usage, upstream.first);
+      send(
+        sink,
+        translate(() => translator.push(upstream.first)),
+      );
+      if (translator.finished) return end(sink);
+      pingTimer = setInterval(() => {
+        // Only into an empty queue: pings must not pile up behind a slow client.
+        if (!closed && (sink.desiredSize ?? 0) >= 0) send(sink, [{ type: "ping" }]);
+      }, settings.pingIntervalMs);
+    },
+    async pull(sink) {
+      // Loop until something is sent: a chunk may translate to no events, and the stream
+      // would never pull again if this call returned empty-handed.
+      while (!closed) {
+        let result: IteratorResult<GeminiGenerateContentResponse>;
+        startWaiting(sink);
+        try {
+          result = await upstream.next();
+        } catch (error) {
+          waitingSince = -1;
+          if (closed) return;
+          failStream(sink, error);
+          return;
+        }
+        waitingSince = -1;
+        // The idle watchdog (or the client) ended the stream while the chunk was awaited.
+        if (closed) return;
+        if (result.done) {
+          const addition = await judgeBeforeEnd();
+          // The client may have gone away while the calls were judged.
+          if (closed) return;
+          send(
+            sink,
+            translate(() => translator.finish(addition)),
+          );
+          return end(sink);
+        }
+        noteUsage(usage, result.value);
+        const events = translate(() => translator.push(result.value));
+        // The chunks of the same burst that already arrived go out with this one.
+        for (let taken = 1; taken < BURST_CHUNKS && !translator.finished; taken++) {
+          let buffered: GeminiGenerateContentResponse | undefined;
           try {
-            result = await upstream.next();
+            buffered = upstream.takeBuffered?.();
           } catch (error) {
-            waitingSince = -1;
-            if (closed) return;
-            failStream(controller, error);
+            send(sink, events);
+            failStream(sink, error);
             return;
           }
-          waitingSince = -1;
-          // The idle watchdog (or the client) ended the stream while the chunk was awaited.
-          if (closed) return;
-          if (result.done) {
-            const addition = await judgeBeforeEnd();
-            // The client may have gone away while the calls were judged.
-            if (closed) return;
-            send(
-              controller,
-              translate(() => translator.finish(addition)),
-            );
-            return end(controller);
-          }
-          noteUsage(usage, result.value);
-          const events = translate(() => translator.push(result.value));
-          // The chunks of the same burst that already arrived go out with this one.
-          for (let taken = 1; taken < BURST_CHUNKS && !translator.finished; taken++) {
-            let buffered: GeminiGenerateContentResponse | undefined;
-            try {
-              buffered = upstream.takeBuffered?.();
-            } catch (error) {
-              send(controller, events);
-              failStream(controller, error);
-              return;
-            }
-            if (buffered === undefined) break;
-            noteUsage(usage, buffered);
-            const chunk = buffered;
-            for (const event of translate(() => translator.push(chunk))) events.push(event);
-          }
-          send(controller, events);
-          if (translator.finished) return end(controller);
-          if (events.length > 0) return;
+          if (buffered === undefined) break;
+          noteUsage(usage, buffered);
+          const chunk = buffered;
+          for (const event of translate(() => translator.push(chunk))) events.push(event);
         }
-      },
-      cancel() {
-        scope.abort(
-          new ClaudeGeminiError({ status: 499, type: "api_error", message: "The client went away." }),
-        );
-        usage.errorType ??= "aborted";
-        closed = true;
-        clearInterval(pingTimer);
-        clearTimeout(idleTimer);
-        upstream.close();
-        finish();
-      },
+        send(sink, events);
+        if (translator.finished) return end(sink);
+        if (events.length > 0) return;
+      }
     },
-    { highWaterMark: 0 },
-  );
+    cancel() {
+      if (closed) return;
+      scope.abort(
+        new ClaudeGeminiError({ status: 499, type: "api_error", message: "The client went away." }),
+      );
+      usage.errorType ??= "aborted";
+      closed = true;
+      clearInterval(pingTimer);
+      clearTimeout(idleTimer);
+      upstream.close();
+      finish();
+    },
+  };
 
-  return new Response(stream, {
+  return {
     status: 200,
+    body: source,
     headers: {
       "content-type": "text/event-stream; charset=utf-8",
       "cache-control": "no-cache",
@@ -269,7 +264,7 @@ export function streamAnthropicEvents(
       // Tells nginx-style proxies not to buffer the stream.
       "x-accel-buffering": "no",
     },
-  });
+  };
 }
 
 function createIdleError(idleTimeoutMs: number): ClaudeGeminiError {

@@ -1,12 +1,21 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { ClaudeGeminiError } from "@claude-gemini/core";
-import { createErrorResponse, DEFAULT_MAX_BODY_BYTES, type FetchHandler } from "@claude-gemini/fetch-handler";
+import {
+  createErrorResponse,
+  DEFAULT_MAX_BODY_BYTES,
+  type FetchHandler,
+  findHandlerCore,
+  type HandlerAnswer,
+} from "@claude-gemini/fetch-handler";
+import { buildNodeUrl } from "./build-node-url.js";
 import { createBodyBudget } from "./create-body-budget.js";
 import { type BodyRefusal, createRequestBody, type RequestBodyOptions } from "./create-request-body.js";
 import { createRequestId } from "./create-request-id.js";
 import { type DiscardUnreadBodyOptions, discardUnreadBody } from "./discard-unread-body.js";
-import { writeWebResponse } from "./write-web-response.js";
+import { readNodeRequest } from "./read-node-request.js";
+import { discardHandlerAnswer, writeHandlerAnswer } from "./write-handler-answer.js";
+import { type WriteOutcome, writeWebResponse } from "./write-web-response.js";
 
 /** Express-style continuation: called with an error the bridge itself could not answer. */
 export type NextFunction = (error?: unknown) => void;
@@ -59,6 +68,11 @@ const BODYLESS_METHODS = new Set(["GET", "HEAD"]);
 /** Methods the WHATWG `Request` refuses to represent; they get a 405 here, not a 500 from its constructor. */
 const FORBIDDEN_METHODS = new Set(["CONNECT", "TRACE", "TRACK"]);
 
+/** What the handler answered: a WHATWG `Response`, or the answer of a fetch handler's core. */
+type BridgeAnswer =
+  | { response: Response; answer?: undefined }
+  | { answer: HandlerAnswer; response?: undefined };
+
 /**
  * Bridges a fetch handler to Node's `http` server. The request body streams from the socket
  * (decoded from gzip or deflate, with the size limit applied to the decoded bytes),
@@ -66,6 +80,10 @@ const FORBIDDEN_METHODS = new Set(["CONNECT", "TRACE", "TRACK"]);
  * backpressure; a client that goes away cancels the response body, which stops the upstream.
  * Bodies in flight share one budget (`maxBodyBytesInFlight`), and a body left unread by an
  * early answer is read and discarded within bounds, so the client sees the answer.
+ *
+ * A handler made by `createFetchHandler` is served through its core (`findHandlerCore`): the
+ * same handler, without building a WHATWG `Request` and reading back a `Response`, which cost
+ * most of the bridge's time per request. Any other handler goes through `Request` and `Response`.
  *
  * Failures of the handler become Anthropic JSON errors. Failures of the bridge itself go to
  * `next(error)` when a `next` was given and nothing was sent yet, else an Anthropic error too.
@@ -79,6 +97,7 @@ export function createNodeListener(handler: FetchHandler, options: NodeListenerO
     Math.max(maxBodyBytes, options.maxBodyBytesInFlight ?? DEFAULT_MAX_BODY_BYTES_IN_FLIGHT),
   );
   const unreadBody: DiscardUnreadBodyOptions = { ...DEFAULT_UNREAD_BODY, ...options.unreadBody };
+  const core = findHandlerCore(handler);
   return (incoming, outgoing, next) => {
     handleRequest(incoming, outgoing, next).catch((error: unknown) => {
       // Last line of defence: one broken exchange must never take the process down.
@@ -152,7 +171,7 @@ export function createNodeListener(handler: FetchHandler, options: NodeListenerO
       return true;
     };
     let refusal: BodyRefusal | undefined;
-    let request: Request;
+    let serve: () => Promise<BridgeAnswer>;
     let detachBody = () => {};
     try {
       const declaredLength = Number(incoming.headers["content-length"]);
@@ -167,16 +186,25 @@ export function createNodeListener(handler: FetchHandler, options: NodeListenerO
         await answerEarly(refusalError("busy"));
         return;
       }
-      ({ request, detachBody } = toWebRequest(incoming, abortController.signal, {
+      const requestOptions = {
         method,
         consumed,
         maxBodyBytes,
         admit,
-        onRefused: (reason) => {
+        onRefused: (reason: BodyRefusal) => {
           refusal = reason;
         },
         refusalError,
-      }));
+      };
+      if (core !== undefined) {
+        const read = readNodeRequest(incoming, abortController.signal, requestOptions);
+        detachBody = read.detachBody;
+        serve = async () => ({ answer: await core(read.request) });
+      } else {
+        const read = toWebRequest(incoming, abortController.signal, requestOptions);
+        detachBody = read.detachBody;
+        serve = async () => ({ response: await handler(read.request) });
+      }
     } catch (error) {
       budget.release(heldBytes);
       if (next && !outgoing.headersSent) return next(error);
@@ -184,11 +212,11 @@ export function createNodeListener(handler: FetchHandler, options: NodeListenerO
       return;
     }
 
-    let response: Response;
+    let answered: BridgeAnswer;
     try {
-      response = await handler(request);
+      answered = await serve();
     } catch (error) {
-      response = createErrorResponse(error, createRequestId());
+      answered = { response: createErrorResponse(error, createRequestId()) };
     } finally {
       budget.release(heldBytes);
       heldBytes = Number.POSITIVE_INFINITY;
@@ -196,12 +224,12 @@ export function createNodeListener(handler: FetchHandler, options: NodeListenerO
 
     if (refusal !== undefined) {
       // Whatever the handler made of the cut body, the honest answer is the refusal.
-      await response.body?.cancel().catch(() => {});
+      await discardAnswer(answered);
       await answerEarly(refusalError(refusal));
       return;
     }
     if (outgoing.destroyed) {
-      await response.body?.cancel().catch(() => {});
+      await discardAnswer(answered);
       return;
     }
     if (!incoming.complete) {
@@ -211,12 +239,27 @@ export function createNodeListener(handler: FetchHandler, options: NodeListenerO
     }
 
     try {
-      await writeWebResponse(response, outgoing, { method: incoming.method });
+      await writeAnswer(answered, outgoing, incoming.method);
     } catch (error) {
       if (next && !outgoing.headersSent) return next(error);
       await writeWebResponse(createErrorResponse(error, createRequestId()), outgoing);
     }
   }
+}
+
+function writeAnswer(
+  answered: BridgeAnswer,
+  outgoing: ServerResponse,
+  method?: string,
+): Promise<WriteOutcome> {
+  return answered.answer === undefined
+    ? writeWebResponse(answered.response, outgoing, { method })
+    : writeHandlerAnswer(answered.answer, outgoing, { method });
+}
+
+async function discardAnswer(answered: BridgeAnswer): Promise<void> {
+  if (answered.answer === undefined) await answered.response.body?.cancel().catch(() => {});
+  else discardHandlerAnswer(answered.answer);
 }
 
 function toWebRequest(
@@ -233,7 +276,7 @@ function toWebRequest(
     if (!name.startsWith(":")) headers.append(name, raw[index + 1]!);
   }
 
-  const url = buildUrl(incoming);
+  const url = buildNodeUrl(incoming).href;
   const detachBody = () => {};
   if (BODYLESS_METHODS.has(method))
     return { request: new Request(url, { method, headers, signal }), detachBody };
@@ -258,19 +301,4 @@ function toWebRequest(
     duplex: "half",
   } as RequestInit);
   return { request, detachBody: body.detach };
-}
-
-function buildUrl(incoming: IncomingMessage): string {
-  const encrypted = (incoming.socket as { encrypted?: boolean } | null)?.encrypted === true;
-  const protocol = encrypted ? "https" : "http";
-  const path = incoming.url?.startsWith("/") ? incoming.url : `/${incoming.url ?? ""}`;
-  const host = incoming.headers.host;
-  if (host) {
-    try {
-      return new URL(`${protocol}://${host}${path}`).href;
-    } catch {
-      // A malformed Host header must not stop the request: routing only needs the path.
-    }
-  }
-  return new URL(`${protocol}://localhost${path}`).href;
 }

@@ -11,7 +11,7 @@ export interface RequestBody {
   detach(): void;
 }
 
-/** Why {@link createRequestBody} stopped reading a body. */
+/** Why a body stopped being read ({@link createRequestBody}, `readBodyChunks`). */
 export type BodyRefusal = "too-large" | "busy";
 
 export interface RequestBodyOptions {
@@ -93,7 +93,7 @@ export function createRequestBody(incoming: IncomingMessage, options: RequestBod
 }
 
 /** Why the body stops being read once `received` bytes (decoded) have come, if it does. */
-function judgeReceived(received: number, options: RequestBodyOptions): BodyRefusal | undefined {
+export function judgeReceived(received: number, options: RequestBodyOptions): BodyRefusal | undefined {
   if (received > options.maxBodyBytes) return "too-large";
   if (options.admit !== undefined && !options.admit(received)) return "busy";
   return undefined;

@@ -1,0 +1,231 @@
+import type { ServerResponse } from "node:http";
+import {
+  type AnswerEventSource,
+  type EventSink,
+  type HandlerAnswer,
+  isEventSource,
+} from "@claude-gemini/fetch-handler";
+import type { WriteOutcome } from "./write-web-response.js";
+
+/** Framing is Node's business: a handler's `transfer-encoding` would clash with Node's own. */
+const SKIPPED_HEADERS = new Set(["transfer-encoding", "set-cookie"]);
+
+/**
+ * Gathered event-stream text is written at once past this many characters (at least as many
+ * bytes), without waiting for the event loop.
+ */
+const GATHER_LIMIT_CHARACTERS = 64 * 1024;
+
+/**
+ * Writes the fetch handler core's answer straight onto a Node `ServerResponse`, as
+ * `writeWebResponse` writes a WHATWG `Response`, with the same result on the wire: text goes
+ * out as text (no encoding round trip), a body whose length the answer sends
+ * (`sendLength`) leaves with the headers in one write, and an event stream is pulled as the
+ * socket takes it, its headers flushed at once, Nagle disabled, and the events of one burst
+ * gathered into one write. A client that goes away cancels the event source, which stops the
+ * upstream.
+ *
+ * Rejects only when nothing was sent (a header value Node refuses, an event source that fails
+ * before its first event), so the caller can still answer with an error of its own.
+ */
+export function writeHandlerAnswer(
+  answer: HandlerAnswer,
+  outgoing: ServerResponse,
+  options: { method?: string } = {},
+): Promise<WriteOutcome> {
+  outgoing.statusCode = answer.status;
+  const { headers, body } = answer;
+  try {
+    for (const name in headers) {
+      if (!SKIPPED_HEADERS.has(name)) outgoing.setHeader(name, headers[name]!);
+    }
+    const cookie = headers["set-cookie"];
+    if (cookie !== undefined) outgoing.setHeader("set-cookie", [cookie]);
+  } catch (error) {
+    // A value Node refuses (a control character…): nothing is sent, the caller answers an error.
+    for (const name of outgoing.getHeaderNames()) outgoing.removeHeader(name);
+    discardHandlerAnswer(answer);
+    return Promise.reject(error);
+  }
+
+  if (isEventSource(body)) {
+    if (options.method !== "HEAD") return writeEventSource(body, outgoing);
+    discardHandlerAnswer(answer);
+  } else if (body !== null && options.method !== "HEAD") {
+    // Ended with its text when its length is sent (Node then counts it: headers and body in one
+    // write); else written first, which makes Node frame it in chunks, as for a web stream.
+    if (answer.sendLength === true) {
+      outgoing.end(body);
+      return Promise.resolve("complete");
+    }
+    outgoing.write(body);
+  } else if (body !== null && answer.sendLength === true) {
+    outgoing.setHeader(
+      "content-length",
+      typeof body === "string" ? Buffer.byteLength(body) : body.byteLength,
+    );
+  }
+  outgoing.end();
+  return Promise.resolve("complete");
+}
+
+/**
+ * Lets go of an answer that will not be written (the client left, a HEAD): an event source is
+ * started and, unless that already ended it, cancelled, as a web stream's body would be.
+ */
+export function discardHandlerAnswer(answer: HandlerAnswer): void {
+  const source = answer.body;
+  if (!isEventSource(source)) return;
+  let closed = false;
+  source.start({
+    enqueue: () => {},
+    close: () => {
+      closed = true;
+    },
+    desiredSize: 0,
+  });
+  if (!closed) source.cancel(new Error("The answer was not sent."));
+}
+
+function writeEventSource(source: AnswerEventSource, outgoing: ServerResponse): Promise<WriteOutcome> {
+  if (outgoing.destroyed) {
+    discardHandlerAnswer({ status: 200, headers: {}, body: source });
+    return Promise.resolve("client-closed");
+  }
+  outgoing.socket?.setNoDelay(true);
+  // The headers leave with the first event when it is already there (one write, not two);
+  // a stream whose first event is slow to come still shows its headers at once.
+  setImmediate(() => {
+    if (!outgoing.headersSent && !outgoing.destroyed) outgoing.flushHeaders();
+  });
+
+  return new Promise<WriteOutcome>((resolve, reject) => {
+    let settled = false;
+    let sourceClosed = false;
+    let clientClosed = false;
+    let pulling = false;
+    let firstWritten = false;
+    let waitingForTurn = false;
+    let draining = false;
+    // Events after the first are gathered while a burst of upstream chunks is translated and
+    // leave as one write when the event loop turns: Node writes each `write` to the socket on
+    // its own, and one system call per upstream chunk was the largest line of the streaming profile.
+    let gathered = "";
+    let flushScheduled = false;
+
+    const settle = (outcome: WriteOutcome) => {
+      if (settled) return;
+      settled = true;
+      outgoing.off("close", onClose);
+      outgoing.off("drain", onDrain);
+      resolve(outcome);
+    };
+    const write = (text: string) => {
+      if (!outgoing.write(text)) {
+        draining = true;
+        outgoing.once("drain", onDrain);
+      }
+    };
+    const flush = () => {
+      flushScheduled = false;
+      if (gathered === "" || clientClosed || sourceClosed || draining) return;
+      const text = gathered;
+      gathered = "";
+      write(text);
+    };
+    const onDrain = () => {
+      draining = false;
+      flush();
+      pump();
+    };
+    const onClose = () => {
+      if (outgoing.writableFinished) return;
+      clientClosed = true;
+      if (!sourceClosed) source.cancel(new Error("The client closed the connection."));
+      settle("client-closed");
+    };
+    const fail = (error: unknown) => {
+      pulling = false;
+      if (settled || clientClosed) return;
+      sourceClosed = true;
+      if (gathered !== "") outgoing.write(gathered);
+      gathered = "";
+      settled = true;
+      outgoing.off("close", onClose);
+      outgoing.off("drain", onDrain);
+      if (!outgoing.headersSent) {
+        // Nothing is on the wire yet: clear what we set so the caller can send an error instead.
+        for (const name of outgoing.getHeaderNames()) outgoing.removeHeader(name);
+        reject(error);
+        return;
+      }
+      outgoing.end();
+      resolve("body-failed");
+    };
+
+    const sink: EventSink = {
+      enqueue(text) {
+        if (sourceClosed || clientClosed) return;
+        if (!firstWritten) {
+          firstWritten = true;
+          write(text);
+          // Node sends what was written on its next tick, and a burst of upstream chunks is
+          // translated in one run of microtasks: without one turn of the event loop, the first
+          // event would wait for the whole burst.
+          waitingForTurn = true;
+          setImmediate(() => {
+            waitingForTurn = false;
+            pump();
+          });
+          return;
+        }
+        gathered += text;
+        if (draining) return;
+        if (gathered.length >= GATHER_LIMIT_CHARACTERS) flush();
+        else if (!flushScheduled) {
+          flushScheduled = true;
+          setImmediate(flush);
+        }
+      },
+      close() {
+        if (sourceClosed || clientClosed) return;
+        sourceClosed = true;
+        // The last gathered events go with the end of the response: one write, not two.
+        const rest = gathered;
+        gathered = "";
+        if (rest === "") outgoing.end();
+        else outgoing.end(rest);
+        settle("complete");
+      },
+      // Like a web stream of high-water mark 0: room while the socket takes what was written.
+      get desiredSize() {
+        return draining && gathered !== "" ? -1 : 0;
+      },
+    };
+
+    const pump = () => {
+      if (pulling || sourceClosed || clientClosed || draining || waitingForTurn) return;
+      pulling = true;
+      let pulled: Promise<void>;
+      try {
+        pulled = source.pull(sink);
+      } catch (error) {
+        fail(error);
+        return;
+      }
+      pulled.then(() => {
+        pulling = false;
+        pump();
+      }, fail);
+    };
+
+    outgoing.on("close", onClose);
+    try {
+      source.start(sink);
+    } catch (error) {
+      fail(error);
+      return;
+    }
+    pump();
+  });
+}
