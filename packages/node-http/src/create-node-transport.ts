@@ -69,11 +69,20 @@ class NodeCall {
   private waiter: { resolve: () => void; reject: (error: unknown) => void } | undefined;
   private ended = false;
 
+  // Plain fields, not parameter properties: the load script runs this source with Node's type
+  // stripping, which takes only erasable syntax (`erasableSyntaxOnly` in tsconfig.base.json).
+  private readonly outgoing: ClientRequest;
+  private readonly signal: AbortSignal | undefined;
+  private readonly rejectCall: (error: unknown) => void;
+
   constructor(
-    private readonly outgoing: ClientRequest,
-    private readonly signal: AbortSignal | undefined,
-    private readonly rejectCall: (error: unknown) => void,
+    outgoing: ClientRequest,
+    signal: AbortSignal | undefined,
+    rejectCall: (error: unknown) => void,
   ) {
+    this.outgoing = outgoing;
+    this.signal = signal;
+    this.rejectCall = rejectCall;
     // Errors keep a listener for the call's whole life, so a late one is never unhandled.
     outgoing.on("error", this.fail);
     signal?.addEventListener("abort", this.onAbort);
