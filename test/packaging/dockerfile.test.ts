@@ -105,6 +105,10 @@ describe("Dockerfile (static)", () => {
     expect(unit).toMatch(/^EnvironmentFile=/m);
     expect(unit).toMatch(/^NoNewPrivileges=true$/m);
     expect(unit).toMatch(/^ProtectSystem=strict$/m);
+    // The same V8 memory flag as the image (docs/deploy.md, "Memory").
+    const imageOptions = /^ENV NODE_OPTIONS=(.+)$/m.exec(dockerfile)?.[1];
+    expect(imageOptions).toBe("--max-semi-space-size=8");
+    expect(unit).toContain(`\nEnvironment=NODE_OPTIONS=${imageOptions}\n`);
     // V8 needs writable executable memory: this option would crash Node at start.
     expect(unit).not.toMatch(/^MemoryDenyWriteExecute=true$/m);
   });
