@@ -109,6 +109,9 @@ describe("Dockerfile (static)", () => {
     const imageOptions = /^ENV NODE_OPTIONS=(.+)$/m.exec(dockerfile)?.[1];
     expect(imageOptions).toBe("--max-semi-space-size=8");
     expect(unit).toContain(`\nEnvironment=NODE_OPTIONS=${imageOptions}\n`);
+    // …and the load script runs the proxy as deployed.
+    const loadScript = readFileSync(join(root, "test", "load", "run-load.mjs"), "utf8");
+    expect(loadScript).toContain(`const DEPLOYED_V8_FLAGS = "${imageOptions}";`);
     // V8 needs writable executable memory: this option would crash Node at start.
     expect(unit).not.toMatch(/^MemoryDenyWriteExecute=true$/m);
   });
