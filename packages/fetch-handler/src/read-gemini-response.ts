@@ -13,9 +13,6 @@ export function readGeminiResponse(value: unknown): GeminiGenerateContentRespons
   const typed = response as unknown as GeminiGenerateContentResponse;
   if (typeof value !== "object" || value === null || Array.isArray(value)) return typed;
   const source = value as Record<string, unknown>;
-  // The common case, every stream chunk: nothing to leave out, so no copy (the value is the
-  // caller's freshly parsed JSON, which nobody else holds).
-  if (hasOnlyResponseFields(source)) return source as unknown as GeminiGenerateContentResponse;
   for (const field of RESPONSE_FIELDS) {
     const fieldValue = source[field];
     if (fieldValue !== undefined && fieldValue !== null) response[field] = fieldValue;
@@ -32,12 +29,3 @@ const RESPONSE_FIELDS = [
   "usageMetadata",
   "modelStatus",
 ] as const;
-
-const RESPONSE_FIELD_SET: ReadonlySet<string> = new Set(RESPONSE_FIELDS);
-
-function hasOnlyResponseFields(source: Record<string, unknown>): boolean {
-  for (const key in source) {
-    if (!Object.hasOwn(source, key) || !RESPONSE_FIELD_SET.has(key) || source[key] === null) return false;
-  }
-  return true;
-}
