@@ -353,6 +353,48 @@ describe("retries", () => {
     expect(fake.requests).toHaveLength(2);
   });
 
+  it("retries as a client's httpOptions.retryOptions say: its attempts, and only its statuses", async () => {
+    const client = new GoogleGenAI({
+      apiKey: GEMINI_KEY,
+      apiVersion: "v1beta",
+      httpOptions: {
+        baseUrl: fake.url,
+        retryOptions: { attempts: 4, initialDelay: 0.001, maxDelay: 0.01, httpStatusCodes: [503] },
+      },
+    });
+    const { handler } = createHandler({ client, retry: undefined });
+    const overloaded = { kind: "error", status: 503, geminiStatus: "UNAVAILABLE", message: "Busy." } as const;
+    fake.enqueue(overloaded, overloaded, overloaded, { kind: "text", text: "Fourth time lucky." });
+    const served = await handler(post("/v1/messages", messagesBody()));
+    expect(served.status).toBe(200);
+    expect((await served.json()).content).toEqual([{ type: "text", text: "Fourth time lucky." }]);
+    expect(fake.requests).toHaveLength(4);
+
+    // INTERNAL is retried by the handler's own rules, but this client lists 503 only.
+    fake.reset();
+    fake.enqueue(
+      { kind: "error", status: 500, geminiStatus: "INTERNAL", message: "Oops." },
+      { kind: "text", text: "never reached" },
+    );
+    const refused = await handler(post("/v1/messages", messagesBody()));
+    expect(refused.status).toBe(500);
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it("lets the retry option win over a client's retryOptions, field by field", async () => {
+    const client = new GoogleGenAI({
+      apiKey: GEMINI_KEY,
+      apiVersion: "v1beta",
+      httpOptions: { baseUrl: fake.url, retryOptions: { attempts: 5, initialDelay: 0.001 } },
+    });
+    const { handler } = createHandler({ client, retry: { maxAttempts: 2 } });
+    const overloaded = { kind: "error", status: 503, geminiStatus: "UNAVAILABLE", message: "Busy." } as const;
+    fake.enqueue(overloaded, overloaded, overloaded, { kind: "text", text: "never reached" });
+    const response = await handler(post("/v1/messages", messagesBody()));
+    expect(response.status).toBe(529);
+    expect(fake.requests).toHaveLength(2);
+  });
+
   it("answers a stream that fails before its first chunk with a JSON error once retries run out", async () => {
     const { handler } = createHandler({ retry: { maxAttempts: 2, baseDelayMs: 1 } });
     const overloaded = {

@@ -1,7 +1,7 @@
 import { type GeminiGenerateContentParameters, readGeminiFailure } from "@claude-gemini/core";
 import { GoogleGenAI } from "@google/genai";
 import { describe, expect, it } from "vitest";
-import { createGeminiWire } from "./create-gemini-wire.js";
+import { createGeminiWire, readClientRetryOptions } from "./create-gemini-wire.js";
 import type { UpstreamRequest, UpstreamTransport } from "./upstream-transport.js";
 
 const PARAMETERS: GeminiGenerateContentParameters = {
@@ -358,5 +358,50 @@ describe("createGeminiWire", () => {
     expect(failure.name).toBe("TimeoutError");
     expect(requests[0]?.timeoutMs).toBe(1500);
     expect(requests[0]?.headers["X-Server-Timeout"]).toBe("2");
+  });
+});
+
+describe("readClientRetryOptions", () => {
+  const clientWith = (retryOptions?: object) =>
+    new GoogleGenAI({ apiKey: "k", httpOptions: { baseUrl: "http://gemini.test", retryOptions } });
+
+  it("is undefined for a client without retryOptions (the SDK then tries once)", () => {
+    expect(readClientRetryOptions(clientWith())).toBeUndefined();
+  });
+
+  it("fills what the client leaves out with the SDK's defaults", () => {
+    expect(readClientRetryOptions(clientWith({}))).toEqual({
+      maxAttempts: 5,
+      baseDelayMs: 1000,
+      maxDelayMs: 60_000,
+      backoffFactor: 2,
+      httpStatusCodes: [408, 429, 500, 502, 503, 504],
+    });
+  });
+
+  it("reads each field in the handler's units", () => {
+    expect(
+      readClientRetryOptions(
+        clientWith({
+          attempts: 0,
+          initialDelay: 0.25,
+          maxDelay: 2,
+          expBase: 3,
+          jitter: 0,
+          httpStatusCodes: [503],
+        }),
+      ),
+    ).toEqual({
+      maxAttempts: 1,
+      baseDelayMs: 250,
+      maxDelayMs: 2000,
+      backoffFactor: 3,
+      jitter: 0,
+      httpStatusCodes: [503],
+    });
+  });
+
+  it("is undefined for an object that is not a GoogleGenAI", () => {
+    expect(readClientRetryOptions({} as GoogleGenAI)).toBeUndefined();
   });
 });

@@ -1,7 +1,8 @@
 import type { GeminiGenerateContentParameters, GeminiGenerateContentResponse } from "@claude-gemini/core";
-import type { GoogleGenAI } from "@google/genai";
+import type { GoogleGenAI, HttpRetryOptions } from "@google/genai";
 import { buildGenerateContentBody, type GenerateContentTarget } from "./build-generate-content-body.js";
 import { createFetchTransport } from "./create-fetch-transport.js";
+import type { RetryOptions } from "./fetch-handler-options.js";
 import { readGeminiErrorResponse } from "./read-gemini-error-response.js";
 import { type GeminiChunkStream, readGeminiEventStream } from "./read-gemini-event-stream.js";
 import { readGeminiResponse } from "./read-gemini-response.js";
@@ -35,7 +36,11 @@ interface SdkRequestClient {
   getApiKey(): string | undefined;
   clientOptions: {
     auth: { addAuthHeaders(headers: Headers, url?: string): Promise<void> };
-    httpOptions?: { baseUrlResourceScope?: string; extraBody?: Record<string, unknown> | null };
+    httpOptions?: {
+      baseUrlResourceScope?: string;
+      extraBody?: Record<string, unknown> | null;
+      retryOptions?: HttpRetryOptions;
+    };
   };
 }
 
@@ -62,9 +67,10 @@ const NULL_BODY_STATUSES = new Set([204, 205]);
  * `httpOptions.timeout` bounds the whole call, body included, as in the SDK. The client itself
  * goes on serving everything else (token counts, caches, model metadata).
  *
- * Not taken over from the SDK: its optional client-side retries (`httpOptions.retryOptions`;
- * the handler retries itself) and automatic function calling (the proxy declares no callable
- * tools). Automatic continuation of long decodes is `followContinuation`'s, around this wire.
+ * Not done here: the SDK's optional client-side retries (`httpOptions.retryOptions`), which the
+ * handler's one retry policy takes over (`readClientRetryOptions`), and automatic function
+ * calling (the proxy declares no callable tools). Automatic continuation of long decodes is
+ * `followContinuation`'s, around this wire.
  *
  * @example
  * const wire = createGeminiWire(new GoogleGenAI({ apiKey }));
@@ -135,6 +141,41 @@ export function createGeminiWire(client: GoogleGenAI, options: GeminiWireOptions
     },
   };
 }
+
+/**
+ * A client's `httpOptions.retryOptions` in the handler's terms, or `undefined` when it has none
+ * (the SDK then makes one attempt; the handler keeps its own defaults). The SDK's defaults fill
+ * what they leave out: 5 attempts, 1 s first delay, 60 s longest, ×2 per attempt, statuses
+ * 408, 429, 500, 502, 503, 504. Its `jitter` (a factor, default 1) only says whether waits are
+ * random: 0 keeps them fixed, anything else keeps the handler's half-random waits. A client the
+ * wire cannot read has none.
+ */
+export function readClientRetryOptions(client: GoogleGenAI): RetryOptions | undefined {
+  let sdk: SdkRequestClient;
+  try {
+    sdk = readRequestClient(client);
+  } catch {
+    return undefined;
+  }
+  const given = sdk.clientOptions.httpOptions?.retryOptions;
+  if (given === undefined || given === null) return undefined;
+  const seconds = (value: number | undefined, fallback: number) =>
+    Math.round((Number.isFinite(value) ? (value as number) : fallback) * 1000);
+  const codes = Array.isArray(given.httpStatusCodes)
+    ? given.httpStatusCodes.filter((code) => Number.isInteger(code))
+    : SDK_RETRY_STATUS_CODES;
+  return {
+    maxAttempts: Math.max(1, Number.isFinite(given.attempts) ? (given.attempts as number) : 5),
+    baseDelayMs: seconds(given.initialDelay, 1),
+    maxDelayMs: seconds(given.maxDelay, 60),
+    backoffFactor: Number.isFinite(given.expBase) ? (given.expBase as number) : 2,
+    ...(given.jitter === 0 ? { jitter: 0 } : {}),
+    httpStatusCodes: codes,
+  };
+}
+
+/** The statuses `@google/genai` retries when `retryOptions` list none (its `DEFAULT_RETRY_HTTP_STATUS_CODES`). */
+const SDK_RETRY_STATUS_CODES: readonly number[] = [408, 429, 500, 502, 503, 504];
 
 function readRequestClient(client: GoogleGenAI): SdkRequestClient {
   const candidate = (client as unknown as { apiClient?: Partial<SdkRequestClient> }).apiClient;

@@ -116,11 +116,6 @@ export function createUpstreamPool(
   };
   // A client the wire cannot read is refused when the handler is built, not on the first request.
   wire(keys.first.client);
-  if (readRetryOptions(options.client) !== undefined) {
-    logger.warn(
-      "The client's httpOptions.retryOptions do not apply to generate calls: the handler retries them itself (the retry option)",
-    );
-  }
 
   async function run<T>(operation: (client: GoogleGenAI, keyIndex: number) => Promise<T>): Promise<T> {
     for (let tried = 1; ; tried++) {
@@ -150,12 +145,4 @@ export function createUpstreamPool(
 
 function isKey(value: string | undefined): value is string {
   return value !== undefined && value.trim() !== "";
-}
-
-/** The SDK's client-side retry settings of a ready client, when it has any. */
-function readRetryOptions(client: GoogleGenAI | undefined): unknown {
-  const internal = client as unknown as
-    | { apiClient?: { clientOptions?: { httpOptions?: { retryOptions?: unknown } } } }
-    | undefined;
-  return internal?.apiClient?.clientOptions?.httpOptions?.retryOptions ?? undefined;
 }

@@ -45,14 +45,36 @@ export interface RequestCompleteRecord {
   errorType?: string;
 }
 
-/** Bounds of the retries done before the first byte reaches the client. */
+/**
+ * Bounds of the retries done before the first byte reaches the client. A `client` with
+ * `httpOptions.retryOptions` sets the fields this option leaves out (`readClientRetryOptions`):
+ * `attempts` → `maxAttempts`, `initialDelay` → `baseDelayMs`, `maxDelay` → `maxDelayMs`,
+ * `expBase` → `backoffFactor`, `jitter` 0 → `jitter` 0, `httpStatusCodes` → `httpStatusCodes`.
+ */
 export interface RetryOptions {
   /** Upstream attempts in all, the first included. Default 3. */
   maxAttempts?: number;
   /** The most time spent waiting between attempts, in all. Default 20000. */
   maxTotalDelayMs?: number;
-  /** The first backoff delay; each further one doubles, with jitter. Default 500. */
+  /** The first backoff delay; each further one grows by `backoffFactor`. Default 500. */
   baseDelayMs?: number;
+  /**
+   * The longest single wait. A longer computed backoff is cut to it; a longer wait asked for by
+   * Gemini (`RetryInfo`) is not shortened: the failure goes to the client, which sees
+   * `retry-after`. Default 60000.
+   */
+  maxDelayMs?: number;
+  /** What each further backoff is multiplied by. Default 2. */
+  backoffFactor?: number;
+  /** The share of each backoff drawn at random, from 0 (none) to 1 (all). Default 0.5. */
+  jitter?: number;
+  /**
+   * HTTP statuses of a failed call that are tried again; a failed call with any other status
+   * is not. The rules that never retry still come first (a per-day quota, a rejected key, an
+   * unparsable answer), and failures without a status (the proxy's own timeouts, a dropped
+   * connection) keep the rules of `retry-policy.ts`. Default: those rules for every failure.
+   */
+  httpStatusCodes?: readonly number[];
 }
 
 /** Options of {@link createFetchHandler}. Every one has a default except the credentials. */

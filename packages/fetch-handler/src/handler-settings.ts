@@ -6,6 +6,7 @@ import {
   type SchemaCompiler,
 } from "@claude-gemini/core";
 import { GoogleGenAI } from "@google/genai";
+import { readClientRetryOptions } from "./create-gemini-wire.js";
 import { createHookSubscriber } from "./create-hook-subscriber.js";
 import { createLifecycleEmitter, type LifecycleEmitter } from "./create-lifecycle-emitter.js";
 import { createMetrics, type ProxyMetrics } from "./create-metrics.js";
@@ -18,10 +19,10 @@ import type {
   AutoModeCheckOptions,
   FetchHandlerLogger,
   FetchHandlerOptions,
-  RetryOptions,
 } from "./fetch-handler-options.js";
 import type { LifecycleSubscriber } from "./lifecycle-event.js";
 import { DEFAULT_MAX_BODY_BYTES } from "./read-json-body.js";
+import { type RetrySettings, resolveRetrySettings } from "./retry-policy.js";
 
 /** The classifier of the auto-mode check when none is configured: fast and cheap, as it runs on every tool call. */
 export const DEFAULT_AUTO_MODE_CHECK_MODEL = "gemini-3.5-flash-lite";
@@ -51,7 +52,7 @@ export interface HandlerSettings {
   allowUnauthenticatedRemote: boolean;
   cors: FetchHandlerOptions["cors"];
   enableStreaming: boolean;
-  retry: Required<RetryOptions>;
+  retry: RetrySettings;
   idleTimeoutMs: number;
   requestTimeoutMs: number;
   pingIntervalMs: number;
@@ -139,11 +140,10 @@ export function resolveHandlerSettings(
     allowUnauthenticatedRemote: options.allowUnauthenticatedRemote === true,
     cors: options.cors,
     enableStreaming: options.enableStreaming ?? true,
-    retry: {
-      maxAttempts: Math.max(1, options.retry?.maxAttempts ?? 3),
-      maxTotalDelayMs: Math.max(0, options.retry?.maxTotalDelayMs ?? 20_000),
-      baseDelayMs: Math.max(0, options.retry?.baseDelayMs ?? 500),
-    },
+    retry: resolveRetrySettings(
+      options.retry,
+      options.client === undefined ? undefined : readClientRetryOptions(options.client),
+    ),
     idleTimeoutMs: options.idleTimeoutMs ?? 120_000,
     requestTimeoutMs: options.requestTimeoutMs ?? 600_000,
     pingIntervalMs: options.pingIntervalMs ?? 15_000,

@@ -1,7 +1,14 @@
 import { ClaudeGeminiError } from "@claude-gemini/core";
 import { describe, expect, it } from "vitest";
 import { readUpstreamFailure } from "./read-upstream-failure.js";
-import { decideRetry, decideRetryForAnswer, RETRY_RULES, readRetryBudget } from "./retry-policy.js";
+import {
+  buildRetryRules,
+  decideRetry,
+  decideRetryForAnswer,
+  RETRY_RULES,
+  readRetryBudget,
+  resolveRetrySettings,
+} from "./retry-policy.js";
 
 const apiError = (status: number, error: Record<string, unknown>) =>
   Object.assign(new Error(JSON.stringify({ error })), { name: "ApiError", status });
@@ -132,8 +139,96 @@ describe("decideRetryForAnswer", () => {
   });
 });
 
+describe("buildRetryRules: a list of HTTP statuses to retry", () => {
+  const rules = buildRetryRules([429, 503]);
+  it.each([
+    ["a listed 503", gemini(503, "UNAVAILABLE"), true, "listed HTTP status"],
+    [
+      "a listed 429 per-minute quota",
+      gemini(429, "RESOURCE_EXHAUSTED", PER_MINUTE),
+      true,
+      "listed HTTP status",
+    ],
+    [
+      "an unlisted 500, which the default rules retry",
+      gemini(500, "INTERNAL"),
+      false,
+      "unlisted HTTP status",
+    ],
+    ["an unlisted 504", gemini(504, "DEADLINE_EXCEEDED"), false, "unlisted HTTP status"],
+    [
+      "a listed 429 that is a per-day quota",
+      gemini(429, "RESOURCE_EXHAUSTED", PER_DAY),
+      false,
+      "per-day quota",
+    ],
+    ["a rejected key", gemini(400, "INVALID_ARGUMENT", KEY_INVALID), false, "key rejected"],
+    [
+      "a bare listed 503 page",
+      Object.assign(new Error("<html>"), { name: "ApiError", status: 503 }),
+      true,
+      "listed HTTP status",
+    ],
+    ["the proxy's own 529", proxy(529), true, "transient proxy failure"],
+    ["a reset connection", networkError("ECONNRESET"), true, "no answer"],
+  ] as const)("%s → retry %s (%s)", (_label, error, retryable, rule) => {
+    const decision = decideRetry(readUpstreamFailure(error), rules);
+    expect(decision).toMatchObject({ retryable, rule });
+  });
+
+  it("is the default rule list when no statuses are given", () => {
+    expect(buildRetryRules(undefined)).toBe(RETRY_RULES);
+  });
+});
+
+describe("resolveRetrySettings: the retry option, then a client's retryOptions, then the defaults", () => {
+  it("fills every default", () => {
+    expect(resolveRetrySettings(undefined, undefined)).toEqual({
+      maxAttempts: 3,
+      maxTotalDelayMs: 20_000,
+      baseDelayMs: 500,
+      maxDelayMs: 60_000,
+      backoffFactor: 2,
+      jitter: 0.5,
+      rules: RETRY_RULES,
+    });
+  });
+
+  it("takes each field from the option first, the client second", () => {
+    const settings = resolveRetrySettings(
+      { maxAttempts: 2, jitter: 0 },
+      { maxAttempts: 5, baseDelayMs: 1000, backoffFactor: 3, jitter: 1, httpStatusCodes: [503] },
+    );
+    expect(settings).toMatchObject({ maxAttempts: 2, baseDelayMs: 1000, backoffFactor: 3, jitter: 0 });
+    expect(decideRetry(readUpstreamFailure(gemini(500, "INTERNAL")), settings.rules).retryable).toBe(false);
+  });
+
+  it("brings numbers out of range into it", () => {
+    expect(
+      resolveRetrySettings(
+        {
+          maxAttempts: 0,
+          baseDelayMs: -5,
+          maxDelayMs: -1,
+          backoffFactor: 0.5,
+          jitter: 7,
+          maxTotalDelayMs: -1,
+        },
+        undefined,
+      ),
+    ).toMatchObject({
+      maxAttempts: 1,
+      baseDelayMs: 0,
+      maxDelayMs: 0,
+      backoffFactor: 1,
+      jitter: 1,
+      maxTotalDelayMs: 0,
+    });
+  });
+});
+
 describe("readRetryBudget: the client's retries and the proxy's add up", () => {
-  const retry = { maxAttempts: 3, baseDelayMs: 500, maxTotalDelayMs: 20_000 };
+  const retry = resolveRetrySettings(undefined, undefined);
   it.each([
     [undefined, 3],
     ["0", 3],

@@ -53,17 +53,18 @@ function isTransientHttpCode(code: number | undefined): boolean {
 
 const gemini = (failure: UpstreamFailure) => (failure.source === "gemini" ? failure.gemini : undefined);
 
-/**
- * Every rule that decides whether a failed Gemini call is tried again, in order; the first that
- * holds decides. To add a rule, add a line here (and a row to `retry-policy.test.ts`).
- */
-export const RETRY_RULES: readonly RetryRule[] = [
+/** The rules that never retry, whatever else is configured: they come first in every list. */
+const NEVER_RETRIED_RULES: readonly RetryRule[] = [
   // An answer that is not JSON came whole and was billed: asking again would pay for it again,
   // and the same gateway or bug would garble it the same way.
   { name: "unparsable answer", when: (failure) => failure.source === "unparsable", retry: false },
   // Waiting seconds cannot cure a per-day quota.
   { name: "per-day quota", when: (failure) => gemini(failure)?.quota?.perDay === true, retry: false },
   { name: "key rejected", when: (failure) => gemini(failure)?.keyRejected === true, retry: false },
+];
+
+/** Gemini's answers with a status: transient ones are tried again, the rest are not. */
+const STATUS_RULES: readonly RetryRule[] = [
   {
     name: "transient Gemini status",
     when: (failure) => {
@@ -85,6 +86,10 @@ export const RETRY_RULES: readonly RetryRule[] = [
     when: (failure) => failure.source === "gemini" || failure.source === "http",
     retry: false,
   },
+];
+
+/** Failures that are not an answer of Gemini's: the proxy's own, a call that got no answer. */
+const OTHER_RULES: readonly RetryRule[] = [
   {
     name: "transient proxy failure",
     when: (failure) => failure.source === "proxy" && TRANSIENT_PROXY_STATUSES.has(failure.status),
@@ -95,6 +100,44 @@ export const RETRY_RULES: readonly RetryRule[] = [
   // What no rule knows is reported as a server error (500): worth one more try.
   { name: "unknown failure", when: () => true, retry: true },
 ];
+
+/**
+ * Every rule that decides whether a failed Gemini call is tried again, in order; the first that
+ * holds decides. To add a rule, add a line to one of the lists above (and a row to
+ * `retry-policy.test.ts`).
+ */
+export const RETRY_RULES: readonly RetryRule[] = [...NEVER_RETRIED_RULES, ...STATUS_RULES, ...OTHER_RULES];
+
+/** The HTTP status of Gemini's answer to a failed call, when there was one. */
+function readHttpStatus(failure: UpstreamFailure): number | undefined {
+  if (failure.source === "gemini") return failure.gemini.httpStatus;
+  return failure.source === "http" ? failure.httpStatus : undefined;
+}
+
+/**
+ * The rules for a configured list of HTTP statuses to retry (`RetryOptions.httpStatusCodes`,
+ * or a client's `retryOptions.httpStatusCodes`): after the rules that never retry, a failed
+ * call whose HTTP status is listed is tried again and one whose status is not listed is not;
+ * failures without an HTTP status keep {@link RETRY_RULES}. Without a list, `RETRY_RULES`.
+ */
+export function buildRetryRules(httpStatusCodes?: readonly number[]): readonly RetryRule[] {
+  if (httpStatusCodes === undefined) return RETRY_RULES;
+  const listed = new Set(httpStatusCodes);
+  return [
+    ...NEVER_RETRIED_RULES,
+    {
+      name: "listed HTTP status",
+      when: (failure) => {
+        const status = readHttpStatus(failure);
+        return status !== undefined && listed.has(status);
+      },
+      retry: true,
+    },
+    { name: "unlisted HTTP status", when: (failure) => readHttpStatus(failure) !== undefined, retry: false },
+    ...STATUS_RULES,
+    ...OTHER_RULES,
+  ];
+}
 
 /**
  * Decides from the typed failure whether the call is tried again, and after how long when the
@@ -137,16 +180,47 @@ export function decideRetryForAnswer(
   return isRetryableGeminiResponse(response);
 }
 
+/** {@link RetryOptions} with every default filled in and the rules built. */
+export interface RetrySettings {
+  maxAttempts: number;
+  maxTotalDelayMs: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  backoffFactor: number;
+  jitter: number;
+  /** The rules in force: {@link RETRY_RULES}, or those of `httpStatusCodes` (`buildRetryRules`). */
+  rules: readonly RetryRule[];
+}
+
+/**
+ * The handler's retry settings: each field of `options` (the handler's `retry` option), else of
+ * `fromClient` (what a `client`'s `httpOptions.retryOptions` say, `readClientRetryOptions`),
+ * else the default. Numbers out of range are brought into it.
+ */
+export function resolveRetrySettings(
+  options: RetryOptions | undefined,
+  fromClient: RetryOptions | undefined,
+): RetrySettings {
+  const pick = <K extends keyof RetryOptions>(key: K): RetryOptions[K] => options?.[key] ?? fromClient?.[key];
+  const baseDelayMs = Math.max(0, pick("baseDelayMs") ?? 500);
+  return {
+    maxAttempts: Math.max(1, Math.floor(pick("maxAttempts") ?? 3)),
+    maxTotalDelayMs: Math.max(0, pick("maxTotalDelayMs") ?? 20_000),
+    baseDelayMs,
+    maxDelayMs: Math.max(baseDelayMs, pick("maxDelayMs") ?? 60_000),
+    backoffFactor: Math.max(1, pick("backoffFactor") ?? 2),
+    jitter: Math.min(1, Math.max(0, pick("jitter") ?? 0.5)),
+    rules: buildRetryRules(pick("httpStatusCodes")),
+  };
+}
+
 /**
  * The proxy's retries for one request. A client that says it is retrying already
  * (`x-stainless-retry-count` above 0, sent by the official SDKs and so by Claude Code) gets a
  * single upstream attempt: its own retries and the proxy's must add up, not multiply (Claude
  * Code's ten tries of a persistent 429 would otherwise cost thirty Gemini calls).
  */
-export function readRetryBudget(
-  headers: HeaderReader,
-  retry: Required<RetryOptions>,
-): Required<RetryOptions> {
+export function readRetryBudget(headers: HeaderReader, retry: RetrySettings): RetrySettings {
   const clientRetry = Number(headers.get("x-stainless-retry-count") ?? "0");
   if (Number.isFinite(clientRetry) && clientRetry > 0) return { ...retry, maxAttempts: 1 };
   return retry;

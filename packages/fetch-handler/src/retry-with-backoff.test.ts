@@ -126,6 +126,49 @@ describe("retryWithBackoff", () => {
     expect(discarded).toEqual([1, 2]);
   });
 
+  it("grows its waits by backoffFactor, cuts them at maxDelayMs, and draws a jitter share at random", async () => {
+    const { waits, sleep } = recordingSleep();
+    await expect(
+      retryWithBackoff(
+        async () => {
+          throw overloaded();
+        },
+        { ...bounds, maxAttempts: 5, backoffFactor: 3, maxDelayMs: 5000, jitter: 0, sleep },
+      ),
+    ).rejects.toMatchObject({ status: 529 });
+    expect(waits).toEqual([500, 1500, 4500, 5000]);
+
+    const random = recordingSleep();
+    await retryWithBackoff(
+      async (attempt) => {
+        if (attempt === 1) throw overloaded();
+        return "ok";
+      },
+      { ...bounds, jitter: 1, random: () => 0.25, sleep: random.sleep },
+    );
+    expect(random.waits).toEqual([125]);
+  });
+
+  it("gives up at once when the upstream asks for a wait longer than maxDelayMs", async () => {
+    const { waits, sleep } = recordingSleep();
+    let calls = 0;
+    const failing = retryWithBackoff(
+      async () => {
+        calls++;
+        throw new ClaudeGeminiError({
+          status: 429,
+          type: "rate_limit_error",
+          message: "slow",
+          retryAfterSeconds: 7,
+        });
+      },
+      { ...bounds, maxDelayMs: 5000, sleep },
+    );
+    await expect(failing).rejects.toMatchObject({ status: 429 });
+    expect(calls).toBe(1);
+    expect(waits).toEqual([]);
+  });
+
   it("stops when the signal aborts", async () => {
     const controller = new AbortController();
     let calls = 0;

@@ -1,14 +1,18 @@
-import type { RetryOptions } from "./fetch-handler-options.js";
 import { readUpstreamFailure } from "./read-upstream-failure.js";
-import { decideRetry, type RetryDecision } from "./retry-policy.js";
+import { decideRetry, type RetryDecision, type RetrySettings } from "./retry-policy.js";
 
 /** What {@link retryWithBackoff} needs of a decision: whether to go again, and the wait asked for. */
 type Judgement = Pick<RetryDecision, "retryable" | "retryAfterMs">;
 
-export interface RetryWithBackoffOptions<T> extends Required<RetryOptions> {
+export interface RetryWithBackoffOptions<T>
+  extends Pick<RetrySettings, "maxAttempts" | "maxTotalDelayMs" | "baseDelayMs">,
+    Partial<Omit<RetrySettings, "maxAttempts" | "maxTotalDelayMs" | "baseDelayMs">> {
   /** Stops the retries: the last failure is thrown at once. */
   signal?: AbortSignal;
-  /** Judges a thrown failure. Default: the rules of `retry-policy.ts` over `readUpstreamFailure`. */
+  /**
+   * Judges a thrown failure. Default: `rules` (else those of `retry-policy.ts`) over
+   * `readUpstreamFailure`.
+   */
   decide?: (error: unknown) => Judgement;
   /** A successful result that still deserves another attempt (a malformed function call); the last one is returned. */
   shouldRetryValue?: (value: T) => boolean;
@@ -24,17 +28,22 @@ export interface RetryWithBackoffOptions<T> extends Required<RetryOptions> {
 
 /**
  * Runs `operation` until it succeeds, fails for good, or the attempts or the total wait run
- * out, then returns the result with the number of retries made. Waits grow exponentially
- * from `baseDelayMs` with jitter, and a delay asked for by the upstream is honoured as is;
- * when that delay does not fit in what is left of `maxTotalDelayMs`, the failure is thrown
- * at once so the client can wait on its own (it sees `retry-after`).
+ * out, then returns the result with the number of retries made. Waits grow from `baseDelayMs`
+ * by `backoffFactor` (2) per attempt up to `maxDelayMs` (60 s), a `jitter` share of each (half)
+ * drawn at random; a delay asked for by the upstream is honoured as is. When that delay is
+ * longer than `maxDelayMs` or does not fit in what is left of `maxTotalDelayMs`, the failure is
+ * thrown at once so the client can wait on its own (it sees `retry-after`).
  */
 export async function retryWithBackoff<T>(
   operation: (attempt: number) => Promise<T>,
   options: RetryWithBackoffOptions<T>,
 ): Promise<{ value: T; retries: number }> {
-  const decide = options.decide ?? decideRetryForError;
+  const rules = options.rules;
+  const decide = options.decide ?? ((error: unknown) => decideRetry(readUpstreamFailure(error), rules));
   const random = options.random ?? Math.random;
+  const factor = options.backoffFactor ?? 2;
+  const maxDelayMs = options.maxDelayMs ?? 60_000;
+  const jitter = options.jitter ?? 0.5;
   const wait = options.sleep ?? sleep;
   let waited = 0;
   for (let attempt = 1; ; attempt++) {
@@ -54,10 +63,11 @@ export async function retryWithBackoff<T>(
     if (!decision.retryable || attempt >= options.maxAttempts || options.signal?.aborted)
       return finalAnswer();
 
-    const backoff = options.baseDelayMs * 2 ** (attempt - 1);
-    // Half fixed, half random: spreads clients out without ever retrying at once.
-    const delayMs = Math.round(decision.retryAfterMs ?? backoff / 2 + (backoff / 2) * random());
-    if (waited + delayMs > options.maxTotalDelayMs) return finalAnswer();
+    const backoff = Math.min(maxDelayMs, options.baseDelayMs * factor ** (attempt - 1));
+    // Part fixed, part random (half and half by default): spreads clients out without ever
+    // retrying at once.
+    const delayMs = Math.round(decision.retryAfterMs ?? backoff * (1 - jitter) + backoff * jitter * random());
+    if (delayMs > maxDelayMs || waited + delayMs > options.maxTotalDelayMs) return finalAnswer();
 
     if (outcome.ok) options.discardValue?.(outcome.value);
     options.onRetry?.({ attempt, delayMs, reason: outcome.ok ? outcome.value : outcome.error });
@@ -68,11 +78,6 @@ export async function retryWithBackoff<T>(
     }
     waited += delayMs;
   }
-}
-
-/** The default judge: the retry rules (`retry-policy.ts`) over the typed failure. */
-function decideRetryForError(error: unknown): Judgement {
-  return decideRetry(readUpstreamFailure(error));
 }
 
 function sleep(delayMs: number, signal: AbortSignal | undefined): Promise<void> {
