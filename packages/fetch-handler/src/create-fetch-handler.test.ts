@@ -282,6 +282,28 @@ describe("upstream control", () => {
     expect(fake.requests[1]?.headers["x-goog-api-client"]).toMatch(/^google-genai-sdk\//);
   });
 
+  it("serves a client whose request client it cannot read through the SDK's methods, and says so once", async () => {
+    const warnings: string[] = [];
+    const logger = { debug() {}, info() {}, error() {}, warn: (message: string) => warnings.push(message) };
+    const client = new GoogleGenAI({
+      apiKey: GEMINI_KEY,
+      apiVersion: "v1beta",
+      httpOptions: { baseUrl: fake.url },
+    });
+    Object.defineProperty(client, "apiClient", { value: undefined });
+    const { handler } = createHandler({ client, logger });
+    expect(warnings.filter((message) => /request client could not be read/.test(message))).toHaveLength(1);
+    fake.enqueue(
+      { kind: "text", text: "Through the SDK." },
+      { kind: "text", text: "Streamed through the SDK." },
+    );
+    const json = await handler(post("/v1/messages", messagesBody()));
+    expect((await json.json()).content).toEqual([{ type: "text", text: "Through the SDK." }]);
+    const streamed = await handler(post("/v1/messages", messagesBody({ stream: true })));
+    expect(textOf(await readEvents(streamed))).toBe("Streamed through the SDK.");
+    expect(fake.requests).toHaveLength(2);
+  });
+
   it("refuses a client that is not a GoogleGenAI when the handler is built", () => {
     const client = { models: { generateContent: async () => ({}) } } as unknown as GoogleGenAI;
     expect(() => createFetchHandler({ client })).toThrow(/GoogleGenAI instance/);

@@ -361,6 +361,50 @@ describe("createGeminiWire", () => {
   });
 });
 
+describe("createGeminiWire with a @google/genai whose request client it cannot read", () => {
+  /** The client of `createClient`, its request client hidden as an SDK release might rename it. */
+  const hideRequestClient = (client: GoogleGenAI) => {
+    Object.defineProperty(client, "apiClient", { value: undefined });
+    return client;
+  };
+
+  it("makes the calls through the SDK's own methods, with the same answers and the same request", async () => {
+    const { client, sent } = createClient({ pieces: [JSON.stringify(ANSWER)] });
+    const rest = createGeminiWire(client);
+    expect(rest.via).toBe("rest");
+    const fromRest = await rest.generateContent(PARAMETERS);
+    const wire = createGeminiWire(hideRequestClient(client));
+    expect(wire.via).toBe("sdk-methods");
+    const fromSdk = await wire.generateContent(PARAMETERS);
+    expect(fromSdk).toEqual(fromRest);
+    expect(Object.keys(fromSdk)).not.toContain("sdkHttpResponse");
+    expect(sent[1]).toEqual(sent[0]);
+  });
+
+  it("streams through the SDK's methods as plain chunks, and hands its failures on as the SDK throws them", async () => {
+    const events = [1, 2, 3].map((index) => ({ ...ANSWER, responseId: `r${index}` }));
+    const pieces = events.map((event) => `data: ${JSON.stringify(event)}\n\n`);
+    const { client } = createClient({ pieces, contentType: "text/event-stream" });
+    const wire = createGeminiWire(hideRequestClient(client));
+    const chunks = await wire.generateContentStream(PARAMETERS);
+    expect(chunks.takeBuffered()).toBeUndefined();
+    expect(await collect(chunks)).toEqual(events);
+
+    const refusing = createClient({
+      status: 400,
+      pieces: [JSON.stringify({ error: { code: 400, status: "INVALID_ARGUMENT", message: "No." } })],
+    });
+    const failure = await failureOf(
+      createGeminiWire(hideRequestClient(refusing.client)).generateContent(PARAMETERS),
+    );
+    expect(readGeminiFailure(failure)).toMatchObject({ httpStatus: 400, status: "INVALID_ARGUMENT" });
+  });
+
+  it("still refuses an object that is no GoogleGenAI", () => {
+    expect(() => createGeminiWire({} as GoogleGenAI)).toThrow(/GoogleGenAI instance/);
+  });
+});
+
 describe("readClientRetryOptions", () => {
   const clientWith = (retryOptions?: object) =>
     new GoogleGenAI({ apiKey: "k", httpOptions: { baseUrl: "http://gemini.test", retryOptions } });

@@ -2,6 +2,7 @@ import type { GeminiGenerateContentParameters, GeminiGenerateContentResponse } f
 import type { GoogleGenAI, HttpRetryOptions } from "@google/genai";
 import { buildGenerateContentBody, type GenerateContentTarget } from "./build-generate-content-body.js";
 import { createFetchTransport } from "./create-fetch-transport.js";
+import { createSdkMethodWire } from "./create-sdk-method-wire.js";
 import type { RetryOptions } from "./fetch-handler-options.js";
 import { readGeminiErrorResponse } from "./read-gemini-error-response.js";
 import { type GeminiChunkStream, readGeminiEventStream } from "./read-gemini-event-stream.js";
@@ -10,6 +11,11 @@ import type { UpstreamReply, UpstreamTransport } from "./upstream-transport.js";
 
 /** The generate calls of one Gemini client, spoken in Gemini's REST wire format. */
 export interface GeminiWire {
+  /**
+   * How the calls are made: `"rest"`, by the wire itself; `"sdk-methods"`, through the SDK's
+   * public methods, when its request client could not be read (`createSdkMethodWire`).
+   */
+  via: "rest" | "sdk-methods";
   /** `…:generateContent`; rejects with the `ApiError` the SDK would throw. */
   generateContent(parameters: GeminiGenerateContentParameters): Promise<GeminiGenerateContentResponse>;
   /** `…:streamGenerateContent?alt=sse`, resolved once the answer's status is in. */
@@ -72,12 +78,20 @@ const NULL_BODY_STATUSES = new Set([204, 205]);
  * calling (the proxy declares no callable tools). Automatic continuation of long decodes is
  * `followContinuation`'s, around this wire.
  *
+ * The settings are read from the SDK's request client, which it marks internal. A
+ * `GoogleGenAI` whose request client does not have the expected shape (a version of
+ * `@google/genai` that changed it) gets {@link createSdkMethodWire} instead (`via:
+ * "sdk-methods"`), so an SDK upgrade slows the calls down rather than breaking them; an object
+ * that is no `GoogleGenAI` at all (no `models.generateContent`) is refused with a `TypeError`.
+ *
  * @example
  * const wire = createGeminiWire(new GoogleGenAI({ apiKey }));
  * const answer = await wire.generateContent({ model: "gemini-3.8-flash", contents });
  */
 export function createGeminiWire(client: GoogleGenAI, options: GeminiWireOptions = {}): GeminiWire {
   const sdk = readRequestClient(client);
+  if (sdk === undefined) return createSdkMethodWire(client);
+  const { auth } = sdk.clientOptions;
   const vertexai = sdk.isVertexAI();
   const target: GenerateContentTarget = {
     vertexai,
@@ -111,7 +125,7 @@ export function createGeminiWire(client: GoogleGenAI, options: GeminiWireOptions
     let headers: Record<string, string> | undefined = keyHeaders;
     if (headers === undefined) {
       const authorised = new Headers(baseHeaders);
-      await sdk.clientOptions.auth.addAuthHeaders(authorised, url);
+      await auth.addAuthHeaders(authorised, url);
       headers = Object.fromEntries(authorised);
     }
     const reply = await transport({
@@ -127,6 +141,7 @@ export function createGeminiWire(client: GoogleGenAI, options: GeminiWireOptions
   }
 
   return {
+    via: "rest",
     async generateContent(parameters) {
       const reply = await send(parameters, "generateContent");
       return readGeminiResponse(JSON.parse(await reply.text()));
@@ -151,12 +166,14 @@ export function createGeminiWire(client: GoogleGenAI, options: GeminiWireOptions
  * wire cannot read has none.
  */
 export function readClientRetryOptions(client: GoogleGenAI): RetryOptions | undefined {
-  let sdk: SdkRequestClient;
+  let sdk: SdkRequestClient | undefined;
   try {
     sdk = readRequestClient(client);
   } catch {
     return undefined;
   }
+  // Unreadable: the SDK's own methods make the calls and apply its retryOptions themselves.
+  if (sdk === undefined) return undefined;
   const given = sdk.clientOptions.httpOptions?.retryOptions;
   if (given === undefined || given === null) return undefined;
   const seconds = (value: number | undefined, fallback: number) =>
@@ -177,19 +194,36 @@ export function readClientRetryOptions(client: GoogleGenAI): RetryOptions | unde
 /** The statuses `@google/genai` retries when `retryOptions` list none (its `DEFAULT_RETRY_HTTP_STATUS_CODES`). */
 const SDK_RETRY_STATUS_CODES: readonly number[] = [408, 429, 500, 502, 503, 504];
 
-function readRequestClient(client: GoogleGenAI): SdkRequestClient {
-  const candidate = (client as unknown as { apiClient?: Partial<SdkRequestClient> }).apiClient;
-  if (
-    typeof candidate?.getBaseUrl !== "function" ||
-    typeof candidate.getHeaders !== "function" ||
-    typeof candidate.clientOptions?.auth?.addAuthHeaders !== "function"
-  ) {
+/**
+ * The SDK's request client of `client`, or `undefined` when it does not have the shape this
+ * wire reads. Throws a `TypeError` for an object that is no `GoogleGenAI` at all.
+ */
+function readRequestClient(client: GoogleGenAI): SdkRequestClient | undefined {
+  const models = (client as { models?: Partial<GoogleGenAI["models"]> } | null)?.models;
+  if (typeof models?.generateContent !== "function" || typeof models.generateContentStream !== "function") {
     throw new TypeError(
-      "client must be a GoogleGenAI instance from @google/genai: its base URL, headers and credentials are read from it",
+      "client must be a GoogleGenAI instance from @google/genai: its generate calls and settings are read from it",
     );
   }
-  return candidate as SdkRequestClient;
+  const candidate = (client as unknown as { apiClient?: Partial<SdkRequestClient> }).apiClient;
+  const readable =
+    REQUEST_CLIENT_METHODS.every((name) => typeof candidate?.[name] === "function") &&
+    typeof candidate?.clientOptions?.auth?.addAuthHeaders === "function";
+  return readable ? (candidate as SdkRequestClient) : undefined;
 }
+
+/** The methods of the SDK's request client the wire calls. */
+const REQUEST_CLIENT_METHODS = [
+  "isVertexAI",
+  "getProject",
+  "getLocation",
+  "getBaseUrl",
+  "getApiVersion",
+  "getHeaders",
+  "getFetch",
+  "getTimeout",
+  "getApiKey",
+] as const satisfies readonly (keyof Omit<SdkRequestClient, "clientOptions">)[];
 
 /**
  * `extraBody` deep-merged into `body` as `@google/genai` merges `httpOptions.extraBody`: plain

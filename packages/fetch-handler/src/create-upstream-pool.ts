@@ -106,10 +106,19 @@ export function createUpstreamPool(
   }
 
   const wires = new WeakMap<GoogleGenAI, GeminiWire>();
+  let fallbackReported = false;
   const wire = (client: GoogleGenAI): GeminiWire => {
     let found = wires.get(client);
     if (found === undefined) {
-      found = followContinuation(createGeminiWire(client, { transport: options.transport }));
+      const made = createGeminiWire(client, { transport: options.transport });
+      if (made.via === "sdk-methods" && !fallbackReported) {
+        fallbackReported = true;
+        logger.warn(
+          "This @google/genai's request client could not be read; generate calls go through the SDK's own methods, which are slower" +
+            (options.transport === undefined ? "" : ", and the transport option is not used for them"),
+        );
+      }
+      found = followContinuation(made);
       wires.set(client, found);
     }
     return found;

@@ -69,6 +69,7 @@ function recordingWire(replies: { json?: Chunk[]; streams?: (() => GeminiChunkSt
   return {
     calls,
     wire: {
+      via: "rest",
       async generateContent(parameters) {
         calls.push(parameters);
         const next = json.shift();

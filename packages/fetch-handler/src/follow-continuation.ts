@@ -41,6 +41,7 @@ export const MAX_RECONNECTS_WITHOUT_PROGRESS = 3;
  */
 export function followContinuation(wire: GeminiWire): GeminiWire {
   return {
+    via: wire.via,
     async generateContent(parameters) {
       let answer = await wire.generateContent(parameters);
       let last = answer;
