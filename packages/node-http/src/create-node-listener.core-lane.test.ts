@@ -378,6 +378,39 @@ describe("createNodeListener: the core lane", () => {
     await expect.poll(() => cancelled, { timeout: 5000 }).toBe(true);
   });
 
+  it("answers a body whose header Node refuses with an error, and keeps headers set before it", async () => {
+    const answerWith = (value: string) => async (): Promise<HandlerAnswer> => ({
+      status: 200,
+      headers: { "content-type": "application/json", "x-note": value },
+      body: '{"ok":true}',
+      sendLength: true,
+    });
+    const serveWith = (value: string) => {
+      const listener = createNodeListener(
+        Object.assign(async (): Promise<Response> => new Response(null), {
+          [HANDLER_CORE]: answerWith(value),
+        }),
+      );
+      return gemini.listen(
+        createServer((incoming, outgoing) => {
+          // A header set before the handler answers, as Express sets `x-powered-by`.
+          outgoing.setHeader("x-before", "kept");
+          listener(incoming, outgoing);
+        }),
+      );
+    };
+    const good = await exchange(await serveWith("plain"), "/anything");
+    expect(good).toMatchObject({
+      status: 200,
+      body: '{"ok":true}',
+      headers: { "x-note": "plain", "x-before": "kept", "content-length": "11" },
+    });
+    const refused = await exchange(await serveWith("line\nbreak"), "/anything");
+    expect(refused.status).toBe(500);
+    expect(refused.headers["x-note"]).toBeUndefined();
+    expect(JSON.parse(refused.body)).toMatchObject({ type: "error", error: { type: "api_error" } });
+  });
+
   it("writes the first event at once and the events of one burst in one write", async () => {
     let pulls = 0;
     const core = async (): Promise<HandlerAnswer> => ({

@@ -87,6 +87,48 @@ describe("createNodeTransport", () => {
     });
   });
 
+  it("sends the header block Node's http.request(url) would: host, credentials in the URL, one length", async () => {
+    const seen: Array<{ url?: string; raw: string[] }> = [];
+    const { url } = await serve((incoming, outgoing) => {
+      seen.push({ url: incoming.url, raw: incoming.rawHeaders });
+      incoming.resume();
+      incoming.on("end", () => outgoing.end("{}"));
+    });
+    const transport = createNodeTransport();
+    const withCredentials = url.replace("http://", "http://user%40x:p%3Ass@");
+    await (await transport(post(`${withCredentials}/v1beta/a:b?alt=sse`))).text();
+    await (
+      await transport(
+        post(`${withCredentials}/v1beta/a:b?alt=sse`, {
+          headers: { Authorization: "Bearer mine", "Content-Length": "999", Host: "gateway.internal" },
+          body: "12345",
+        }),
+      )
+    ).text();
+    const pairs = (raw: string[]) =>
+      Object.fromEntries(
+        raw.flatMap((value, index) => (index % 2 === 0 ? [[value.toLowerCase(), raw[index + 1]]] : [])),
+      );
+    const [first, second] = seen.map((request) => ({ url: request.url, headers: pairs(request.raw) }));
+    expect(first).toMatchObject({
+      url: "/v1beta/a:b?alt=sse",
+      headers: {
+        host: new URL(url).host,
+        authorization: `Basic ${Buffer.from("user@x:p:ss").toString("base64")}`,
+        "content-length": "2",
+        "content-type": "application/json",
+        connection: "keep-alive",
+      },
+    });
+    // The caller's own Authorization and Host win; its Content-Length is replaced by the body's.
+    expect(second?.headers).toMatchObject({
+      host: "gateway.internal",
+      authorization: "Bearer mine",
+      "content-length": "5",
+    });
+    expect(seen[1]?.raw.filter((name) => /^(host|content-length)$/i.test(name))).toHaveLength(2);
+  });
+
   it("hands on an event stream's bytes as they arrive, and reuses the connection once it ended", async () => {
     const { url, connections } = await serve((_incoming, outgoing) => {
       outgoing.writeHead(200, { "content-type": "text/event-stream" });

@@ -28,18 +28,40 @@ export function createNodeTransport(
   options: NodeTransportOptions = {},
   agentFor: AgentPool = createAgentPool(options),
 ): UpstreamTransport {
+  const targets = new Map<string, Target>();
   return (request) =>
     new Promise<UpstreamReply>((resolve, reject) => {
-      const url = new URL(request.url);
-      if (url.protocol !== "http:" && url.protocol !== "https:") {
-        throw new TypeError(`Unsupported protocol ${url.protocol}`);
-      }
+      const target = readTarget(targets, request.url, agentFor);
       const { signal, timeoutMs } = request;
       signal?.throwIfAborted();
-      const headers: Record<string, string> = { ...request.headers };
-      headers["content-length"] = String(Buffer.byteLength(request.body));
-      const send = url.protocol === "https:" ? httpsRequest : httpRequest;
-      const outgoing = send(url, { method: request.method, headers, agent: agentFor(url) });
+      // One flat list, stored by Node as the header block at once: a record would be validated
+      // and stored field by field (`setHeader`), which showed in the small-request profile.
+      // Node adds no `host` to such a list, so it comes first, as Node would send it (a `host`
+      // of the caller's, for a gateway behind an address, takes its place).
+      const headers: string[] = ["host", target.host];
+      let authorised = false;
+      for (const name in request.headers) {
+        const lower = name.toLowerCase();
+        if (lower === "content-length") continue;
+        if (lower === "host") headers[1] = request.headers[name]!;
+        else {
+          if (lower === "authorization") authorised = true;
+          headers.push(name, request.headers[name]!);
+        }
+      }
+      // Credentials in the URL, as Node's `http.request(url)` sends them (a record's header wins).
+      if (target.authorization !== undefined && !authorised)
+        headers.push("authorization", target.authorization);
+      headers.push("content-length", String(Buffer.byteLength(request.body)));
+      const outgoing = target.send({
+        protocol: target.protocol,
+        hostname: target.hostname,
+        port: target.port,
+        path: target.path,
+        method: request.method,
+        headers,
+        agent: target.agent,
+      });
       const call = new NodeCall(outgoing, signal, reject);
       if (timeoutMs !== undefined && timeoutMs > 0) {
         call.timer = setTimeout(() => call.fail(createTimeoutError()), timeoutMs);
@@ -53,6 +75,48 @@ export function createNodeTransport(
       });
       outgoing.end(request.body);
     });
+}
+
+/** What a call to one URL needs of it, parsed once: the URLs a handler calls are few. */
+interface Target {
+  send: typeof httpRequest;
+  protocol: string;
+  hostname: string;
+  port: string;
+  path: string;
+  host: string;
+  /** `Basic …` from credentials in the URL, if any. */
+  authorization: string | undefined;
+  agent: ReturnType<AgentPool>;
+}
+
+/** Most URLs whose parse is kept (one per model and action in use); past it the parses start over. */
+const MAX_TARGETS = 256;
+
+function readTarget(targets: Map<string, Target>, href: string, agentFor: AgentPool): Target {
+  let target = targets.get(href);
+  if (target !== undefined) return target;
+  const url = new URL(href);
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new TypeError(`Unsupported protocol ${url.protocol}`);
+  }
+  target = {
+    send: url.protocol === "https:" ? httpsRequest : httpRequest,
+    protocol: url.protocol,
+    // Node's own `http.request(url)` strips an IPv6 literal's brackets the same way.
+    hostname: url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname,
+    port: url.port,
+    path: `${url.pathname}${url.search}`,
+    host: url.host,
+    authorization:
+      url.username === "" && url.password === ""
+        ? undefined
+        : `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString("base64")}`,
+    agent: agentFor(url),
+  };
+  if (targets.size >= MAX_TARGETS) targets.clear();
+  targets.set(href, target);
+  return target;
 }
 
 /**
