@@ -12,7 +12,7 @@
  *
  * The packages run from their built `dist` (`pnpm bench` builds first), as users run them.
  *
- * Flags: --duration <s> (5) --warmup <s> (1) --rounds <n> (1) --connections <list> (1,16)
+ * Flags: --duration <s> (5) --warmup <s> (10, per case and side) --rounds <n> (1) --connections <list> (1,16)
  *   --ttfe-samples <n> (200) --streams <n> (1000) --core-ms <ms> (1000)
  *   --only <core,http,memory> --profile <dir> (runs the proxy under --cpu-prof, summarises)
  *   --cases <small,claude,stream,paced> (the HTTP cases to run; default all four)
@@ -37,7 +37,7 @@ import { summariseCpuProfile } from "./summarise-cpu-profile.mjs";
 const { values: flags } = parseArgs({
   options: {
     duration: { type: "string", default: "5" },
-    warmup: { type: "string", default: "1" },
+    warmup: { type: "string", default: "10" },
     rounds: { type: "string", default: "1" },
     connections: { type: "string", default: "1,16" },
     "ttfe-samples": { type: "string", default: "200" },
