@@ -21,7 +21,7 @@ const ANTHROPIC_HEADERS = {
 
 /**
  * @typedef {{ method: "POST", url: string, headers: Record<string, string>, body: string }} Target
- * @typedef {{ name: string, proxy: Target, direct: Target, passThrough?: Target, stream: boolean, connections?: number[] }} HttpCase
+ * @typedef {{ name: string, proxy: Target, direct: Target, passThrough?: Target, stream: boolean, connections?: number[], warmup?: boolean }} HttpCase
  * @typedef {{ requestsPerSecond: number, p50: number, p99: number, errors: number, total: number, cpuMicrosPerRequest?: number }} LoadResult
  */
 
@@ -29,11 +29,12 @@ const ANTHROPIC_HEADERS = {
  * Builds one case: sends the Anthropic body once through the proxy while the stand-in keeps
  * what it receives, checks the answer, and pairs the proxied request with the captured one.
  *
- * `connections`, when given, replaces the run's connection counts for this case. With
+ * `connections`, when given, replaces the run's connection counts for this case; `warmup: false`
+ * skips its warm-up (a paced stream outlasts a one-second window and warms nothing). With
  * `passThroughUrl`, the same Anthropic request also goes to the bare pass-through
  * (`serve-pass-through.mjs`), the reference line of issue 15.
  *
- * @param {{ name: string, body: object, proxyUrl: string, passThroughUrl?: string, upstream: { url: string, request: (message: object) => Promise<any> }, connections?: number[] }} options
+ * @param {{ name: string, body: object, proxyUrl: string, passThroughUrl?: string, upstream: { url: string, request: (message: object) => Promise<any> }, connections?: number[], warmup?: boolean }} options
  * @returns {Promise<HttpCase>}
  */
 export async function prepareCase(options) {
@@ -76,6 +77,7 @@ export async function prepareCase(options) {
     ...(passThrough ? { passThrough } : {}),
     stream,
     ...(options.connections ? { connections: options.connections } : {}),
+    ...(options.warmup === false ? { warmup: false } : {}),
   };
 }
 
@@ -183,7 +185,7 @@ export async function measureHttp(cases, options) {
     // the proxy has far more code for the JIT to settle than the pass-through, and from a cold
     // start its rate climbs for about 8 s (BENCHMARKS.md), so a short warm-up measured the
     // compiler rather than the steady state a long-running server is in.
-    for (const side of sides) {
+    for (const side of httpCase.warmup === false ? [] : sides) {
       const rates = [];
       for (let second = 0; second < options.warmupSeconds; second++) {
         const result = await runLoad(httpCase[side], { connections: 16, durationSeconds: 1 });
