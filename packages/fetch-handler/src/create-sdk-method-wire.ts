@@ -10,8 +10,9 @@ import { readGeminiResponse } from "./read-gemini-response.js";
  * object as the REST wire gives it. The fallback of `createGeminiWire` for a `@google/genai`
  * whose request client it cannot read (a version that changed it): slower, since every chunk
  * goes through the SDK's conversion, but the calls keep working, with the SDK's own handling
- * of credentials, `extraBody`, `timeout` and `retryOptions`. A transport given to the handler
- * is not used by this wire.
+ * of credentials, `extraBody`, `timeout` and `retryOptions` (which, unread by the handler, then
+ * retry inside each call under the handler's own retries). A transport given to the handler is
+ * not used by this wire.
  *
  * @example
  * const wire = createSdkMethodWire(new GoogleGenAI({ apiKey }));

@@ -115,7 +115,8 @@ export function createUpstreamPool(
         fallbackReported = true;
         logger.warn(
           "This @google/genai's request client could not be read; generate calls go through the SDK's own methods, which are slower" +
-            (options.transport === undefined ? "" : ", and the transport option is not used for them"),
+            (options.transport === undefined ? "" : ", and the transport option is not used for them") +
+            "; a client's httpOptions.retryOptions then retry inside each call, under the handler's own retries (set retry.maxAttempts to 1 to leave retrying to the SDK)",
         );
       }
       found = followContinuation(made);
