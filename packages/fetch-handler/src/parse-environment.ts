@@ -175,6 +175,28 @@ const environmentSchema = z.object({
     600_000,
     "a number of milliseconds up to 600000",
   ),
+  RETRY_MAX_DELAY_MS: integerVariable(
+    "RETRY_MAX_DELAY_MS",
+    0,
+    600_000,
+    "a number of milliseconds up to 600000",
+  ),
+  RETRY_HTTP_STATUS_CODES: optionalText.transform((value, context): number[] | undefined => {
+    if (value === undefined) return undefined;
+    const items = value
+      .split(",")
+      .map((item) => item.trim())
+      .filter(Boolean);
+    const codes = items.map((item) => (/^\d{3}$/.test(item) ? Number(item) : Number.NaN));
+    if (codes.length === 0 || codes.some((code) => !(code >= 400 && code <= 599))) {
+      context.addIssue({
+        code: "custom",
+        message: `RETRY_HTTP_STATUS_CODES must be HTTP error statuses (400 to 599) separated by commas, such as 429,503, got "${value}".`,
+      });
+      return z.NEVER;
+    }
+    return codes;
+  }),
   MAX_BODY_BYTES: integerVariable("MAX_BODY_BYTES", 1, 2 ** 40, "a number of bytes above 0"),
   CORS_ORIGINS: optionalText.transform((value, context): string[] | "*" | undefined => {
     if (value === undefined) return undefined;
@@ -311,6 +333,8 @@ function toHandlerOptions(data: Environment, useVertex: boolean): FetchHandlerOp
   if (data.RETRY_MAX_ATTEMPTS !== undefined) retry.maxAttempts = data.RETRY_MAX_ATTEMPTS;
   if (data.RETRY_BASE_DELAY_MS !== undefined) retry.baseDelayMs = data.RETRY_BASE_DELAY_MS;
   if (data.RETRY_MAX_TOTAL_DELAY_MS !== undefined) retry.maxTotalDelayMs = data.RETRY_MAX_TOTAL_DELAY_MS;
+  if (data.RETRY_MAX_DELAY_MS !== undefined) retry.maxDelayMs = data.RETRY_MAX_DELAY_MS;
+  if (data.RETRY_HTTP_STATUS_CODES !== undefined) retry.httpStatusCodes = data.RETRY_HTTP_STATUS_CODES;
   if (Object.keys(retry).length > 0) options.retry = retry;
   if (data.MAX_BODY_BYTES !== undefined) options.maxBodyBytes = data.MAX_BODY_BYTES;
   if (data.CORS_ORIGINS !== undefined) options.cors = { origins: data.CORS_ORIGINS };
