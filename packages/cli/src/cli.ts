@@ -70,6 +70,8 @@ working directory (the first that sets a variable wins; blank counts as unset):
   RETRY_MAX_ATTEMPTS         Gemini calls per request before the first byte (default 3)
   RETRY_BASE_DELAY_MS        first backoff delay between them (default 500, doubling)
   RETRY_MAX_TOTAL_DELAY_MS   most time spent waiting between them (default 20000)
+  RETRY_MAX_DELAY_MS         longest single wait between them (default 60000)
+  RETRY_HTTP_STATUS_CODES    the only HTTP statuses retried, e.g. 429,503 (default: the rules)
   MAX_BODY_BYTES             largest request body, after decompression (default 25165824, 24 MiB)
   MAX_BODY_BYTES_IN_FLIGHT   most bytes of request bodies held at once (default 134217728, 128 MiB)
   MAX_JSON_DEPTH             deepest nesting of arrays and objects in a body (default 128)
