@@ -34,39 +34,29 @@ export function writeHandlerAnswer(
   options: { method?: string } = {},
 ): Promise<WriteOutcome> {
   const { headers, body } = answer;
-  if (answer.sendLength === true && body !== null && !isEventSource(body) && options.method !== "HEAD") {
+  const head = options.method === "HEAD";
+  if (answer.sendLength === true && body !== null && !isEventSource(body) && !head) {
     return writeWholeBody(answer.status, headers, body, outgoing);
   }
   outgoing.statusCode = answer.status;
+  const fields = toNodeHeaders(headers);
   try {
-    for (const name in headers) {
-      if (!SKIPPED_HEADERS.has(name)) outgoing.setHeader(name, headers[name]!);
-    }
-    const cookie = headers["set-cookie"];
-    if (cookie !== undefined) outgoing.setHeader("set-cookie", [cookie]);
+    for (const name in fields) outgoing.setHeader(name, fields[name]!);
   } catch (error) {
     // A value Node refuses (a control character…): nothing is sent, the caller answers an error.
-    for (const name of outgoing.getHeaderNames()) outgoing.removeHeader(name);
+    clearHeaders(outgoing);
     discardHandlerAnswer(answer);
     return Promise.reject(error);
   }
 
   if (isEventSource(body)) {
-    if (options.method !== "HEAD") return writeEventSource(body, outgoing);
+    if (!head) return writeEventSource(body, outgoing);
     discardHandlerAnswer(answer);
-  } else if (body !== null && options.method !== "HEAD") {
-    // Ended with its text when its length is sent (Node then counts it: headers and body in one
-    // write); else written first, which makes Node frame it in chunks, as for a web stream.
-    if (answer.sendLength === true) {
-      outgoing.end(body);
-      return Promise.resolve("complete");
-    }
+  } else if (body !== null && !head) {
+    // Written first, which makes Node frame it in chunks, as for a web stream.
     outgoing.write(body);
   } else if (body !== null && answer.sendLength === true) {
-    outgoing.setHeader(
-      "content-length",
-      typeof body === "string" ? Buffer.byteLength(body) : body.byteLength,
-    );
+    outgoing.setHeader("content-length", byteLengthOf(body));
   }
   outgoing.end();
   return Promise.resolve("complete");
@@ -84,22 +74,37 @@ function writeWholeBody(
   body: string | Uint8Array,
   outgoing: ServerResponse,
 ): Promise<WriteOutcome> {
+  const fields = toNodeHeaders(headers);
+  fields["content-length"] ??= String(byteLengthOf(body));
+  try {
+    outgoing.writeHead(status, fields);
+  } catch (error) {
+    // A value Node refuses (a control character…): nothing is sent, the caller answers an error.
+    clearHeaders(outgoing);
+    return Promise.reject(error);
+  }
+  outgoing.end(body);
+  return Promise.resolve("complete");
+}
+
+/** An answer's headers as Node takes them: framing left to Node, `set-cookie` as a list. */
+function toNodeHeaders(headers: HandlerAnswer["headers"]): Record<string, string | string[]> {
   const fields: Record<string, string | string[]> = {};
   for (const name in headers) {
     if (!SKIPPED_HEADERS.has(name)) fields[name] = headers[name]!;
   }
   const cookie = headers["set-cookie"];
   if (cookie !== undefined) fields["set-cookie"] = [cookie];
-  fields["content-length"] ??= String(typeof body === "string" ? Buffer.byteLength(body) : body.byteLength);
-  try {
-    outgoing.writeHead(status, fields);
-  } catch (error) {
-    // A value Node refuses (a control character…): nothing is sent, the caller answers an error.
-    for (const name of outgoing.getHeaderNames()) outgoing.removeHeader(name);
-    return Promise.reject(error);
-  }
-  outgoing.end(body);
-  return Promise.resolve("complete");
+  return fields;
+}
+
+function byteLengthOf(body: string | Uint8Array): number {
+  return typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;
+}
+
+/** Takes back every header set on a response that was not sent, so an error answer can go instead. */
+function clearHeaders(outgoing: ServerResponse): void {
+  for (const name of outgoing.getHeaderNames()) outgoing.removeHeader(name);
 }
 
 /**
@@ -188,7 +193,7 @@ function writeEventSource(source: AnswerEventSource, outgoing: ServerResponse): 
       outgoing.off("drain", onDrain);
       if (!outgoing.headersSent) {
         // Nothing is on the wire yet: clear what we set so the caller can send an error instead.
-        for (const name of outgoing.getHeaderNames()) outgoing.removeHeader(name);
+        clearHeaders(outgoing);
         reject(error);
         return;
       }
