@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { createNodeFetch } from "./create-node-fetch.js";
+import { type Flood, floodResponse } from "./test-utils/flood-response.js";
 import { useTestServers } from "./test-utils/use-test-servers.js";
 
 const { listen } = useTestServers();
@@ -160,36 +161,16 @@ describe("createNodeFetch", () => {
   });
 
   it("stops reading the socket while the body is not read (backpressure), and closes it on cancel", async () => {
-    let sent = 0;
-    let blocked = false;
-    let closed = false;
-    const { url } = await serve((_incoming, outgoing) => {
-      outgoing.writeHead(200, { "content-type": "application/octet-stream" });
-      outgoing.on("close", () => {
-        closed = true;
-      });
-      const chunk = Buffer.alloc(256 * 1024, 97);
-      const pump = () => {
-        while (sent < 256 * 1024 * 1024) {
-          sent += chunk.length;
-          if (!outgoing.write(chunk)) {
-            blocked = true;
-            outgoing.once("drain", pump);
-            return;
-          }
-        }
-        outgoing.end();
-      };
-      pump();
-    });
+    const flood: Flood = { sent: 0, blocked: false, closed: false };
+    const { url } = await serve((_incoming, outgoing) => floodResponse(outgoing, flood));
     const response = await createNodeFetch()(url);
     await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(blocked).toBe(true);
+    expect(flood.blocked).toBe(true);
     // Only the stream queue and the socket buffers hold data; nowhere near the 256 MB on offer.
-    expect(sent).toBeLessThan(32 * 1024 * 1024);
+    expect(flood.sent).toBeLessThan(32 * 1024 * 1024);
     await response.body!.cancel();
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(closed).toBe(true);
+    expect(flood.closed).toBe(true);
   });
 
   it("rejects a connection failure and an unsupported protocol", async () => {

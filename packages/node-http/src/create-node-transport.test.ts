@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { createAgentPool } from "./create-agent-pool.js";
 import { createNodeFetch } from "./create-node-fetch.js";
 import { createNodeTransport } from "./create-node-transport.js";
+import { type Flood, floodResponse } from "./test-utils/flood-response.js";
 import { useTestServers } from "./test-utils/use-test-servers.js";
 
 const { listen } = useTestServers();
@@ -273,45 +274,27 @@ describe("createNodeTransport", () => {
   });
 
   it("stops reading the socket while the body is not read (backpressure), and closes it on cancel", async () => {
-    let sent = 0;
-    let blocked = false;
-    let closed = false;
+    const flood: Flood = { sent: 0, blocked: false, closed: false };
     const { url } = await serve((incoming, outgoing) => {
       incoming.resume();
-      outgoing.writeHead(200, { "content-type": "application/octet-stream" });
-      outgoing.on("close", () => {
-        closed = true;
-      });
-      const chunk = Buffer.alloc(256 * 1024, 97);
-      const pump = () => {
-        while (sent < 256 * 1024 * 1024) {
-          sent += chunk.length;
-          if (!outgoing.write(chunk)) {
-            blocked = true;
-            outgoing.once("drain", pump);
-            return;
-          }
-        }
-        outgoing.end();
-      };
-      pump();
+      floodResponse(outgoing, flood);
     });
     const reply = await createNodeTransport()(post(url));
     await sleep(200);
-    expect(blocked).toBe(true);
+    expect(flood.blocked).toBe(true);
     // Only Node's stream buffer and the socket buffers hold data; nowhere near the 256 MB on offer.
-    expect(sent).toBeLessThan(32 * 1024 * 1024);
+    expect(flood.sent).toBeLessThan(32 * 1024 * 1024);
     // Reading a little lets the server send a little more, not everything.
     let read = 0;
     for (let index = 0; index < 20; index++) read += (await reply.read())?.byteLength ?? 0;
     await sleep(100);
-    expect(sent).toBeLessThan(read + 32 * 1024 * 1024);
+    expect(flood.sent).toBeLessThan(read + 32 * 1024 * 1024);
     const pending = reply.read();
     reply.cancel();
     expect(await pending).toBeDefined();
     expect(await reply.read()).toBeUndefined();
     await sleep(50);
-    expect(closed).toBe(true);
+    expect(flood.closed).toBe(true);
   });
 
   it("keeps at most maxSockets connections and shares its pool with createNodeFetch", async () => {
