@@ -242,15 +242,27 @@ describe("count_tokens bursts", () => {
         }),
       );
 
+    // Which bodies got Gemini's number: the copies of one body share one call, so every
+    // Gemini call stands for exactly one distinct body. The 26 arrive in no fixed order, so
+    // which bodies those are is the server's race to settle, not the test's.
+    const counted = (answers: typeof first) =>
+      new Set(
+        bodies
+          .map((body, index) => (answers[index]?.estimated !== false ? undefined : JSON.stringify(body)))
+          .filter(Boolean),
+      );
+
     const first = await count();
     const firstCalls = countCalls().length;
     // A budget of four new bodies at once; a refill while the burst is served may add one.
     expect(firstCalls).toBeGreaterThanOrEqual(1);
     expect(firstCalls).toBeLessThanOrEqual(5);
     for (const answer of first) expect(Number.isInteger(answer.tokens) && answer.tokens > 0).toBe(true);
-    // Every answer Gemini did not count says so; the baseline was counted once for both copies.
-    expect(first.filter((answer) => !answer.estimated).length).toBe(firstCalls + 1);
-    expect(first[11]).toEqual(first[0]);
+    // Every answer Gemini did not count says so.
+    expect(counted(first).size).toBe(firstCalls);
+    expect(first.filter((answer) => answer.estimated).length).toBeGreaterThanOrEqual(26 - firstCalls - 1);
+    // The baseline's two copies get one number when Gemini counted both.
+    if (first[0]?.estimated === false && first[11]?.estimated === false) expect(first[11]).toEqual(first[0]);
 
     // /context again: what Gemini counted comes from memory, only new bodies spend the budget.
     const second = await count();
@@ -259,7 +271,7 @@ describe("count_tokens bursts", () => {
     first.forEach((answer, index) => {
       if (!answer.estimated) expect(second[index]).toEqual(answer);
     });
-    expect(second.filter((answer) => !answer.estimated).length).toBe(firstCalls + secondCalls + 1);
+    expect(counted(second).size).toBe(firstCalls + secondCalls);
     expect(countCalls().every((request) => request.rejection === undefined)).toBe(true);
   });
 
