@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { AnthropicStreamEvent } from "./anthropic-api.js";
 import { createSseDecoder } from "./create-sse-decoder.js";
@@ -31,5 +32,19 @@ describe("encodeSseEvent", () => {
     decoder.end();
     expect(decoded.map((event) => event.event)).toEqual(["ping", "content_block_delta", "error"]);
     expect(decoded.map((event) => JSON.parse(event.data))).toEqual(events);
+  });
+
+  it("writes a text delta byte for byte as JSON.stringify writes the event", () => {
+    fc.assert(
+      fc.property(fc.nat(), fc.string({ unit: "binary" }), (index, text) => {
+        const event: AnthropicStreamEvent = {
+          type: "content_block_delta",
+          index,
+          delta: { type: "text_delta", text },
+        };
+        expect(encodeSseEvent(event)).toBe(`event: content_block_delta\ndata: ${JSON.stringify(event)}\n\n`);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
