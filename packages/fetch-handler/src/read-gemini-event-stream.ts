@@ -18,13 +18,91 @@ import type { UpstreamReply } from "./upstream-transport.js";
  * thrown error, an abort).
  */
 export function readGeminiEventStream(body: Pick<UpstreamReply, "read" | "cancel">): GeminiChunkStream {
-  const pending: string[] = [];
-  const chunks = readEvents(body, pending) as GeminiChunkStream;
+  const reader = createEventReader();
+  const chunks = readEvents(body, reader) as GeminiChunkStream;
   chunks.takeBuffered = () => {
-    const data = pending.shift();
+    const data = reader.take();
     return data === undefined ? undefined : parseChunk(data);
   };
   return chunks;
+}
+
+/**
+ * The SSE parser and what it has not handed on yet. A read is parsed up to the end of its
+ * first event; the rest stays bytes until a chunk is asked for. A burst of chunks arrives in one
+ * read but is translated only after the response's first write and a turn of the event loop,
+ * and bytes held over that turn cost the garbage collector nothing, where their decoded text and
+ * a string per event would be copied by every collection of the young generation meanwhile.
+ */
+interface EventReader {
+  /** Parses `bytes` up to the end of their first event, keeping the rest unparsed. */
+  feedFirstEvent(bytes: Uint8Array): void;
+  /**
+   * Parses all that is left, at the body's end; throws when the body stopped in the middle of
+   * an event (a last event without its blank line was cut off).
+   */
+  feedEnd(): void;
+  /** Whether bytes are held unparsed. */
+  readonly holding: boolean;
+  /** The next event's data: parsed before, else parsed from the held bytes; `undefined` when none. */
+  take(): string | undefined;
+}
+
+function createEventReader(): EventReader {
+  const decoder = new TextDecoder();
+  const pending: string[] = [];
+  const parser = createParser({ onEvent: (event) => pending.push(event.data) });
+  let held: Uint8Array | undefined;
+  const feed = (bytes: Uint8Array) => parser.feed(decoder.decode(bytes, { stream: true }));
+  const feedHeld = () => {
+    const bytes = held;
+    held = undefined;
+    if (bytes !== undefined) feed(bytes);
+  };
+  return {
+    feedFirstEvent(bytes) {
+      feedHeld();
+      const end = endOfFirstEvent(bytes);
+      if (end === bytes.length) {
+        feed(bytes);
+        return;
+      }
+      feed(bytes.subarray(0, end));
+      held = bytes.subarray(end);
+    },
+    feedEnd() {
+      feedHeld();
+      parser.feed(decoder.decode());
+      const complete = pending.length;
+      parser.feed("\n\n");
+      if (pending.length > complete) throw new Error("Gemini's stream ended in the middle of an event.");
+    },
+    get holding() {
+      return held !== undefined;
+    },
+    take() {
+      if (pending.length === 0) feedHeld();
+      return pending.shift();
+    },
+  };
+}
+
+const LF = 0x0a;
+const CR = 0x0d;
+
+/**
+ * Where the first blank line of `bytes` ends (LF LF, or CR LF CR LF and the like); the length
+ * when there is none the cheap scan finds. Any cut is correct (the parser and the decoder take
+ * text split anywhere); this one only decides how much is parsed now.
+ */
+function endOfFirstEvent(bytes: Uint8Array): number {
+  for (let index = bytes.indexOf(LF); index >= 0; index = bytes.indexOf(LF, index + 1)) {
+    const next = bytes[index + 1];
+    if (next === LF) return index + 2;
+    if (next === CR && bytes[index + 2] === LF) return index + 3;
+    if (next === undefined) break;
+  }
+  return bytes.length;
 }
 
 /**
@@ -39,28 +117,20 @@ export type GeminiChunkStream = AsyncGenerator<GeminiGenerateContentResponse, vo
 
 async function* readEvents(
   body: Pick<UpstreamReply, "read" | "cancel">,
-  pending: string[],
+  reader: EventReader,
 ): AsyncGenerator<GeminiGenerateContentResponse, void, undefined> {
-  const decoder = new TextDecoder();
-  const parser = createParser({ onEvent: (event) => pending.push(event.data) });
   let finished = false;
   try {
     for (;;) {
-      const value = await body.read();
-      const done = value === undefined;
-      if (done) {
-        parser.feed(decoder.decode());
-        // A last event without its blank line was cut off: the stream ended mid-event.
-        const complete = pending.length;
-        parser.feed("\n\n");
-        if (pending.length > complete) {
-          throw new Error("Gemini's stream ended in the middle of an event.");
-        }
-      } else {
-        parser.feed(decoder.decode(value, { stream: true }));
+      let done = false;
+      if (!reader.holding) {
+        const value = await body.read();
+        done = value === undefined;
+        if (value === undefined) reader.feedEnd();
+        else reader.feedFirstEvent(value);
       }
       // Events parsed from this read, one by one; `takeBuffered` may take some of them first.
-      for (let data = pending.shift(); data !== undefined; data = pending.shift()) {
+      for (let data = reader.take(); data !== undefined; data = reader.take()) {
         yield parseChunk(data);
       }
       if (done) break;
