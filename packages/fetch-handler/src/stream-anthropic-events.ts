@@ -170,6 +170,29 @@ export function streamAnthropicEvents(
     }
   };
 
+  /**
+   * Adds the events of the chunks that already arrived with the last one (`taken` chunks so
+   * far, at most BURST_CHUNKS in all) to `events`, so a burst goes out as one piece. False when
+   * taking one failed: the events so far were sent and the stream failed.
+   */
+  const translateBuffered = (sink: EventSink, events: AnthropicStreamEvent[], taken: number): boolean => {
+    for (let count = taken; count < BURST_CHUNKS && !translator.finished; count++) {
+      let buffered: GeminiGenerateContentResponse | undefined;
+      try {
+        buffered = upstream.takeBuffered?.();
+      } catch (error) {
+        send(sink, events);
+        failStream(sink, error);
+        return false;
+      }
+      if (buffered === undefined) break;
+      noteUsage(usage, buffered);
+      const chunk = buffered;
+      for (const event of translate(() => translator.push(chunk))) events.push(event);
+    }
+    return true;
+  };
+
   /** The verdicts for the final `message_delta`: only for an answer that will end with `message_stop`. */
   const judgeBeforeEnd = async (): Promise<MessageEndAddition | undefined> => {
     const judge = options.judgeToolUses;
@@ -181,10 +204,11 @@ export function streamAnthropicEvents(
     kind: "event-source",
     start(sink) {
       noteUsage(usage, upstream.first);
-      send(
-        sink,
-        translate(() => translator.push(upstream.first)),
-      );
+      // What arrived with the first chunk goes out with it: a burst read at once costs one
+      // write, not a write for the first event and another for the rest a turn later.
+      const events = translate(() => translator.push(upstream.first));
+      if (!translateBuffered(sink, events, 1)) return;
+      send(sink, events);
       if (translator.finished) return end(sink);
       pingTimer = setInterval(() => {
         // Only into an empty queue: pings must not pile up behind a slow client.
@@ -220,21 +244,7 @@ export function streamAnthropicEvents(
         }
         noteUsage(usage, result.value);
         const events = translate(() => translator.push(result.value));
-        // The chunks of the same burst that already arrived go out with this one.
-        for (let taken = 1; taken < BURST_CHUNKS && !translator.finished; taken++) {
-          let buffered: GeminiGenerateContentResponse | undefined;
-          try {
-            buffered = upstream.takeBuffered?.();
-          } catch (error) {
-            send(sink, events);
-            failStream(sink, error);
-            return;
-          }
-          if (buffered === undefined) break;
-          noteUsage(usage, buffered);
-          const chunk = buffered;
-          for (const event of translate(() => translator.push(chunk))) events.push(event);
-        }
+        if (!translateBuffered(sink, events, 1)) return;
         send(sink, events);
         if (translator.finished) return end(sink);
         if (events.length > 0) return;

@@ -1,5 +1,5 @@
 import { createServer, request as httpRequest, type IncomingHttpHeaders } from "node:http";
-import { connect } from "node:net";
+import { connect, type Socket } from "node:net";
 import { gzipSync } from "node:zlib";
 import {
   createFetchHandler,
@@ -13,6 +13,7 @@ import {
 import { describe, expect, it } from "vitest";
 import { useGeminiFake } from "../../../test/support/use-gemini-fake.js";
 import { createNodeListener, type NodeListenerOptions } from "./create-node-listener.js";
+import { createNodeTransport } from "./create-node-transport.js";
 
 // The bridge serves a handler from createFetchHandler through its core (no WHATWG Request or
 // Response); these tests hold that lane to the WHATWG one, byte for byte, with the real handler
@@ -452,5 +453,80 @@ describe("createNodeListener: the core lane", () => {
     expect(answer.body).toBe("data: 1\n\ndata: 2\n\ndata: 3\n\ndata: 4\n\n");
     // The last event leaves with the end of the response, not in a write of its own.
     expect(writes).toEqual(["data: 1\n\n", "data: 2\n\ndata: 3\n\n"]);
+  });
+
+  it("sends a stream whose chunks came in one read in one write, first event included", async () => {
+    // An upstream that sends its whole answer at once, as a short answer or a burst arrives.
+    const chunks = ["Hello", " there", ", all", " at once."].map((text, index, all) => ({
+      candidates: [
+        {
+          content: { role: "model", parts: [{ text }] },
+          ...(index === all.length - 1 ? { finishReason: "STOP" } : {}),
+        },
+      ],
+      ...(index === all.length - 1
+        ? { usageMetadata: { promptTokenCount: 3, candidatesTokenCount: 4, totalTokenCount: 7 } }
+        : {}),
+    }));
+    const upstream = await gemini.listen(
+      createServer((incoming, outgoing) => {
+        incoming.resume();
+        incoming.on("end", () => {
+          outgoing.writeHead(200, { "content-type": "text/event-stream" });
+          outgoing.end(chunks.map((chunk) => `data: ${JSON.stringify(chunk)}\r\n\r\n`).join(""));
+        });
+      }),
+    );
+    const listener = createNodeListener(
+      createFetchHandler({
+        apiKey: API_KEY,
+        baseUrl: upstream,
+        retry: { maxAttempts: 1 },
+        modelMetadata: false,
+        // As createServer sends generate calls.
+        transport: createNodeTransport(),
+      }),
+    );
+    // What the socket hands the kernel: each `_write`/`_writev` call is one system call.
+    const flushes: string[] = [];
+    const url = await gemini.listen(
+      createServer((incoming, outgoing) => {
+        const socket = outgoing.socket as Socket & {
+          _write(chunk: unknown, encoding: string, callback: () => void): void;
+          _writev(chunks: { chunk: unknown }[], callback: () => void): void;
+        };
+        const writeOne = socket._write.bind(socket);
+        const writeMany = socket._writev.bind(socket);
+        socket._write = (chunk, encoding, callback) => {
+          flushes.push(String(chunk));
+          writeOne(chunk, encoding, callback);
+        };
+        socket._writev = (chunks, callback) => {
+          flushes.push(chunks.map(({ chunk }) => String(chunk)).join(""));
+          writeMany(chunks, callback);
+        };
+        listener(incoming, outgoing);
+      }),
+    );
+    const answer = await exchange(url, "/v1/messages", {
+      method: "POST",
+      headers: json,
+      body: messagesBody({ stream: true }),
+    });
+    expect(answer.status).toBe(200);
+    const names = [...answer.body.matchAll(/^event: (\S+)$/gm)].map((match) => match[1]);
+    expect(names).toEqual([
+      "message_start",
+      "content_block_start",
+      ...chunks.map(() => "content_block_delta"),
+      "content_block_stop",
+      "message_delta",
+      "message_stop",
+    ]);
+    // Headers, every event and the end of the chunked body in one system call.
+    expect(flushes).toHaveLength(1);
+    expect(flushes[0]).toMatch(
+      /^HTTP\/1\.1 200[\s\S]*event: message_start\n[\s\S]*event: message_stop\n.*\n\n\r\n0\r\n\r\n$/,
+    );
   });
 });

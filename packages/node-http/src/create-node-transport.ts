@@ -190,6 +190,15 @@ class NodeCall {
       const chunk = this.source?.read() as Buffer | null | undefined;
       if (chunk !== null && chunk !== undefined) return chunk;
       if (this.ended || this.source === undefined) return undefined;
+      if (this.source === this.incoming && this.incoming.complete && this.incoming.readableLength === 0) {
+        // Every byte of the body was parsed and handed out: its end is known now, a tick before
+        // Node emits `end`, so a reader finishing its answer does so in this run, before Node
+        // sends what was written (it flushes on its next tick). Settled here, a late `cancel`
+        // or abort no longer closes a connection that goes back to the pool.
+        this.ended = true;
+        if (!this.done) this.settle();
+        return undefined;
+      }
       await new Promise<void>((resolve, reject) => {
         this.waiter = { resolve, reject };
       });

@@ -143,7 +143,6 @@ function writeEventSource(source: AnswerEventSource, outgoing: ServerResponse): 
     let clientClosed = false;
     let pulling = false;
     let firstWritten = false;
-    let waitingForTurn = false;
     let draining = false;
     // Events after the first are gathered while a burst of upstream chunks is translated and
     // leave as one write when the event loop turns: Node writes each `write` to the socket on
@@ -205,16 +204,11 @@ function writeEventSource(source: AnswerEventSource, outgoing: ServerResponse): 
       enqueue(text) {
         if (sourceClosed || clientClosed) return;
         if (!firstWritten) {
+          // Node sends what was written when the current run of callbacks and microtasks ends
+          // (it corks the socket until its next tick), so events that follow in the same run (a
+          // stream whose end had already arrived) leave in the same system call.
           firstWritten = true;
           write(text);
-          // Node sends what was written on its next tick, and a burst of upstream chunks is
-          // translated in one run of microtasks: without one turn of the event loop, the first
-          // event would wait for the whole burst.
-          waitingForTurn = true;
-          setImmediate(() => {
-            waitingForTurn = false;
-            pump();
-          });
           return;
         }
         gathered += text;
@@ -242,7 +236,7 @@ function writeEventSource(source: AnswerEventSource, outgoing: ServerResponse): 
     };
 
     const pump = () => {
-      if (pulling || sourceClosed || clientClosed || draining || waitingForTurn) return;
+      if (pulling || sourceClosed || clientClosed || draining) return;
       pulling = true;
       let pulled: Promise<void>;
       try {
