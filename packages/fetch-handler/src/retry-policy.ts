@@ -180,6 +180,16 @@ export function decideRetryForAnswer(
   return isRetryableGeminiResponse(response);
 }
 
+/** The default of each {@link RetryOptions} number, for the handler and for any other caller of `retryWithBackoff`. */
+export const RETRY_DEFAULTS = {
+  maxAttempts: 3,
+  maxTotalDelayMs: 20_000,
+  baseDelayMs: 500,
+  maxDelayMs: 60_000,
+  backoffFactor: 2,
+  jitter: 0.5,
+} as const satisfies Required<Omit<RetryOptions, "httpStatusCodes">>;
+
 /** {@link RetryOptions} with every default filled in and the rules built. */
 export interface RetrySettings {
   maxAttempts: number;
@@ -202,14 +212,14 @@ export function resolveRetrySettings(
   fromClient: RetryOptions | undefined,
 ): RetrySettings {
   const pick = <K extends keyof RetryOptions>(key: K): RetryOptions[K] => options?.[key] ?? fromClient?.[key];
-  const baseDelayMs = Math.max(0, pick("baseDelayMs") ?? 500);
+  const baseDelayMs = Math.max(0, pick("baseDelayMs") ?? RETRY_DEFAULTS.baseDelayMs);
   return {
-    maxAttempts: Math.max(1, Math.floor(pick("maxAttempts") ?? 3)),
-    maxTotalDelayMs: Math.max(0, pick("maxTotalDelayMs") ?? 20_000),
+    maxAttempts: Math.max(1, Math.floor(pick("maxAttempts") ?? RETRY_DEFAULTS.maxAttempts)),
+    maxTotalDelayMs: Math.max(0, pick("maxTotalDelayMs") ?? RETRY_DEFAULTS.maxTotalDelayMs),
     baseDelayMs,
-    maxDelayMs: Math.max(baseDelayMs, pick("maxDelayMs") ?? 60_000),
-    backoffFactor: Math.max(1, pick("backoffFactor") ?? 2),
-    jitter: Math.min(1, Math.max(0, pick("jitter") ?? 0.5)),
+    maxDelayMs: Math.max(baseDelayMs, pick("maxDelayMs") ?? RETRY_DEFAULTS.maxDelayMs),
+    backoffFactor: Math.max(1, pick("backoffFactor") ?? RETRY_DEFAULTS.backoffFactor),
+    jitter: Math.min(1, Math.max(0, pick("jitter") ?? RETRY_DEFAULTS.jitter)),
     rules: buildRetryRules(pick("httpStatusCodes")),
   };
 }

@@ -1,5 +1,5 @@
 import { readUpstreamFailure } from "./read-upstream-failure.js";
-import { decideRetry, type RetryDecision, type RetrySettings } from "./retry-policy.js";
+import { decideRetry, RETRY_DEFAULTS, type RetryDecision, type RetrySettings } from "./retry-policy.js";
 
 /** What {@link retryWithBackoff} needs of a decision: whether to go again, and the wait asked for. */
 type Judgement = Pick<RetryDecision, "retryable" | "retryAfterMs">;
@@ -41,9 +41,9 @@ export async function retryWithBackoff<T>(
   const rules = options.rules;
   const decide = options.decide ?? ((error: unknown) => decideRetry(readUpstreamFailure(error), rules));
   const random = options.random ?? Math.random;
-  const factor = options.backoffFactor ?? 2;
-  const maxDelayMs = options.maxDelayMs ?? 60_000;
-  const jitter = options.jitter ?? 0.5;
+  const factor = options.backoffFactor ?? RETRY_DEFAULTS.backoffFactor;
+  const maxDelayMs = options.maxDelayMs ?? RETRY_DEFAULTS.maxDelayMs;
+  const jitter = options.jitter ?? RETRY_DEFAULTS.jitter;
   const wait = options.sleep ?? sleep;
   let waited = 0;
   for (let attempt = 1; ; attempt++) {
