@@ -171,26 +171,28 @@ export function streamAnthropicEvents(
   };
 
   /**
-   * Adds the events of the chunks that already arrived with the last one (`taken` chunks so
-   * far, at most BURST_CHUNKS in all) to `events`, so a burst goes out as one piece. False when
-   * taking one failed: the events so far were sent and the stream failed.
+   * Translates `chunk` and the chunks that already arrived after it (at most BURST_CHUNKS in
+   * all) and sends their events as one piece, so a burst costs one write. The number of events
+   * sent; `undefined` when taking a chunk failed (the events so far were sent, the stream failed).
    */
-  const translateBuffered = (sink: EventSink, events: AnthropicStreamEvent[], taken: number): boolean => {
-    for (let count = taken; count < BURST_CHUNKS && !translator.finished; count++) {
-      let buffered: GeminiGenerateContentResponse | undefined;
+  const sendBurst = (sink: EventSink, chunk: GeminiGenerateContentResponse): number | undefined => {
+    const events: AnthropicStreamEvent[] = [];
+    let next: GeminiGenerateContentResponse | undefined = chunk;
+    for (let count = 1; next !== undefined; count++) {
+      noteUsage(usage, next);
+      const current = next;
+      for (const event of translate(() => translator.push(current))) events.push(event);
+      if (count >= BURST_CHUNKS || translator.finished) break;
       try {
-        buffered = upstream.takeBuffered?.();
+        next = upstream.takeBuffered?.();
       } catch (error) {
         send(sink, events);
         failStream(sink, error);
-        return false;
+        return undefined;
       }
-      if (buffered === undefined) break;
-      noteUsage(usage, buffered);
-      const chunk = buffered;
-      for (const event of translate(() => translator.push(chunk))) events.push(event);
     }
-    return true;
+    send(sink, events);
+    return events.length;
   };
 
   /** The verdicts for the final `message_delta`: only for an answer that will end with `message_stop`. */
@@ -203,12 +205,9 @@ export function streamAnthropicEvents(
   const source: AnswerEventSource = {
     kind: "event-source",
     start(sink) {
-      noteUsage(usage, upstream.first);
       // What arrived with the first chunk goes out with it: a burst read at once costs one
       // write, not a write for the first event and another for the rest a turn later.
-      const events = translate(() => translator.push(upstream.first));
-      if (!translateBuffered(sink, events, 1)) return;
-      send(sink, events);
+      if (sendBurst(sink, upstream.first) === undefined) return;
       if (translator.finished) return end(sink);
       pingTimer = setInterval(() => {
         // Only into an empty queue: pings must not pile up behind a slow client.
@@ -242,12 +241,10 @@ export function streamAnthropicEvents(
           );
           return end(sink);
         }
-        noteUsage(usage, result.value);
-        const events = translate(() => translator.push(result.value));
-        if (!translateBuffered(sink, events, 1)) return;
-        send(sink, events);
+        const sent = sendBurst(sink, result.value);
+        if (sent === undefined) return;
         if (translator.finished) return end(sink);
-        if (events.length > 0) return;
+        if (sent > 0) return;
       }
     },
     cancel() {
