@@ -195,8 +195,7 @@ class NodeCall {
         // Node emits `end`, so a reader finishing its answer does so in this run, before Node
         // sends what was written (it flushes on its next tick). Settled here, a late `cancel`
         // or abort no longer closes a connection that goes back to the pool.
-        this.ended = true;
-        if (!this.done) this.settle();
+        this.markEnded();
         return undefined;
       }
       await new Promise<void>((resolve, reject) => {
@@ -250,11 +249,15 @@ class NodeCall {
   };
 
   private readonly onEnd = (): void => {
-    this.ended = true;
-    // The body is whole: the connection is back in the pool, the limits have done their job.
-    if (!this.done) this.settle();
+    this.markEnded();
     this.wake();
   };
+
+  /** The body is whole: the connection goes back to the pool, the limits have done their job. */
+  private markEnded(): void {
+    this.ended = true;
+    if (!this.done) this.settle();
+  }
 
   private readonly onClose = (): void => {
     if (this.incoming?.complete === false) {
