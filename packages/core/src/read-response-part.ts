@@ -24,21 +24,12 @@ export type ResponsePartItem =
   /** A part Anthropic cannot carry (code execution, generated images…): dropped with this warning. */
   | { kind: "unsupported"; field: string; warning: string };
 
-/** A part field we cannot express. */
-type UnsupportedField =
-  | "executableCode"
-  | "codeExecutionResult"
-  | "inlineData"
-  | "fileData"
-  | "functionResponse"
-  | "audioTranscription";
-
 /**
  * The first part field we cannot express, in the order a warning names them. Six named reads
  * rather than a loop over the names: a read by computed name sees six names at one place and
  * goes megamorphic, which a 200-chunk stream paid on every part (`perf`, issue 15).
  */
-function findUnsupportedField(part: GeminiPart): UnsupportedField | undefined {
+function findUnsupportedField(part: GeminiPart): keyof GeminiPart | undefined {
   if (part.executableCode != null) return "executableCode";
   if (part.codeExecutionResult != null) return "codeExecutionResult";
   if (part.inlineData != null) return "inlineData";
