@@ -18,12 +18,13 @@
  * GC included) per request.
  *
  * Whichever build is loaded second runs a few percent cheaper in such a process, whatever its
- * code (the same directory as A and B shows it), so the script makes two runs, each in a fresh
+ * code (two checkouts of one commit show it), so the script makes two runs, each in a fresh
  * child process, one with each build loaded first, and combines them: it prints both runs and
- * B/A with that effect taken out. The same directory twice is an A/A run: it shows the noise.
+ * B/A with that effect taken out. Two checkouts of one commit make an A/A run: it shows the noise.
  */
 import { fork } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { startChild } from "./start-child.mjs";
 import { summarisePairedSlices } from "./summarise-paired-slices.mjs";
@@ -97,12 +98,9 @@ async function callOnce(core) {
 }
 
 async function loadBuild(directory) {
-  const handlerModule = await import(
-    new URL(`${directory}/fetch-handler/dist/index.js`, `file://${process.cwd()}/`).href
-  );
-  const nodeModule = await import(
-    new URL(`${directory}/node-http/dist/index.js`, `file://${process.cwd()}/`).href
-  );
+  const load = (pkg) => import(pathToFileURL(resolve(directory, pkg, "dist/index.js")).href);
+  const handlerModule = await load("fetch-handler");
+  const nodeModule = await load("node-http");
   const handler = handlerModule.createFetchHandler({
     apiKey: "bench-key",
     baseUrl: upstream?.url,
@@ -133,8 +131,7 @@ async function runChild(order) {
   const directories = order === "ab" ? [flags.a, flags.b] : [flags.b, flags.a];
   try {
     const loaded = [];
-    for (const directory of directories)
-      loaded.push({ directory, core: await loadBuild(directory), costs: [] });
+    for (const directory of directories) loaded.push({ core: await loadBuild(directory), costs: [] });
     // Warm-up: long enough for both builds' hot functions to be optimised.
     for (const build of loaded) await measureSlice(build.core, slice * 3);
     for (let round = 0; round < rounds; round++) {
@@ -154,19 +151,20 @@ if (flags.child) {
 } else {
   const what = flags.stream ? "200-chunk stream" : "small request";
   console.log(`${what}, ${connections} at once, ${rounds} rounds of ${slice} requests per build and run`);
-  const runs = {};
+  const medianRatios = {};
   for (const order of ["ab", "ba"]) {
     const child = fork(fileURLToPath(import.meta.url), [...process.argv.slice(2), "--child", order], {
       execArgv: process.execArgv,
     });
-    runs[order] = await new Promise((resolve, reject) => {
-      let costs;
-      child.on("message", (message) => (costs = message));
+    const costs = await new Promise((done, fail) => {
+      let received;
+      child.on("message", (message) => (received = message));
       child.on("exit", (code) =>
-        costs ? resolve(costs) : reject(new Error(`the ${order} run exited with ${code}`)),
+        received ? done(received) : fail(new Error(`the ${order} run exited with ${code}`)),
       );
     });
-    const summary = summarisePairedSlices(runs[order].a, runs[order].b);
+    const summary = summarisePairedSlices(costs.a, costs.b);
+    medianRatios[order] = summary.medianRatio;
     console.log(
       `${order === "ab" ? "A" : "B"} loaded first: A ${summary.medianA.toFixed(1)} µs, B ${summary.medianB.toFixed(1)} µs CPU per request; B/A per round: median ${summary.medianRatio.toFixed(3)}, B cheaper in ${summary.roundsBelowOne} of ${summary.rounds}`,
     );
@@ -174,9 +172,8 @@ if (flags.child) {
   // The build loaded second runs a few percent cheaper whatever its code (an A/A run shows it),
   // so each build takes each place once: with B/A = t·p when B is second and t/p when A is,
   // t is the geometric mean of the two medians and p their ratio's square root.
-  const first = summarisePairedSlices(runs.ab.a, runs.ab.b).medianRatio;
-  const second = summarisePairedSlices(runs.ba.a, runs.ba.b).medianRatio;
+  const { ab, ba } = medianRatios;
   console.log(
-    `B/A, each build loaded first once: ${Math.sqrt(first * second).toFixed(3)} (the place's own effect: ${Math.sqrt(first / second).toFixed(3)} for the build loaded second)`,
+    `B/A, each build loaded first once: ${Math.sqrt(ab * ba).toFixed(3)} (the place's own effect: ${Math.sqrt(ab / ba).toFixed(3)} for the build loaded second)`,
   );
 }
