@@ -21,6 +21,11 @@
  *   next to the burst stream, which stays the budget line)
  *   --no-memory-flags (the proxy runs with V8's default young generation instead of the
  *   `--max-semi-space-size=8` the Docker image sets, for comparison)
+ *   --idle-release <off|on> (off: the HTTP part's proxy runs without `releaseMemoryWhenIdle`;
+ *   on, as the command runs it, the release fires in some of the ten-odd-second waits while the
+ *   other sides run, and the runs of the next 10–15 s of load pay for faulting the freed memory
+ *   back in. The memory part always runs it on: it is what that part measures. BENCHMARKS.md,
+ *   round 10.)
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
@@ -47,10 +52,14 @@ const { values: flags } = parseArgs({
     profile: { type: "string" },
     json: { type: "string" },
     "no-memory-flags": { type: "boolean", default: false },
+    "idle-release": { type: "string", default: "off" },
     "paced-ms": { type: "string", default: "5" },
     cases: { type: "string", default: "small,claude,stream,paced" },
   },
 });
+if (flags["idle-release"] !== "on" && flags["idle-release"] !== "off") {
+  throw new Error("--idle-release takes on or off");
+}
 const caseKeys = new Set(flags.cases.split(","));
 const parts = new Set(flags.only.split(","));
 const here = (name) => fileURLToPath(new URL(name, import.meta.url));
@@ -112,14 +121,19 @@ if (parts.has("http") || parts.has("memory")) {
  * docs/deploy.md): V8's default lets the young generation grow to 3 × 16 MB under a burst.
  */
 const proxyV8Flags = flags["no-memory-flags"] ? [] : ["--max-semi-space-size=8"];
-console.log(`proxy V8 flags: ${proxyV8Flags.join(" ") || "none (V8 defaults)"}\n`);
+console.log(`proxy V8 flags: ${proxyV8Flags.join(" ") || "none (V8 defaults)"}`);
+console.log(
+  `proxy idle memory release in the HTTP part: ${flags["idle-release"]} (always on in the memory part)\n`,
+);
 
 const pacedCaseName = `200-chunk stream paced ${flags["paced-ms"]} ms/chunk (Gemini-like, not a budget line)`;
 
 if (parts.has("http")) {
   const profileArguments = flags.profile ? ["--cpu-prof", `--cpu-prof-dir=${flags.profile}`] : [];
+  // Throughput is measured warm, as the pass-through is: with the idle release on, the proxy
+  // hands its heap back in some of its waits for a turn, and the next runs fault it back in.
   const proxy = await startChild(here("serve-proxy.mjs"), {
-    args: ["--upstream", upstream.url],
+    args: ["--upstream", upstream.url, "--idle-release", flags["idle-release"]],
     execArgv: [...proxyV8Flags, ...profileArguments],
   });
   // The reference line runs with the proxy's V8 flags: same memory settings, same floor.

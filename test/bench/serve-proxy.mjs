@@ -12,7 +12,9 @@
 import { parseArgs } from "node:util";
 import { createServer } from "@claude-gemini/node-http";
 
-const { values } = parseArgs({ options: { upstream: { type: "string" } } });
+const { values } = parseArgs({
+  options: { upstream: { type: "string" }, "idle-release": { type: "string", default: "on" } },
+});
 if (!values.upstream) throw new Error("--upstream <url> is required");
 
 const server = createServer({
@@ -23,7 +25,8 @@ const server = createServer({
   // the default pool (256) would queue most of them.
   upstreamMaxSockets: 1024,
   // As the command runs it: memory a burst left behind goes back to the OS once idle.
-  releaseMemoryWhenIdle: true,
+  // `--idle-release off` leaves it out (see run-bench.mjs for when).
+  releaseMemoryWhenIdle: values["idle-release"] !== "off",
 });
 
 process.on("message", (message) => {
