@@ -12,7 +12,7 @@ import { readProcessCpu } from "./read-process-cpu.mjs";
 const autocannon = createRequire(new URL("../package.json", import.meta.url))("autocannon");
 
 /** Headers Claude Code sends with every request (the key is the proxy's: it accepts any). */
-const ANTHROPIC_HEADERS = {
+export const ANTHROPIC_HEADERS = {
   "content-type": "application/json",
   "anthropic-version": "2023-06-01",
   "anthropic-beta": "claude-code-20250219,interleaved-thinking-2025-05-14,context-management-2025-06-27",
