@@ -16,6 +16,7 @@ import { createServer } from "node:http";
 import { parseArgs } from "node:util";
 import { createFetchHandler, findHandlerCore } from "@claude-gemini/fetch-handler";
 import { createAgentPool, createNodeFetch, createNodeTransport } from "@claude-gemini/node-http";
+import { serveAsChild } from "./serve-as-child.mjs";
 
 const { values } = parseArgs({ options: { upstream: { type: "string" } } });
 if (!values.upstream) throw new Error("--upstream <url> is required");
@@ -67,14 +68,4 @@ const server = createServer((request, response) => {
 });
 server.keepAliveTimeout = 65_000;
 
-process.on("message", (message) => {
-  if (message?.type === "stop") {
-    server.closeAllConnections();
-    server.close(() => process.exit(0));
-  }
-});
-
-server.listen(0, "127.0.0.1", () => {
-  const address = server.address();
-  process.send?.({ type: "ready", url: `http://127.0.0.1:${address.port}` });
-});
+serveAsChild(server);

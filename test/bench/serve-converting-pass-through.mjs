@@ -24,6 +24,7 @@ import {
   createIdGenerator,
   validateMessagesRequest,
 } from "@claude-gemini/core";
+import { serveAsChild } from "./serve-as-child.mjs";
 
 const { values } = parseArgs({ options: { upstream: { type: "string" } } });
 if (!values.upstream) throw new Error("--upstream <url> is required");
@@ -84,14 +85,4 @@ const server = createServer((request, response) => {
 });
 server.keepAliveTimeout = 65_000;
 
-process.on("message", (message) => {
-  if (message?.type === "stop") {
-    server.closeAllConnections();
-    server.close(() => process.exit(0));
-  }
-});
-
-server.listen(0, "127.0.0.1", () => {
-  const address = server.address();
-  process.send?.({ type: "ready", url: `http://127.0.0.1:${address.port}` });
-});
+serveAsChild(server);

@@ -16,6 +16,7 @@
  */
 import { Agent, createServer, request as httpRequest } from "node:http";
 import { parseArgs } from "node:util";
+import { serveAsChild } from "./serve-as-child.mjs";
 
 const { values } = parseArgs({ options: { upstream: { type: "string" } } });
 if (!values.upstream) throw new Error("--upstream <url> is required");
@@ -125,14 +126,4 @@ function relayJson(incoming, response) {
   });
 }
 
-process.on("message", (message) => {
-  if (message?.type === "stop") {
-    server.closeAllConnections();
-    server.close(() => process.exit(0));
-  }
-});
-
-server.listen(0, "127.0.0.1", () => {
-  const address = server.address();
-  process.send?.({ type: "ready", url: `http://127.0.0.1:${address.port}` });
-});
+serveAsChild(server);

@@ -11,6 +11,7 @@
  */
 import { parseArgs } from "node:util";
 import { createServer } from "@claude-gemini/node-http";
+import { serveAsChild } from "./serve-as-child.mjs";
 
 const { values } = parseArgs({
   options: { upstream: { type: "string" }, "idle-release": { type: "string", default: "on" } },
@@ -29,20 +30,12 @@ const server = createServer({
   releaseMemoryWhenIdle: values["idle-release"] !== "off",
 });
 
-process.on("message", (message) => {
+serveAsChild(server, (message) => {
   if (message?.type === "memory") {
     if (message.gc && typeof globalThis.gc === "function") {
       globalThis.gc();
       globalThis.gc();
     }
     process.send?.({ type: "memory", id: message.id, usage: process.memoryUsage() });
-  } else if (message?.type === "stop") {
-    server.closeAllConnections();
-    server.close(() => process.exit(0));
   }
-});
-
-server.listen(0, "127.0.0.1", () => {
-  const address = server.address();
-  process.send?.({ type: "ready", url: `http://127.0.0.1:${address.port}` });
 });

@@ -24,6 +24,7 @@
  */
 import { createServer } from "node:http";
 import { parseArgs } from "node:util";
+import { serveAsChild } from "./serve-as-child.mjs";
 
 const { values } = parseArgs({
   options: {
@@ -146,19 +147,11 @@ function trickle(response, chunks, betweenMs) {
   sendNext();
 }
 
-process.on("message", (message) => {
+serveAsChild(server, (message) => {
   if (message?.type === "capture") {
     captureNext = true;
     process.send?.({ type: "capture", id: message.id, ok: true });
   } else if (message?.type === "captured") {
     process.send?.({ type: "captured", id: message.id, request: captured });
-  } else if (message?.type === "stop") {
-    server.closeAllConnections();
-    server.close(() => process.exit(0));
   }
-});
-
-server.listen(0, "127.0.0.1", () => {
-  const address = server.address();
-  process.send?.({ type: "ready", url: `http://127.0.0.1:${address.port}` });
 });
