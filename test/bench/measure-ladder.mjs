@@ -22,12 +22,13 @@
  * rate and the CPU each server spent per request (Linux) are read as ratios to the
  * pass-through's in the same round. Medians over the rounds.
  */
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { computePercentile } from "./compute-percentile.mjs";
 import { formatTable } from "./format-table.mjs";
 import { ANTHROPIC_HEADERS, runLoad } from "./measure-http.mjs";
 import { readProcessCpu } from "./read-process-cpu.mjs";
 import { startChild } from "./start-child.mjs";
+import { summarisePairedSlices } from "./summarise-paired-slices.mjs";
 
 const { values: flags } = parseArgs({
   options: {
@@ -47,18 +48,17 @@ for (const [name, value] of [
   if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} takes a whole number ≥ 1`);
 }
 
-const here = (name) => new URL(name, import.meta.url).pathname;
+const here = (name) => fileURLToPath(new URL(name, import.meta.url));
 const V8_FLAGS = ["--max-semi-space-size=8"];
 const RUNGS = [
-  { key: "passThrough", name: "1. pass-through", script: "serve-pass-through.mjs", args: [] },
+  { name: "1. pass-through", script: "serve-pass-through.mjs", args: [] },
   {
-    key: "converting",
     name: "2. + core's validation and conversions",
     script: "serve-converting-pass-through.mjs",
     args: [],
   },
-  { key: "bareBridge", name: "3. fetch handler, bare bridge", script: "serve-bare-bridge.mjs", args: [] },
-  { key: "proxy", name: "4. proxy (node-http)", script: "serve-proxy.mjs", args: ["--idle-release", "off"] },
+  { name: "3. fetch handler, bare bridge", script: "serve-bare-bridge.mjs", args: [] },
+  { name: "4. proxy (node-http)", script: "serve-proxy.mjs", args: ["--idle-release", "off"] },
 ];
 
 const upstream = await startChild(here("serve-upstream-stand-in.mjs"), { args: ["--chunks", "200"] });
@@ -117,30 +117,29 @@ try {
   }
 
   const reference = servers[0];
-  const rows = servers.map((rung) => {
-    const ratios = rung.runs.map(
-      (run, round) => run.requestsPerSecond / reference.runs[round].requestsPerSecond,
+  const ratesOf = (rung) => rung.runs.map((run) => run.requestsPerSecond);
+  // The rounds where both sides have a CPU figure (none off Linux, none for a run of no requests).
+  const pairedCpu = (rung) => {
+    const rounds = rung.runs
+      .map((run, round) => [reference.runs[round].cpuMicrosPerRequest, run.cpuMicrosPerRequest])
+      .filter(([floor, own]) => floor !== undefined && own !== undefined);
+    return summarisePairedSlices(
+      rounds.map(([floor]) => floor),
+      rounds.map(([, own]) => own),
     );
-    const cpuRatios = rung.runs
-      .map((run, round) => {
-        const own = run.cpuMicrosPerRequest;
-        const floor = reference.runs[round].cpuMicrosPerRequest;
-        return own === undefined || floor === undefined ? undefined : own / floor;
-      })
-      .filter((value) => value !== undefined);
-    const cpu = rung.runs.map((run) => run.cpuMicrosPerRequest).filter((value) => value !== undefined);
+  };
+  const rows = servers.map((rung) => {
+    const rate = summarisePairedSlices(ratesOf(reference), ratesOf(rung));
+    const cpu = pairedCpu(rung);
     return [
       rung.name,
-      Math.round(
-        computePercentile(
-          rung.runs.map((run) => run.requestsPerSecond),
-          0.5,
-        ),
-      ),
-      computePercentile(ratios, 0.5).toFixed(3),
-      ratios.map((ratio) => ratio.toFixed(2)).join(" "),
-      cpu.length === 0 ? "n/a" : Math.round(computePercentile(cpu, 0.5)),
-      cpuRatios.length === 0 ? "n/a" : computePercentile(cpuRatios, 0.5).toFixed(2),
+      Math.round(rate.medianB),
+      rate.medianRatio.toFixed(3),
+      rung.runs
+        .map((run, round) => (run.requestsPerSecond / reference.runs[round].requestsPerSecond).toFixed(2))
+        .join(" "),
+      cpu.rounds === 0 ? "n/a" : Math.round(cpu.medianB),
+      cpu.rounds === 0 ? "n/a" : cpu.medianRatio.toFixed(2),
       rung.runs.reduce((sum, run) => sum + run.errors, 0),
     ];
   });
